@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace TensorFusion.Host.Cli;
+
+/// <summary>Builds the `tensorfusion` command tree. Each verb lives in its own file and is added here.</summary>
+public static class TensorFusionCli
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "tensorfusion: a Kubernetes GPU-pooling engine for the tensor-fusion.ai/v1 API.\n" +
+            "Runs the operator, the node agent, or everything embedded on one machine (local), " +
+            "plus offline what-if verbs.");
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using TensorFusion.Host.Cli;
+
+return await TensorFusionCli.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,3 @@
+using TensorFusion.Benchmarks.Scenarios;
+
+return await ScenarioRunner.RunAsync(args, Console.Out, Console.Error);

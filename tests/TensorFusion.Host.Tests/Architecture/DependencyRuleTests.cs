@@ -1,0 +1,75 @@
+using System.Reflection;
+
+namespace TensorFusion.Host.Tests.Architecture;
+
+/// <summary>
+/// Enforces the dependency rule of design/ARCHITECTURE.md: arrows point toward pure code, and pure projects
+/// (Estimators, Gpu) pull in no Kubernetes, Rx, Dataflow, ASP.NET or logging assembly.
+/// </summary>
+public sealed class DependencyRuleTests
+{
+    private static readonly string[] OurAssemblies =
+    [
+        "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
+        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "tensorfusion",
+    ];
+
+    private static readonly Dictionary<string, string[]> AllowedOwnReferences = new()
+    {
+        ["TensorFusion.Api"] = [],
+        ["TensorFusion.Estimators"] = [],
+        ["TensorFusion.Gpu"] = [],
+        ["TensorFusion.Gpu.Native"] = ["TensorFusion.Gpu"],
+        ["TensorFusion.Pipelines"] = ["TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu"],
+        ["TensorFusion.LocalCluster"] = [],
+        ["tensorfusion"] =
+        [
+            "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
+            "TensorFusion.Pipelines", "TensorFusion.LocalCluster",
+        ],
+    };
+
+    private static readonly string[] ForbiddenInPureCode =
+    [
+        "KubernetesClient", "System.Reactive", "System.Threading.Tasks.Dataflow", "Microsoft.AspNetCore",
+        "Microsoft.Extensions.Logging", "Microsoft.Extensions.Hosting", "Prometheus", "Microsoft.Data.Sqlite",
+    ];
+
+    public static TheoryData<string> Assemblies() => new(OurAssemblies);
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void References_OurAssemblies_OnlyPointTowardPureCode(string assemblyName)
+    {
+        var references = ReferencedNames(assemblyName).Where(OurAssemblies.Contains).ToArray();
+
+        var disallowed = references.Except(AllowedOwnReferences[assemblyName]).ToArray();
+
+        Assert.True(disallowed.Length == 0, $"{assemblyName} must not reference {string.Join(", ", disallowed)}");
+    }
+
+    [Theory]
+    [InlineData("TensorFusion.Estimators")]
+    [InlineData("TensorFusion.Gpu")]
+    public void References_PureProjects_HaveNoFrameworkOrIoPackages(string assemblyName)
+    {
+        var offending = ReferencedNames(assemblyName)
+            .Where(name => ForbiddenInPureCode.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
+            .ToArray();
+
+        Assert.True(offending.Length == 0, $"{assemblyName} is pure code but references {string.Join(", ", offending)}");
+    }
+
+    [Fact]
+    public void References_NothingReferencesHost()
+    {
+        var referencingHost = OurAssemblies.Where(name => name != "tensorfusion")
+            .Where(name => ReferencedNames(name).Contains("tensorfusion"))
+            .ToArray();
+
+        Assert.Empty(referencingHost);
+    }
+
+    private static string[] ReferencedNames(string assemblyName) =>
+        Assembly.Load(assemblyName).GetReferencedAssemblies().Select(reference => reference.Name!).ToArray();
+}
