@@ -77,6 +77,13 @@ public sealed class Histogram
             return 0;
         }
 
+        // p = 1 is the maximum: answered directly, because a running sum can reach the total before the last bucket
+        // when an old, decayed weight is below double precision relative to the rest.
+        if (p >= 1)
+        {
+            return Buckets.End(_maxBucket);
+        }
+
         var threshold = p * TotalWeight;
         var partial = 0.0;
         var bucket = _minBucket;
