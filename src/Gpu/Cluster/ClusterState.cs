@@ -88,19 +88,10 @@ public sealed class ClusterState
     /// <summary>Models present in a pool, in name order.</summary>
     public IReadOnlyList<string> ModelsIn(string pool) => _modelsByPool.GetValueOrDefault(pool) ?? [];
 
-    /// <summary>Indexed nodes of a pool and model (nodes with nothing free are left out), in strategy order.</summary>
-    internal IEnumerable<NodeState> IndexedNodes(string pool, string model, bool descending)
-    {
-        if (!_index.TryGetValue((pool, model), out var bucket))
-        {
-            yield break;
-        }
+    /// <summary>The score-bucket index of a pool and model, or null when the pool has no such GPUs.</summary>
+    internal NodeBucketIndex? IndexOf(string pool, string model) => _index.GetValueOrDefault((pool, model));
 
-        foreach (var ordinal in bucket.Ordinals(descending))
-        {
-            yield return _nodes[ordinal];
-        }
-    }
+    internal NodeState NodeAt(int ordinal) => _nodes[ordinal];
 
     /// <summary>
     /// Records a placement. Returns the conflicts it creates (over capacity, overlapping MIG slices, unknown GPU, duplicate
@@ -225,6 +216,15 @@ public sealed class ClusterState
         var score = node.MaxFreeMilliTflops > 0 && node.MaxFreeVramBytes > 0 ? node.UsedScoreSum : -1;
         if (score == node.IndexedScore)
         {
+            if (score >= 0)
+            {
+                // Same bucket, but free VRAM may have grown: keep the bucket's bound an upper bound.
+                foreach (var model in node.Models)
+                {
+                    _index[(node.Pool.Name, model)].Add(score, node.Ordinal, node.MaxFreeVramBytes);
+                }
+            }
+
             return;
         }
 
@@ -243,7 +243,7 @@ public sealed class ClusterState
 
             if (score >= 0)
             {
-                bucket.Add(score, node.Ordinal);
+                bucket.Add(score, node.Ordinal, node.MaxFreeVramBytes);
             }
         }
 

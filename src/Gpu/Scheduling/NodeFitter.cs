@@ -6,6 +6,8 @@ namespace TensorFusion.Gpu.Scheduling;
 internal static class NodeFitter
 {
     private const int StageCount = (int)FilterStage.Passed;
+    private static readonly Comparison<GpuCandidate> FullestFirst = CompareFullestFirst;
+    private static readonly Comparison<GpuCandidate> EmptiestFirst = CompareEmptiestFirst;
 
     /// <summary>
     /// Filters every GPU on the node. On success <paramref name="chosen"/> holds the request's GPU count, best first
@@ -44,7 +46,7 @@ internal static class NodeFitter
 
             if (chosen.Count > 1)
             {
-                chosen.Sort(context.GpusDescending ? CompareFullestFirst : CompareEmptiestFirst);
+                chosen.Sort(context.GpusDescending ? FullestFirst : EmptiestFirst);
             }
 
             if (chosen.Count > count)

@@ -14,25 +14,51 @@ internal static class PlacementSearcher
     {
         var pool = context.Pool.Name;
         IReadOnlyList<string> models = context.Model is { } model ? [model.Name] : state.ModelsIn(pool);
+        var request = context.Request;
+        var neededVram = request.Isolation == IsolationMode.Shared ? 0 : request.Request.VramBytes;
         NodeChoice? best = null;
         foreach (var modelName in models)
         {
-            foreach (var node in state.IndexedNodes(pool, modelName, context.NodesDescending))
+            if (state.IndexOf(pool, modelName) is not { } index)
             {
-                if (best is not null && !RanksBefore(node, best.Node, context))
-                {
-                    break;
-                }
+                continue;
+            }
 
-                if (CannotHold(node, context.Request))
+            var top = index.TopScore;
+            var stop = false;
+            for (var step = 0; step <= top && !stop; step++)
+            {
+                var score = context.NodesDescending ? top - step : step;
+                if (index.Bucket(score) is not { Count: > 0 } bucket || index.MaxFreeVramBound(score) < neededVram)
                 {
                     continue;
                 }
 
-                if (NodeFitter.Fit(node, context, buffer) == FilterStage.Passed)
+                long largestFree = 0;
+                var walkedAll = true;
+                for (var i = 0; i < bucket.Count; i++)
                 {
-                    best = new NodeChoice(node, [.. buffer]);
-                    break;
+                    var node = state.NodeAt(bucket[i]);
+                    if (best is not null && !RanksBefore(node, best.Node, context))
+                    {
+                        stop = true;
+                        walkedAll = false;
+                        break;
+                    }
+
+                    largestFree = Math.Max(largestFree, node.MaxFreeVramBytes);
+                    if (!CannotHold(node, request) && NodeFitter.Fit(node, context, buffer) == FilterStage.Passed)
+                    {
+                        best = new NodeChoice(node, [.. buffer]);
+                        stop = true;
+                        walkedAll = false;
+                        break;
+                    }
+                }
+
+                if (walkedAll)
+                {
+                    index.Tighten(score, largestFree);
                 }
             }
         }

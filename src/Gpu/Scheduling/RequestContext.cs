@@ -8,7 +8,7 @@ namespace TensorFusion.Gpu.Scheduling;
 /// <summary>A request with everything derived once per decision: resolved model, index set, MIG ranking, strategy.</summary>
 internal sealed class RequestContext
 {
-    private readonly Dictionary<GpuModel, IReadOnlyList<MigProfile>> _profiles = [];
+    private Dictionary<GpuModel, IReadOnlyList<MigProfile>>? _profiles;
     private int _affinityNode = -1;
     private bool _affinityMatches;
 
@@ -39,6 +39,7 @@ internal sealed class RequestContext
 
     public IReadOnlyList<MigProfile> ProfilesFor(GpuModel model)
     {
+        _profiles ??= [];
         if (!_profiles.TryGetValue(model, out var ranked))
         {
             ranked = model.Mig is null
