@@ -156,6 +156,11 @@ typedef struct {
 TFACCEL_API uint32_t tfaccel_abi_version(void);
 TFACCEL_API const char* tfaccel_result_name(tfaccel_result result);
 
+/* Size in bytes of an ABI struct, so bindings can check their layout against the compiled library; 0 for an
+ * unknown id. Ids: 1 sim_config, 2 device_info, 3 device_metrics, 4 process_usage, 5 mig_profile,
+ * 6 mig_instance, 7 worker_limits, 8 worker_name, 9 load_model. */
+TFACCEL_API uint32_t tfaccel_struct_size(uint32_t struct_id);
+
 /* limits_dir: directory for per-worker limit files (created if missing); NULL or "" disables limits. */
 TFACCEL_API tfaccel_result tfaccel_init(uint32_t backend, const tfaccel_sim_config* sim, const char* limits_dir,
                                         tfaccel_context** out_context);

@@ -23,6 +23,21 @@ const char* tfaccel_result_name(tfaccel_result result) {
     }
 }
 
+uint32_t tfaccel_struct_size(uint32_t struct_id) {
+    switch (struct_id) {
+    case 1: return sizeof(tfaccel_sim_config);
+    case 2: return sizeof(tfaccel_device_info);
+    case 3: return sizeof(tfaccel_device_metrics);
+    case 4: return sizeof(tfaccel_process_usage);
+    case 5: return sizeof(tfaccel_mig_profile);
+    case 6: return sizeof(tfaccel_mig_instance);
+    case 7: return sizeof(tfaccel_worker_limits);
+    case 8: return sizeof(tfaccel_worker_name);
+    case 9: return sizeof(tfaccel_load_model);
+    default: return 0;
+    }
+}
+
 tfaccel_result tfaccel_init(uint32_t backend, const tfaccel_sim_config* sim, const char* limits_dir,
                             tfaccel_context** out_context) {
     REQUIRE(out_context != NULL);

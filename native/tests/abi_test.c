@@ -19,6 +19,7 @@ int main(void) {
     CHECK(sizeof(tfaccel_mig_instance) == 120);
     CHECK(sizeof(tfaccel_worker_limits) == 128);
     CHECK(sizeof(tfaccel_load_model) == 64);
+    CHECK(tfaccel_struct_size(2) == sizeof(tfaccel_device_info) && tfaccel_struct_size(0) == 0);
 
     tfaccel_context* context = NULL;
     CHECK_RESULT(TFACCEL_ERR_INVALID_ARGUMENT, tfaccel_init(TFACCEL_BACKEND_SIMULATOR, NULL, NULL, &context));
