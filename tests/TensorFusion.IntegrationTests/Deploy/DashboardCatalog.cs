@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -15,7 +16,20 @@ internal static partial class DashboardCatalog
         TemplateVariable().Replace(expression.Replace("$__rate_interval", "1m", StringComparison.Ordinal), ".*");
 
     public static IReadOnlyList<(string File, JsonObject Dashboard)> Load() =>
-        [.. RepositoryLayout.DashboardFiles.Select(file => (Path.GetFileName(file), JsonNode.Parse(File.ReadAllText(file))!.AsObject()))];
+        [.. RepositoryLayout.DashboardFiles.Select(file => (Path.GetFileName(file), Parse(file)))];
+
+    private static JsonObject Parse(string file)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(file)) as JsonObject
+                ?? throw new InvalidDataException($"{file}: the top level is not a JSON object");
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"{file}: not valid JSON ({exception.Message})", exception);
+        }
+    }
 
     public static IEnumerable<JsonObject> Panels(JsonObject dashboard) =>
         dashboard["panels"]!.AsArray()
