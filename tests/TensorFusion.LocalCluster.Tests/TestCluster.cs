@@ -15,8 +15,8 @@ public sealed class TestCluster : IAsyncDisposable
         KubeconfigPath = Path.Combine(directory, "kubeconfig");
         server.WriteKubeconfig(KubeconfigPath);
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
-        Http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Token);
+        Http = server.CreateHttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(30);
     }
 
     public LocalApiServer Server { get; }
