@@ -10,6 +10,9 @@ public sealed partial class NodeAgent
     /// <summary>Raised after each background reconcile (tests await it instead of sleeping).</summary>
     public event EventHandler<NodePlanStatus>? Reconciled;
 
+    /// <summary>Raised after each heartbeat is recorded.</summary>
+    public event EventHandler<DateTimeOffset>? Heartbeat;
+
     private async Task RunReconcileLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.ReconcileInterval, _options.TimeProvider);
@@ -43,7 +46,9 @@ public sealed partial class NodeAgent
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, _options.TimeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            Metrics.RecordHeartbeat(_options.TimeProvider.GetUtcNow());
+            var now = _options.TimeProvider.GetUtcNow();
+            Metrics.RecordHeartbeat(now);
+            Heartbeat?.Invoke(this, now);
         }
     }
 
