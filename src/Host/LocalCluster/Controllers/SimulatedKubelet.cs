@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using TensorFusion.LocalCluster.Http;
+using TensorFusion.LocalCluster.Resources;
+using TensorFusion.LocalCluster.Semantics;
+using TensorFusion.LocalCluster.Storage;
+
+namespace TensorFusion.LocalCluster.Controllers;
+
+/// <summary>
+/// A kubelet stand-in for nodes labelled <see cref="SimulatedLabel"/>="true": pods bound to them go Pending →
+/// ContainerCreating → Running (Ready, podIP) after <see cref="LocalApiServerOptions.PodStartDelay"/>, or fail or
+/// crash-loop when annotated with <see cref="BehaviourAnnotation"/>; deleting pods are removed once their grace period
+/// ends; each node renews a Lease in kube-node-lease and reports Ready. All timing goes through the TimeProvider.
+/// </summary>
+public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegistry registry, LocalApiServerOptions options)
+{
+    public const string SimulatedLabel = "tensor-fusion.ai/simulated";
+    public const string BehaviourAnnotation = "tensor-fusion.ai/simulate";
+
+    private readonly ConcurrentDictionary<string, bool> _handled = new(StringComparer.Ordinal);
+    private int _nextAddress;
+
+    public static bool IsSimulated(JsonObject node) => Meta.Labels(node).GetValueOrDefault(SimulatedLabel) == "true";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false);
+        using (subscription)
+        {
+            var heartbeats = HeartbeatAsync(cancellationToken);
+            foreach (var pod in operations.Store.List("pods", null, null).Items)
+            {
+                Consider(pod, cancellationToken);
+            }
+
+            await foreach (var change in subscription.Events.ReadAllAsync(cancellationToken))
+            {
+                if (change.Type != WatchEventType.Deleted && change.Current!.StorageId == "pods")
+                {
+                    Consider(change.Current, cancellationToken);
+                }
+                else if (change.Type != WatchEventType.Deleted && change.Current!.StorageId == "nodes" && IsSimulated(change.Current.Value) &&
+                         change.Current.Value["status"]?["nodeInfo"] is null)
+                {
+                    await ReportNodeAsync(change.Current.Name);
+                }
+            }
+
+            await heartbeats;
+        }
+    }
+
+    private void Consider(StoredObject pod, CancellationToken cancellationToken)
+    {
+        var nodeName = Meta.Text(pod.Value["spec"], "nodeName");
+        if (nodeName is null || operations.Store.Get("nodes", string.Empty, nodeName) is not { } node || !IsSimulated(node.Value))
+        {
+            return;
+        }
+
+        var uid = Meta.Uid(pod.Value) ?? pod.Key;
+        if (Meta.IsDeleting(pod.Value))
+        {
+            if (_handled.TryAdd(uid + "/delete", true))
+            {
+                var deadline = Meta.ParseTimestamp(Meta.Text(pod.Value["metadata"], "deletionTimestamp")) ?? options.TimeProvider.GetUtcNow();
+                _ = LaterAsync(deadline, () => operations.DeleteAsync(Pods(), pod.Namespace, pod.Name, new DeleteOptions(GracePeriodSeconds: 0)), cancellationToken);
+            }
+
+            return;
+        }
+
+        if (pod.Value["status"]?["phase"]?.ToString() == "Pending" && _handled.TryAdd(uid + "/start", true))
+        {
+            var behaviour = Meta.StringMap(pod.Value["metadata"]?["annotations"]).GetValueOrDefault(BehaviourAnnotation) ?? "run";
+            var address = $"10.244.{(Interlocked.Increment(ref _nextAddress) / 250) % 250}.{(_nextAddress % 250) + 2}";
+            var deadline = options.TimeProvider.GetUtcNow() + options.PodStartDelay;
+            _ = StartAsync(pod, deadline, behaviour, address, cancellationToken);
+        }
+    }
+
+    /// <summary>ContainerCreating now, Running (or the annotated failure) at <paramref name="deadline"/>.</summary>
+    private async Task StartAsync(StoredObject pod, DateTimeOffset deadline, string behaviour, string address, CancellationToken cancellationToken)
+    {
+        await WriteStatusAsync(pod, (status, current) => PodStatuses.Creating(status, current, Now()));
+        await LaterAsync(deadline, () => WriteStatusAsync(pod, (status, current) => PodStatuses.Started(status, current, behaviour, address, Now())), cancellationToken);
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.NodeHeartbeatInterval, options.TimeProvider);
+        do
+        {
+            foreach (var node in operations.Store.List("nodes", null, item => IsSimulated(item.Value)).Items)
+            {
+                await Ignore(() => RenewLeaseAsync(node.Name));
+            }
+        }
+        while (await Ignore(() => timer.WaitForNextTickAsync(cancellationToken).AsTask(), false));
+    }
+
+    private async Task<bool> RenewLeaseAsync(string nodeName)
+    {
+        var leases = registry.Find("coordination.k8s.io", "v1", "leases")!;
+        var now = Now();
+        if (operations.Store.Get(leases.StorageId, "kube-node-lease", nodeName) is null)
+        {
+            await operations.CreateAsync(leases, "kube-node-lease", new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = nodeName },
+                ["spec"] = new JsonObject { ["holderIdentity"] = nodeName, ["leaseDurationSeconds"] = 40, ["renewTime"] = now },
+            }, new WriteOptions());
+            return true;
+        }
+
+        await operations.PatchAsync(leases, "kube-node-lease", nodeName, "application/merge-patch+json",
+            new JsonObject { ["spec"] = new JsonObject { ["renewTime"] = now } }, null, new WriteOptions());
+        return true;
+    }
+
+    private Task<bool> ReportNodeAsync(string nodeName) => Ignore(async () =>
+    {
+        var nodes = registry.Find(string.Empty, "v1", "nodes")!;
+        await operations.WriteStatusAsync(nodes, string.Empty, nodeName, node => PodStatuses.NodeReady(node, Now()));
+        return true;
+    });
+
+    private Task<bool> WriteStatusAsync(StoredObject pod, Action<JsonObject, JsonObject> change) => Ignore(async () =>
+    {
+        await operations.WriteStatusAsync(Pods(), pod.Namespace, pod.Name, current =>
+        {
+            if (current["status"] is not JsonObject status)
+            {
+                status = [];
+                current["status"] = status;
+            }
+
+            change(status, current);
+        });
+        return true;
+    });
+
+    private async Task LaterAsync(DateTimeOffset deadline, Func<Task> action, CancellationToken cancellationToken)
+    {
+        var delay = deadline - options.TimeProvider.GetUtcNow();
+        if (delay > TimeSpan.Zero && !await Ignore(async () => { await Task.Delay(delay, options.TimeProvider, cancellationToken); return true; }, false))
+        {
+            return;
+        }
+
+        await Ignore(async () => { await action(); return true; });
+    }
+
+    private ResourceType Pods() => registry.Find(string.Empty, "v1", "pods")!;
+
+    private string Now() => Meta.Timestamp(options.TimeProvider.GetUtcNow());
+
+    private static async Task<T> Ignore<T>(Func<Task<T>> action, T fallback = default!)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception failure) when (failure is ApiException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Pod or node deleted, or the server is stopping: nothing more to simulate.
+            return fallback;
+        }
+    }
+}

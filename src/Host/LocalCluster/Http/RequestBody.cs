@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TensorFusion.LocalCluster.Http;
+
+/// <summary>Reads a request body (JSON, or YAML when the content type says so) with the API server's 3 MiB limit.</summary>
+public static class RequestBody
+{
+    public const int MaxRequestBytes = 3 * 1024 * 1024;
+
+    public static async Task<(JsonNode? Node, int Bytes)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        CheckMediaType(request.ContentType);
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            throw TooLarge(request.ContentLength.Value);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxRequestBytes)
+            {
+                throw TooLarge(buffer.Length);
+            }
+        }
+
+        var bytes = buffer.ToArray();
+        if (bytes.Length == 0)
+        {
+            throw ApiException.BadRequest("the request body is empty");
+        }
+
+        var contentType = request.ContentType ?? "application/json";
+        return (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes) : ParseJson(bytes), bytes.Length);
+    }
+
+    /// <summary>Protobuf and CBOR are not spoken here; 415 makes client-go fall back to JSON.</summary>
+    private static void CheckMediaType(string? contentType)
+    {
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+        }
+    }
+
+    public static JsonNode? ParseJson(byte[] bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 100 });
+        }
+        catch (JsonException failure)
+        {
+            throw ApiException.BadRequest($"the request body is not valid JSON: {failure.Message}");
+        }
+    }
+
+    public static JsonNode? ParseYaml(byte[] bytes)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            using var reader = new StringReader(System.Text.Encoding.UTF8.GetString(bytes));
+            stream.Load(reader);
+            return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, 0);
+        }
+        catch (YamlException failure)
+        {
+            throw ApiException.BadRequest($"the request body is not valid YAML: line {failure.Start.Line}: {failure.Message}");
+        }
+    }
+
+    private static JsonNode? Convert(YamlNode node, int depth)
+    {
+        if (depth > 100)
+        {
+            throw ApiException.BadRequest("the request body nests too deeply");
+        }
+
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                var obj = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    obj[((YamlScalarNode)key).Value ?? string.Empty] = Convert(value, depth + 1);
+                }
+
+                return obj;
+            case YamlSequenceNode sequence:
+                return new JsonArray([.. sequence.Children.Select(child => Convert(child, depth + 1))]);
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw ApiException.BadRequest("the request body uses an unsupported YAML construct");
+        }
+    }
+
+    private static JsonValue? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? string.Empty;
+        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        {
+            return JsonValue.Create(text);
+        }
+
+        return text switch
+        {
+            "" or "~" or "null" or "Null" or "NULL" => null,
+            "true" or "True" or "TRUE" => JsonValue.Create(true),
+            "false" or "False" or "FALSE" => JsonValue.Create(false),
+            _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
+            _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && text.Any(char.IsDigit) => JsonValue.Create(number),
+            _ => JsonValue.Create(text),
+        };
+    }
+
+    private static ApiException TooLarge(long bytes) =>
+        new(413, "RequestEntityTooLarge", $"the request body is too large: {bytes} bytes, the limit is {MaxRequestBytes} bytes");
+}

@@ -1,0 +1,51 @@
+namespace TensorFusion.LocalCluster.Resources;
+
+/// <summary>The built-in kinds the embedded control plane serves without a CRD. They are stored as free JSON.</summary>
+public static class BuiltinResources
+{
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Core("namespaces", "Namespace", "namespace", namespaced: false, hasStatus: true, shortNames: ["ns"]),
+        Core("nodes", "Node", "node", namespaced: false, hasStatus: true, shortNames: ["no"]),
+        Core("pods", "Pod", "pod", namespaced: true, hasStatus: true, shortNames: ["po"], categories: ["all"], extra: ["binding"]),
+        Core("events", "Event", "event", namespaced: true, hasStatus: false, shortNames: ["ev"]),
+        Core("configmaps", "ConfigMap", "configmap", namespaced: true, hasStatus: false, shortNames: ["cm"]),
+        Core("secrets", "Secret", "secret", namespaced: true, hasStatus: false),
+        Core("services", "Service", "service", namespaced: true, hasStatus: true, shortNames: ["svc"], categories: ["all"]),
+        Core("endpoints", "Endpoints", "endpoints", namespaced: true, hasStatus: false, shortNames: ["ep"]),
+        Core("serviceaccounts", "ServiceAccount", "serviceaccount", namespaced: true, hasStatus: false, shortNames: ["sa"]),
+        new ResourceType
+        {
+            Group = "events.k8s.io", Version = "v1", Plural = "events", Kind = "Event", Singular = "event",
+            Namespaced = true, ShortNames = ["ev"],
+        },
+        new ResourceType
+        {
+            Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Kind = "Lease", Singular = "lease",
+            Namespaced = true,
+        },
+        new ResourceType
+        {
+            Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
+            Kind = "CustomResourceDefinition", Singular = "customresourcedefinition", Namespaced = false,
+            ShortNames = ["crd", "crds"], HasStatus = true,
+            PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
+        },
+    ];
+
+    private static ResourceType Core(
+        string plural, string kind, string singular, bool namespaced, bool hasStatus,
+        string[]? shortNames = null, string[]? categories = null, string[]? extra = null) => new()
+        {
+            Group = string.Empty,
+            Version = "v1",
+            Plural = plural,
+            Kind = kind,
+            Singular = singular,
+            Namespaced = namespaced,
+            HasStatus = hasStatus,
+            ShortNames = shortNames ?? [],
+            Categories = categories ?? [],
+            ExtraSubresources = extra ?? [],
+        };
+}

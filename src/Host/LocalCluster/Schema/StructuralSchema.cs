@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using TensorFusion.LocalCluster.Semantics;
+
+namespace TensorFusion.LocalCluster.Schema;
+
+/// <summary>
+/// Validates, defaults and prunes a custom object against its CRD's structural openAPIV3Schema, like the API server:
+/// defaults fill missing properties of objects that exist, unknown fields are dropped (and reported), and each error
+/// names its field path (`spec.replicas`). CEL rules (x-kubernetes-validations) are not evaluated.
+/// </summary>
+public static class StructuralSchema
+{
+    private static readonly HashSet<string> RootMeta = ["apiVersion", "kind", "metadata"];
+
+    public static SchemaValidation Apply(JsonObject value, JsonObject schema)
+    {
+        var result = new SchemaValidation();
+        ApplyObject(value, schema, string.Empty, result, isRoot: true);
+        return result;
+    }
+
+    private static void Apply(JsonNode? value, JsonObject schema, string path, SchemaValidation result)
+    {
+        if (value is null)
+        {
+            if (schema["nullable"]?.GetValue<bool>() != true)
+            {
+                result.Errors.Add((path, "Invalid value: \"null\": must not be null"));
+            }
+
+            return;
+        }
+
+        if (schema["x-kubernetes-int-or-string"]?.GetValue<bool>() == true)
+        {
+            if (value is not JsonValue scalar || scalar.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number))
+            {
+                result.Errors.Add((path, $"Invalid value: {Show(value)}: must be an integer or a string"));
+            }
+
+            return;
+        }
+
+        var type = schema["type"]?.GetValue<string>();
+        switch (type)
+        {
+            case "object" when value is JsonObject obj:
+                ApplyObject(obj, schema, path, result, isRoot: false);
+                return;
+            case "array" when value is JsonArray array:
+                ApplyArray(array, schema, path, result);
+                return;
+            case "string" when value.GetValueKind() == JsonValueKind.String:
+                CheckString(value.GetValue<string>(), schema, path, result);
+                break;
+            case "integer" when value.GetValueKind() == JsonValueKind.Number && IsInteger(value):
+            case "number" when value.GetValueKind() == JsonValueKind.Number:
+                CheckNumber(JsonText.Number(value)!.Value, schema, path, result);
+                break;
+            case "boolean" when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+            case null:
+                break;
+            default:
+                result.Errors.Add((path, $"Invalid value: \"{KindName(value)}\": {path} in body must be of type {type}: {Show(value)}"));
+                return;
+        }
+
+        if (schema["enum"] is JsonArray allowed && !allowed.Any(option => JsonNode.DeepEquals(option, value)))
+        {
+            var options = string.Join(", ", allowed.Select(Show));
+            result.Errors.Add((path, $"Unsupported value: {Show(value)}: supported values: {options}"));
+        }
+    }
+
+    private static void ApplyObject(JsonObject value, JsonObject schema, string path, SchemaValidation result, bool isRoot)
+    {
+        var properties = schema["properties"] as JsonObject;
+        var preserveUnknown = schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
+        var additional = schema["additionalProperties"];
+        if (properties is not null)
+        {
+            foreach (var (name, propertySchema) in properties)
+            {
+                if (!value.ContainsKey(name) && propertySchema?["default"] is { } defaultValue && !(isRoot && RootMeta.Contains(name)))
+                {
+                    value[name] = defaultValue.DeepClone();
+                }
+            }
+        }
+
+        foreach (var name in value.Select(pair => pair.Key).ToList())
+        {
+            var childPath = Join(path, name);
+            if (isRoot && RootMeta.Contains(name))
+            {
+                continue;
+            }
+
+            if (properties?[name] is JsonObject propertySchema)
+            {
+                Apply(value[name], propertySchema, childPath, result);
+            }
+            else if (additional is JsonObject additionalSchema)
+            {
+                Apply(value[name], additionalSchema, childPath, result);
+            }
+            else if (!preserveUnknown && !(additional is JsonValue allow && allow.GetValue<bool>()))
+            {
+                result.UnknownFields.Add(childPath);
+                value.Remove(name);
+            }
+        }
+
+        if (schema["required"] is JsonArray required)
+        {
+            foreach (var name in required.Select(item => item?.ToString() ?? string.Empty).Where(name => !value.ContainsKey(name)))
+            {
+                result.Errors.Add((Join(path, name), "Required value"));
+            }
+        }
+
+        CheckCount(value.Count, schema, "minProperties", "maxProperties", "properties", path, result);
+    }
+
+    private static void ApplyArray(JsonArray array, JsonObject schema, string path, SchemaValidation result)
+    {
+        if (schema["items"] is JsonObject items)
+        {
+            for (var index = 0; index < array.Count; index++)
+            {
+                Apply(array[index], items, $"{path}[{index}]", result);
+            }
+        }
+
+        CheckCount(array.Count, schema, "minItems", "maxItems", "items", path, result);
+    }
+
+    private static void CheckString(string text, JsonObject schema, string path, SchemaValidation result)
+    {
+        CheckCount(text.Length, schema, "minLength", "maxLength", "characters", path, result);
+        if (schema["pattern"]?.GetValue<string>() is { } pattern && !Regex.IsMatch(text, pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100)))
+        {
+            result.Errors.Add((path, $"Invalid value: \"{text}\": {path} in body should match '{pattern}'"));
+        }
+    }
+
+    private static void CheckNumber(double number, JsonObject schema, string path, SchemaValidation result)
+    {
+        if (JsonText.Number(schema["minimum"]) is { } minimum && number < minimum)
+        {
+            result.Errors.Add((path, $"Invalid value: {Format(number)}: {path} in body should be greater than or equal to {Format(minimum)}"));
+        }
+
+        if (JsonText.Number(schema["maximum"]) is { } maximum && number > maximum)
+        {
+            result.Errors.Add((path, $"Invalid value: {Format(number)}: {path} in body should be less than or equal to {Format(maximum)}"));
+        }
+    }
+
+    private static void CheckCount(int count, JsonObject schema, string min, string max, string unit, string path, SchemaValidation result)
+    {
+        if (JsonText.WholeNumber(schema[min]) is { } low && count < low)
+        {
+            result.Errors.Add((path, $"Invalid value: {count}: {path} in body should have at least {low} {unit}"));
+        }
+
+        if (JsonText.WholeNumber(schema[max]) is { } high && count > high)
+        {
+            result.Errors.Add((path, $"Too many: {count}: must have at most {high} {unit}"));
+        }
+    }
+
+    private static bool IsInteger(JsonNode value) => JsonText.Number(value) is { } number && Math.Floor(number) == number;
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    private static string Format(double number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private static string KindName(JsonNode value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Array => "array",
+        _ => "object",
+    };
+
+    private static string Show(JsonNode? value) => JsonText.Text(value);
+}

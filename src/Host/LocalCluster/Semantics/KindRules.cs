@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using TensorFusion.LocalCluster.Http;
+using TensorFusion.LocalCluster.Resources;
+
+namespace TensorFusion.LocalCluster.Semantics;
+
+/// <summary>What a few built-in kinds do on create beyond the generic rules (pods start Pending, namespaces Active, CRDs Established).</summary>
+public static class KindRules
+{
+    public static void OnCreate(ResourceType type, JsonObject value)
+    {
+        switch (type.StorageId)
+        {
+            case "pods":
+                var status = value["status"] as JsonObject ?? [];
+                status["phase"] ??= "Pending";
+                value["status"] = status;
+                DefaultContainerPorts(value);
+                break;
+            case "namespaces":
+                value["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+                value["status"] = new JsonObject { ["phase"] = "Active" };
+                Labels(value)["kubernetes.io/metadata.name"] = Meta.Name(value);
+                break;
+            case "customresourcedefinitions.apiextensions.k8s.io":
+                MarkEstablished(value);
+                break;
+        }
+    }
+
+    /// <summary>Checks a CRD and sets the conditions `kubectl wait --for condition=established` looks for.</summary>
+    public static IReadOnlyList<ResourceType> MarkEstablished(JsonObject crd)
+    {
+        var (types, error) = CustomResourceDefinitionReader.Read(crd);
+        if (error is not null)
+        {
+            var colon = error.IndexOf(':', StringComparison.Ordinal);
+            throw ApiException.Invalid("CustomResourceDefinition", Meta.Name(crd) ?? string.Empty, [(error[..colon], error[(colon + 1)..].Trim())]);
+        }
+
+        var now = crd["metadata"]?["creationTimestamp"]?.DeepClone();
+        crd["status"] = new JsonObject
+        {
+            ["acceptedNames"] = crd["spec"]!["names"]!.DeepClone(),
+            ["conditions"] = new JsonArray(
+                Condition("NamesAccepted", "NoConflicts", "no conflicts found", now),
+                Condition("Established", "InitialNamesAccepted", "the initial names have been accepted", now?.DeepClone())),
+            ["storedVersions"] = new JsonArray([.. types.Take(1).Select(type => (JsonNode)JsonValue.Create(type.Version))]),
+        };
+        return types;
+    }
+
+    /// <summary>Container ports default to TCP, as the API server's defaulting does.</summary>
+    private static void DefaultContainerPorts(JsonObject pod)
+    {
+        foreach (var container in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                port["protocol"] ??= "TCP";
+            }
+        }
+    }
+
+    private static JsonObject Labels(JsonObject value)
+    {
+        var metadata = Meta.Of(value);
+        if (metadata["labels"] is not JsonObject labels)
+        {
+            labels = [];
+            metadata["labels"] = labels;
+        }
+
+        return labels;
+    }
+
+    private static JsonObject Condition(string type, string reason, string message, JsonNode? time) => new()
+    {
+        ["type"] = type,
+        ["status"] = "True",
+        ["reason"] = reason,
+        ["message"] = message,
+        ["lastTransitionTime"] = time,
+    };
+}

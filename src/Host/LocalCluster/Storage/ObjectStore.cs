@@ -1,0 +1,231 @@
+using System.Text.Json.Nodes;
+using TensorFusion.LocalCluster.Semantics;
+
+namespace TensorFusion.LocalCluster.Storage;
+
+/// <summary>
+/// The in-memory index of current objects plus the revision counter and the watch fan-out. Every write runs under one
+/// lock, so revisions are strictly increasing and every watcher sees events in commit order; the durable log is
+/// appended under the same lock and awaited after it is released.
+/// </summary>
+public sealed class ObjectStore : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _resources = new(StringComparer.Ordinal);
+    private readonly List<WatchSubscription> _subscriptions = [];
+    private readonly IObjectLog _log;
+    private readonly EventHistory _history;
+    private long _revision;
+
+    public ObjectStore(IObjectLog log, int historyCapacity)
+    {
+        _log = log;
+        var (rows, revision) = log.Load();
+        foreach (var row in rows)
+        {
+            var node = JsonNode.Parse(row.Json!)!.AsObject();
+            Bucket(row.StorageId)[ObjectKey.Of(row.Namespace, row.Name)] =
+                new StoredObject(row.StorageId, row.Namespace, row.Name, row.ResourceVersion, node, row.Json!);
+        }
+
+        _revision = revision;
+        _history = new EventHistory(historyCapacity, revision);
+    }
+
+    public long Revision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    public StoredObject? Get(string storageId, string @namespace, string name)
+    {
+        lock (_gate)
+        {
+            return GetLocked(storageId, @namespace, name);
+        }
+    }
+
+    /// <summary>A page of objects in key order after <paramref name="afterKey"/>, the revision it reflects and the next key (or null).</summary>
+    public (List<StoredObject> Items, long Revision, string? NextKey) List(
+        string storageId, string? @namespace, Func<StoredObject, bool>? predicate, string? afterKey = null, int limit = 0)
+    {
+        var items = new List<StoredObject>();
+        lock (_gate)
+        {
+            if (!_resources.TryGetValue(storageId, out var bucket))
+            {
+                return (items, _revision, null);
+            }
+
+            foreach (var (key, stored) in bucket)
+            {
+                if ((afterKey is not null && string.CompareOrdinal(key, afterKey) <= 0) ||
+                    (@namespace is not null && stored.Namespace != @namespace) ||
+                    (predicate is not null && !predicate(stored)))
+                {
+                    continue;
+                }
+
+                if (limit > 0 && items.Count == limit)
+                {
+                    return (items, _revision, items[^1].Key);
+                }
+
+                items.Add(stored);
+            }
+
+            return (items, _revision, null);
+        }
+    }
+
+    /// <summary>Every current object of every resource (for controllers that scan, such as garbage collection).</summary>
+    public List<StoredObject> All()
+    {
+        lock (_gate)
+        {
+            return [.. _resources.Values.SelectMany(bucket => bucket.Values)];
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> atomically against the store and waits until its writes are durable.</summary>
+    public async Task<T> WriteAsync<T>(Func<StoreTransaction, T> work)
+    {
+        T result;
+        Task durable;
+        lock (_gate)
+        {
+            var transaction = new StoreTransaction(this);
+            result = work(transaction);
+            durable = transaction.Writes.Count == 0 ? Task.CompletedTask : _log.AppendAsync(transaction.Writes, _revision);
+        }
+
+        await durable;
+        return result;
+    }
+
+    /// <summary>
+    /// Starts a feed for one resource (null: all). With <paramref name="fromRevision"/> it replays retained events after it
+    /// (or throws <see cref="ExpiredRevisionException"/>); otherwise, if <paramref name="initialState"/>, it first sends
+    /// every current object as ADDED. Returns the revision the feed starts at.
+    /// </summary>
+    public (WatchSubscription Subscription, long Revision) Subscribe(string? storageId, long? fromRevision, bool initialState)
+    {
+        lock (_gate)
+        {
+            var replay = fromRevision is { } from ? _history.After(from, storageId).ToList() : [];
+            var subscription = new WatchSubscription(storageId, Unsubscribe);
+            if (fromRevision is null && initialState && storageId is not null && _resources.TryGetValue(storageId, out var bucket))
+            {
+                foreach (var stored in bucket.Values)
+                {
+                    subscription.Publish(new WatchEvent(WatchEventType.Added, stored.ResourceVersion, stored, null));
+                }
+            }
+
+            replay.ForEach(subscription.Publish);
+            _subscriptions.Add(subscription);
+            return (subscription, _revision);
+        }
+    }
+
+    /// <summary>Queues a bookmark at the current revision behind every event already queued to the subscriber.</summary>
+    public void Bookmark(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            subscription.Publish(new WatchEvent(WatchEventType.Bookmark, _revision, null, null));
+        }
+    }
+
+    /// <summary>Completes every feed, so open watches end (used before the HTTP server stops).</summary>
+    public void EndWatches()
+    {
+        lock (_gate)
+        {
+            foreach (var subscription in _subscriptions.ToList())
+            {
+                subscription.Dispose();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        EndWatches();
+        await _log.DisposeAsync();
+    }
+
+    internal StoredObject? GetLocked(string storageId, string @namespace, string name) =>
+        _resources.TryGetValue(storageId, out var bucket) && bucket.TryGetValue(ObjectKey.Of(@namespace, name), out var stored) ? stored : null;
+
+    internal StoredObject PutLocked(string storageId, string @namespace, string name, JsonObject value, List<LogWrite> writes)
+    {
+        var revision = ++_revision;
+        var metadata = value["metadata"] as JsonObject ?? [];
+        value["metadata"] = metadata;
+        metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var json = JsonText.Encode(value);
+        var stored = new StoredObject(storageId, @namespace, name, revision, value, json);
+        var bucket = Bucket(storageId);
+        bucket.TryGetValue(stored.Key, out var previous);
+        bucket[stored.Key] = stored;
+        writes.Add(new LogWrite(storageId, @namespace, name, revision, json));
+        Publish(new WatchEvent(previous is null ? WatchEventType.Added : WatchEventType.Modified, revision, stored, previous));
+        return stored;
+    }
+
+    internal StoredObject? DeleteLocked(string storageId, string @namespace, string name, List<LogWrite> writes)
+    {
+        var existing = GetLocked(storageId, @namespace, name);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        _resources[storageId].Remove(existing.Key);
+        var revision = ++_revision;
+        var value = existing.Value.DeepClone().AsObject();
+        value["metadata"]!["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tombstone = existing with { ResourceVersion = revision, Value = value, Json = JsonText.Encode(value) };
+        writes.Add(new LogWrite(storageId, @namespace, name, revision, null));
+        Publish(new WatchEvent(WatchEventType.Deleted, revision, tombstone, existing));
+        return tombstone;
+    }
+
+    private void Publish(WatchEvent change)
+    {
+        _history.Add(change);
+        foreach (var subscription in _subscriptions)
+        {
+            if (subscription.StorageId is null || subscription.StorageId == change.Current!.StorageId)
+            {
+                subscription.Publish(change);
+            }
+        }
+    }
+
+    private SortedDictionary<string, StoredObject> Bucket(string storageId)
+    {
+        if (!_resources.TryGetValue(storageId, out var bucket))
+        {
+            bucket = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+            _resources[storageId] = bucket;
+        }
+
+        return bucket;
+    }
+
+    private void Unsubscribe(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscriptions.Remove(subscription);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace TensorFusion.LocalCluster.Storage;
+
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+}
