@@ -6,7 +6,7 @@ namespace TensorFusion.Gpu.Native;
 public static class NativeLibraryInfo
 {
     /// <summary>The ABI version this assembly was written against; must equal the library's.</summary>
-    public const uint ExpectedAbiVersion = 1;
+    public const uint ExpectedAbiVersion = 2;
 
     /// <summary>The ABI version reported by the loaded libtfaccel.</summary>
     public static uint LoadedAbiVersion => NativeMethods.AbiVersion();

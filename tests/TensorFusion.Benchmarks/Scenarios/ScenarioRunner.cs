@@ -12,6 +12,8 @@ public static class ScenarioRunner
     /// <summary>Every scenario; later features add theirs here.</summary>
     public static IReadOnlyList<IScenario> All { get; } =
     [
+        new AllocationScenario(),
+        new EstimatorsScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

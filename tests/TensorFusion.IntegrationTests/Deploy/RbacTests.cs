@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+
+namespace TensorFusion.IntegrationTests.Deploy;
+
+public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
+{
+    private static readonly string[] RuleFields = ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"];
+
+    [Fact]
+    public void Roles_EveryOverlay_ContainNoWildcard()
+    {
+        foreach (var rendered in manifests.All)
+        {
+            foreach (var (role, rule) in Rules(rendered))
+            {
+                foreach (var field in RuleFields)
+                {
+                    Assert.True(!RenderedManifests.Strings(rule[field]).Any(value => value.Contains('*', StringComparison.Ordinal)),
+                        $"{rendered.Directory}: {role} has '*' in {field}: {rule.ToJsonString()}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Roles_EveryOverlay_GrantNoEscalationPathOrSecretAccess()
+    {
+        string[] forbiddenVerbs = ["escalate", "bind", "impersonate"];
+        string[] forbiddenResources = ["secrets", "nodes/proxy", "serviceaccounts/token", "certificatesigningrequests/approval",
+            "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "clusterroles", "clusterrolebindings", "roles", "rolebindings"];
+        foreach (var (role, rule) in Rules(manifests.Base))
+        {
+            Assert.Empty(RenderedManifests.Strings(rule["verbs"]).Intersect(forbiddenVerbs));
+            Assert.True(!RenderedManifests.Strings(rule["resources"]).Intersect(forbiddenResources).Any(), $"{role}: {rule.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void Roles_StatusAndFinalizers_AreRulesOfTheirOwn()
+    {
+        foreach (var (role, rule) in Rules(manifests.Base))
+        {
+            var resources = RenderedManifests.Strings(rule["resources"]);
+            var kinds = resources.Select(r => r.Contains('/', StringComparison.Ordinal) ? r[(r.IndexOf('/', StringComparison.Ordinal) + 1)..] : "").Distinct().ToList();
+            Assert.True(kinds.Count == 1, $"{role} mixes main resources and subresources in one rule: {string.Join(", ", resources)}");
+        }
+
+        var operatorRules = Rules(manifests.Base).Where(r => r.Role == "ClusterRole/tensorfusion-operator").Select(r => r.Rule).ToList();
+        Assert.Equal(["update"], RenderedManifests.Strings(RuleFor(operatorRules, "tensorfusionworkloads/finalizers")["verbs"]));
+        Assert.Equal(["get", "update", "patch"], RenderedManifests.Strings(RuleFor(operatorRules, "tensorfusionworkloads/status")["verbs"]));
+    }
+
+    [Fact]
+    public void AgentRole_WritesOnlyGpuInventoryAndReadsPodsAndItsNode()
+    {
+        var agentRules = Rules(manifests.Base).Where(r => r.Role == "ClusterRole/tensorfusion-agent").Select(r => r.Rule).ToList();
+        string[] writeVerbs = ["create", "update", "patch", "delete", "deletecollection"];
+        var written = agentRules
+            .Where(rule => RenderedManifests.Strings(rule["verbs"]).Intersect(writeVerbs).Any())
+            .SelectMany(rule => RenderedManifests.Strings(rule["resources"]))
+            .Order(StringComparer.Ordinal);
+        // Events and TokenReviews are "create" only: events explain refusals, TokenReviews authenticate plan pushes.
+        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "tokenreviews"], written);
+        Assert.DoesNotContain(agentRules, rule => RenderedManifests.Strings(rule["verbs"]).Contains("delete"));
+        Assert.Equal(["get", "list", "watch"], RenderedManifests.Strings(RuleFor(agentRules, "pods")["verbs"]));
+        Assert.Equal(["get", "watch"], RenderedManifests.Strings(RuleFor(agentRules, "nodes")["verbs"]));
+        Assert.Equal(["create"], RenderedManifests.Strings(RuleFor(agentRules, "tokenreviews")["verbs"]));
+    }
+
+    [Fact]
+    public void OperatorRoles_LeaderElectionIsNamespacedAndTokenReviewsAreNotGranted()
+    {
+        var leaderElection = manifests.Base.Single("Role", "tensorfusion-operator-leader-election");
+        Assert.Equal("tensor-fusion-system", (string?)leaderElection["metadata"]!["namespace"]);
+        var byName = leaderElection["rules"]!.AsArray().Single(r => r!["resourceNames"] is not null)!;
+        Assert.Equal(["tensorfusion-operator"], RenderedManifests.Strings(byName["resourceNames"]));
+        var operatorResources = Rules(manifests.Base).Where(r => r.Role.EndsWith("/tensorfusion-operator", StringComparison.Ordinal))
+            .SelectMany(r => RenderedManifests.Strings(r.Rule["resources"]));
+        Assert.DoesNotContain("tokenreviews", operatorResources);
+        Assert.DoesNotContain("leases", operatorResources);
+    }
+
+    [Fact]
+    public void Bindings_BindEachRoleToItsOwnServiceAccountOnly()
+    {
+        foreach (var binding in manifests.Base.OfKind("ClusterRoleBinding").Concat(manifests.Base.OfKind("RoleBinding")))
+        {
+            var subject = binding["subjects"]!.AsArray().Single()!;
+            Assert.Equal("ServiceAccount", (string?)subject["kind"]);
+            Assert.Equal("tensor-fusion-system", (string?)subject["namespace"]);
+            Assert.StartsWith((string)subject["name"]!, (string)binding["roleRef"]!["name"]!, StringComparison.Ordinal);
+        }
+    }
+
+    private static JsonNode RuleFor(IEnumerable<JsonNode> rules, string resource) =>
+        rules.Single(rule => RenderedManifests.Strings(rule["resources"]).Contains(resource));
+
+    private static IEnumerable<(string Role, JsonNode Rule)> Rules(RenderedManifests rendered) =>
+        rendered.OfKind("ClusterRole").Concat(rendered.OfKind("Role"))
+            .SelectMany(role => role["rules"]!.AsArray().Select(rule => ($"{role["kind"]}/{role["metadata"]!["name"]}", rule!)));
+}
