@@ -14,6 +14,7 @@ public static class ScenarioRunner
     [
         new AllocationScenario(),
         new JsonDecodeScenario(),
+        new EstimatorsScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
