@@ -16,6 +16,7 @@ public static class TensorFusionCli
         root.Subcommands.Add(CrdsCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
         return root;
     }
 }
