@@ -16,6 +16,7 @@ public static class ScenarioRunner
         new JsonDecodeScenario(),
         new EstimatorsScenario(),
         new LocalClusterScenario(),
+        new AgentScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
