@@ -12,6 +12,7 @@ public static class TensorFusionCli
             "Runs the operator, the node agent, or everything embedded on one machine (local), " +
             "plus offline what-if verbs.");
         root.Subcommands.Add(LocalCommand.Create());
+        root.Subcommands.Add(OperatorCommand.Create());
         return root;
     }
 }

@@ -9,6 +9,7 @@ public sealed class ReconcileLoopTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Reconcile_Throws_RetriedWithBackoffAndLoopSurvives()
     {
         var time = new FakeTimeProvider();
@@ -40,6 +41,7 @@ public sealed class ReconcileLoopTests
     }
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Add_TenThousandTimesWhileProcessing_ReconciledTwiceNeverConcurrently()
     {
         var time = new FakeTimeProvider();
@@ -114,6 +116,7 @@ public sealed class ReconcileLoopTests
     }
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Stop_DuringReconcile_DrainsInFlightWork()
     {
         var time = new FakeTimeProvider();
