@@ -6,7 +6,6 @@ using TensorFusion.Api;
 using TensorFusion.Api.Schema;
 using TensorFusion.Api.Workloads;
 using TensorFusion.LocalCluster;
-using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
 using TensorFusion.Pipelines.Queue;
