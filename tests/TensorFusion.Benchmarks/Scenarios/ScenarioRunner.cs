@@ -17,6 +17,7 @@ public static class ScenarioRunner
         new EstimatorsScenario(),
         new LocalClusterScenario(),
         new AgentScenario(),
+        new OperatorScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
