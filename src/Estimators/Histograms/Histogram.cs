@@ -42,7 +42,7 @@ public sealed class Histogram
     /// <summary>Adds <paramref name="weight"/> to the bucket of <paramref name="value"/>; a negative or NaN weight is ignored.</summary>
     public void AddSample(double value, double weight)
     {
-        if (!(weight >= 0) || double.IsInfinity(weight))
+        if (!(weight >= 0 && weight <= double.MaxValue))
         {
             return;
         }

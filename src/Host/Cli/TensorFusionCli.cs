@@ -12,6 +12,9 @@ public static class TensorFusionCli
             "Runs the operator, the node agent, or everything embedded on one machine (local), " +
             "plus offline what-if verbs.");
         root.Subcommands.Add(LocalCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(CrdsCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }

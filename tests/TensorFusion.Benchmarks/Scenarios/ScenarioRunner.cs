@@ -13,6 +13,7 @@ public static class ScenarioRunner
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new AllocationScenario(),
+        new EstimatorsScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

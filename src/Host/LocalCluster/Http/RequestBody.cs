@@ -14,6 +14,7 @@ public static class RequestBody
 
     public static async Task<(JsonNode? Node, int Bytes)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        CheckMediaType(request.ContentType);
         if (request.ContentLength > MaxRequestBytes)
         {
             throw TooLarge(request.ContentLength.Value);
@@ -39,6 +40,15 @@ public static class RequestBody
 
         var contentType = request.ContentType ?? "application/json";
         return (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes) : ParseJson(bytes), bytes.Length);
+    }
+
+    /// <summary>Protobuf and CBOR are not spoken here; 415 makes client-go fall back to JSON.</summary>
+    private static void CheckMediaType(string? contentType)
+    {
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+        }
     }
 
     public static JsonNode? ParseJson(byte[] bytes)

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Host.Agent;
+using TensorFusion.Host.Agent.Auth;
+
+namespace TensorFusion.Host.Cli;
+
+/// <summary>`tensorfusion agent`: the node agent (one per GPU node).</summary>
+public static class AgentCommand
+{
+    public static Command Create()
+    {
+        var nodeName = new Option<string>("--node-name")
+        {
+            Description = "Name of this node (default: $NODE_NAME, then the host name)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NODE_NAME") ?? Dns.GetHostName(),
+        };
+        var stateDir = new Option<string>("--state-dir")
+        {
+            Description = "Directory for the checkpoint and the per-worker limit files",
+            DefaultValueFactory = _ => "/var/lib/tensorfusion/agent",
+        };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 8000 };
+        var pool = new Option<string>("--pool") { Description = "GPU pool label on the metrics", DefaultValueFactory = _ => "default" };
+        var simulate = new Option<string?>("--simulate")
+        {
+            Description = "Use the simulator instead of NVML: MODEL:COUNT, e.g. A100-80GB:4 (models: A100-40GB, A100-80GB, H100-80GB, H200-141GB, L4)",
+        };
+        var token = new Option<string?>("--token")
+        {
+            Description = "Shared secret callers must send as a bearer token (default: $TF_AGENT_TOKEN)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TF_AGENT_TOKEN"),
+        };
+        var audience = new Option<string?>("--token-review-audience")
+        {
+            Description = "Check ServiceAccount tokens with TokenReview (in-cluster) for this audience instead of a shared secret",
+        };
+        var allowedUsers = new Option<string[]>("--allowed-user")
+        {
+            Description = "User allowed to push plans with --token-review-audience (repeatable), e.g. system:serviceaccount:tensor-fusion-sys:tensor-fusion-operator",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var anonymousMetrics = new Option<bool>("--anonymous-metrics") { Description = "Serve /metrics without a token" };
+        var command = new Command("agent", "Run the node agent: registers GPUs, applies node plans, serves metrics.")
+        {
+            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var problems = new List<string>();
+            var simulator = ParseSimulate(parseResult.GetValue(simulate), parseResult.GetValue(nodeName)!, problems);
+            var checker = CreateChecker(parseResult.GetValue(token), parseResult.GetValue(audience), parseResult.GetValue(allowedUsers) ?? [], problems);
+            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address))
+            {
+                problems.Add($"--bind: '{parseResult.GetValue(bind)}' is not an IP address");
+            }
+
+            if (problems.Count > 0 || checker is null)
+            {
+                foreach (var problem in problems)
+                {
+                    await error.WriteLineAsync($"agent: {problem}");
+                }
+
+                return 2;
+            }
+
+            var options = new AgentOptions
+            {
+                NodeName = parseResult.GetValue(nodeName)!,
+                StateDirectory = parseResult.GetValue(stateDir)!,
+                TokenChecker = checker,
+                Pool = parseResult.GetValue(pool)!,
+                Backend = simulator is null ? AgentBackend.Nvml : AgentBackend.Simulator,
+                Simulator = simulator,
+                BindAddress = address!,
+                Port = parseResult.GetValue(port),
+                AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
+            };
+            try
+            {
+                await using var agent = await NodeAgent.StartAsync(options, cancellationToken);
+                await output.WriteLineAsync($"agent {options.NodeName}: listening on {agent.BaseAddress}");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl+C / SIGTERM: dispose the agent and exit cleanly.
+                }
+
+                return 0;
+            }
+            catch (Exception e) when (e is AcceleratorException or ArgumentException or InvalidDataException or IOException)
+            {
+                await error.WriteLineAsync($"agent: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static SimulatorOptions? ParseSimulate(string? value, string nodeName, List<string> problems)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var parts = value.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 16)
+        {
+            problems.Add($"--simulate: '{value}' is not MODEL:COUNT with COUNT 1..16 (e.g. A100-80GB:4)");
+            return null;
+        }
+
+        // Stable per node (string.GetHashCode is randomised per process): same node name, same uuids and noise.
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(nodeName));
+        var prefix = nodeName.Length <= 24 ? $"GPU-{nodeName}" : $"GPU-{Convert.ToHexStringLower(digest)[..16]}";
+        return new SimulatorOptions(parts[0], count, prefix, BitConverter.ToUInt64(digest));
+    }
+
+    private static IBearerTokenChecker? CreateChecker(string? token, string? audience, string[] allowedUsers, List<string> problems)
+    {
+        if (audience is not null)
+        {
+            if (allowedUsers.Length == 0)
+            {
+                problems.Add("--allowed-user: at least one is required with --token-review-audience");
+                return null;
+            }
+
+            var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
+            return new TokenReviewTokenChecker(
+                (review, ct) => client.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct),
+                audience, allowedUsers.ToHashSet(StringComparer.Ordinal), TimeProvider.System);
+        }
+
+        if (string.IsNullOrEmpty(token) || token.Length < 16)
+        {
+            problems.Add("--token (or $TF_AGENT_TOKEN): a shared secret of at least 16 characters is required, or use --token-review-audience");
+            return null;
+        }
+
+        return new SharedSecretTokenChecker(token);
+    }
+}
