@@ -13,6 +13,7 @@ public static class ScenarioRunner
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new AllocationScenario(),
+        new EndToEndScenario(),
         new EstimatorsScenario(),
     ];
 
