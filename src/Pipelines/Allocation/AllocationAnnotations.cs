@@ -29,6 +29,10 @@ public static class AllocationAnnotations
             [Annotations.TflopsLimit] = Milli(first.Limit.MilliTflops),
             [Annotations.VramRequest] = first.Request.VramBytes.ToString(CultureInfo.InvariantCulture),
             [Annotations.VramLimit] = first.Limit.VramBytes.ToString(CultureInfo.InvariantCulture),
+            [Annotations.GpuPool] = allocation.Request.Pool,
+            [Annotations.Qos] = allocation.Request.Qos.ToString().ToLowerInvariant(),
+            [Annotations.Isolation] = allocation.Request.Isolation.ToString().ToLowerInvariant(),
+            [Annotations.GpuCount] = allocation.Shares.Count.ToString(CultureInfo.InvariantCulture),
             [AllocatedAt] = allocation.AllocatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         };
         var partitions = allocation.Shares.Where(share => share.Partition is not null)

@@ -1,3 +1,4 @@
+using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Scheduling;
@@ -33,7 +34,7 @@ public sealed partial class AllocationPipeline
             foreach (var worker in batch)
             {
                 _queued.Remove(worker.WorkerId);
-                var mapping = WorkerRequestMapper.Map(worker.Pod);
+                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
                 if (mapping.Request is { } request)
                 {
                     requests.Add(request);
@@ -67,6 +68,11 @@ public sealed partial class AllocationPipeline
 
         return decisions;
     }
+
+    private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
+        MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name
+            ? _workloads(pod.Metadata!.NamespaceProperty ?? "default", name)
+            : null;
 
     private async Task<List<WorkerOutcome>> PersistAsync(
         List<(PendingWorker Worker, AllocationDecision Decision)> decisions, CancellationToken token)

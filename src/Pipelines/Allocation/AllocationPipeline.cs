@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using k8s.Models;
+using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Pipelines.Agents;
 
@@ -28,6 +29,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly Dictionary<string, PendingWorker> _parked = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Func<string, string, TensorFusionWorkload?> _workloads;
 
     public AllocationPipeline(
         AllocationEngine engine,
@@ -35,8 +37,10 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         NodePlanDispatcher agents,
         TimeProvider time,
         AllocationPipelineOptions? options = null,
-        AllocationMetrics? metrics = null)
+        AllocationMetrics? metrics = null,
+        Func<string, string, TensorFusionWorkload?>? workloads = null)
     {
+        _workloads = workloads ?? ((_, _) => null);
         _engine = engine;
         _writer = writer;
         _agents = agents;

@@ -9,6 +9,9 @@ public interface IAllocationWriter
     /// <summary>Writes the allocation annotations on the pod, then binds it to the node through the binding subresource.</summary>
     Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken);
 
+    /// <summary>Rewrites a placed worker's allocation annotations (in-place resize and its rollback).</summary>
+    Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken);
+
     /// <summary>Evicts a preemption victim (its workload controller creates a replacement that waits for capacity).</summary>
     Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken);
 

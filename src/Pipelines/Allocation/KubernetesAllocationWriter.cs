@@ -20,15 +20,7 @@ public sealed class KubernetesAllocationWriter(IKubernetes client, TimeProvider 
     public async Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken)
     {
         var (name, ns) = (pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? "default");
-        var annotations = new JsonObject();
-        foreach (var (key, value) in AllocationAnnotations.For(allocation))
-        {
-            annotations[key] = value;
-        }
-
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
-        var outcome = await TryAsync(() => client.CoreV1.PatchNamespacedPodAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken));
+        var outcome = await UpdateAllocationAsync(allocation, cancellationToken);
         if (outcome != WriteOutcome.Done)
         {
             return outcome;
@@ -40,6 +32,20 @@ public sealed class KubernetesAllocationWriter(IKubernetes client, TimeProvider 
             Target = new V1ObjectReference { Kind = "Node", ApiVersion = "v1", Name = allocation.Node },
         };
         return await TryAsync(() => client.CoreV1.CreateNamespacedPodBindingAsync(binding, name, ns, cancellationToken: cancellationToken));
+    }
+
+    public Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        var annotations = new JsonObject();
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            annotations[key] = value;
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
+        return TryAsync(() => client.CoreV1.PatchNamespacedPodAsync(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            allocation.Request.Worker, allocation.Request.Namespace, cancellationToken: cancellationToken));
     }
 
     public async Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
+using TensorFusionWorkload = TensorFusion.Api.Workloads.TensorFusionWorkload;
 using TensorFusion.Estimators.Options;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Requests;
@@ -8,9 +9,9 @@ using TensorFusion.Gpu.Requests;
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
-/// Reads a worker pod into an allocation request. The workload reconciler copies the workload's per-GPU resources onto
-/// the worker pod as annotations (as upstream's webhook does), so the pod alone is enough to place it and, after a
-/// restart, to rebuild its allocation. Every error names the pod and the annotation.
+/// Reads a worker pod into an allocation request. Per-GPU resources come from the pod's annotations (as upstream's
+/// webhook writes them) or, where missing, from the owning workload; a bind writes them all back onto the pod, so after
+/// a restart the pod alone rebuilds its allocation. Every error names the pod and the annotation.
 /// </summary>
 public static class WorkerRequestMapper
 {
@@ -23,12 +24,27 @@ public static class WorkerRequestMapper
         && pod.Metadata?.DeletionTimestamp is null
         && pod.Metadata?.Labels?.ContainsKey(Labels.Workload) == true;
 
-    public static WorkerMapping Map(V1Pod pod)
+    /// <summary>
+    /// Maps the pod; where it lacks resource annotations, the owning <paramref name="owner"/> workload's spec (or its
+    /// recommendation) fills them in.
+    /// </summary>
+    public static WorkerMapping Map(V1Pod pod, TensorFusionWorkload? owner = null)
     {
         var meta = pod.Metadata ?? new V1ObjectMeta();
         var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
         var where = $"pod {ns}/{meta.Name}";
-        var annotations = meta.Annotations ?? new Dictionary<string, string>();
+        IDictionary<string, string> annotations = meta.Annotations ?? new Dictionary<string, string>();
+        if (owner is not null)
+        {
+            var merged = WorkloadAnnotationDefaults.From(owner);
+            foreach (var (key, value) in annotations)
+            {
+                merged[key] = value;
+            }
+
+            annotations = merged;
+            where += $" (workload {owner.Metadata?.Name})";
+        }
         var labels = meta.Labels ?? new Dictionary<string, string>();
         if (!labels.TryGetValue(Labels.Workload, out var workload) || string.IsNullOrEmpty(workload))
         {

@@ -14,6 +14,7 @@ public static class ScenarioRunner
     [
         new AllocationScenario(),
         new JsonDecodeScenario(),
+        new EndToEndScenario(),
         new EstimatorsScenario(),
         new LocalClusterScenario(),
         new AgentScenario(),

@@ -47,6 +47,30 @@ internal sealed class FakeClusterWriter : IAllocationWriter
         return WriteOutcome.Done;
     }
 
+    /// <summary>Lets a test fail an annotation rewrite (return null for the normal path).</summary>
+    public Func<string, WriteOutcome?>? UpdateHook { get; set; }
+
+    public Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        if (UpdateHook?.Invoke(allocation.WorkerId) is { } forced)
+        {
+            return Task.FromResult(forced);
+        }
+
+        if (!Pods.TryGetValue(allocation.WorkerId, out var stored))
+        {
+            return Task.FromResult(WriteOutcome.Gone);
+        }
+
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            stored.Metadata.Annotations[key] = value;
+        }
+
+        Log.Enqueue($"update {allocation.WorkerId}");
+        return Task.FromResult(WriteOutcome.Done);
+    }
+
     public Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)
     {
         Pods.TryRemove(victim.WorkerId, out _);
