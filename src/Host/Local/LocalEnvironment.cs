@@ -9,7 +9,7 @@ namespace TensorFusion.Host.Local;
 /// </summary>
 public sealed class LocalEnvironment : IAsyncDisposable
 {
-    private readonly List<IAsyncDisposable> _started = [];
+    private readonly LocalEngine _engine = new();
 
     private LocalEnvironment(LocalModeOptions options, LocalApiServer server, string kubeconfigPath)
     {
@@ -45,6 +45,9 @@ public sealed class LocalEnvironment : IAsyncDisposable
             await LocalClusterBootstrap.InstallCrdsAsync(server, progress);
             await LocalClusterBootstrap.CreateDefaultPoolAsync(server, options.GpuModel, progress);
             await environment.AddNodesAsync(progress);
+            var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
+            await environment._engine.StartAgentsAsync(options, environment.KubeconfigPath, nodes, progress, cancellationToken);
+            environment._engine.StartOperator(environment.KubeconfigPath, progress);
             environment.WriteEndpoints();
             return environment;
         }
@@ -57,11 +60,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        for (var i = _started.Count - 1; i >= 0; i--)
-        {
-            await _started[i].DisposeAsync();
-        }
-
+        await _engine.DisposeAsync();
         await Server.DisposeAsync();
     }
 
@@ -85,7 +84,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
     }
 
     private void WriteEndpoints() =>
-        new LocalEndpoints(Server.BaseUri.ToString().TrimEnd('/'), null, [], null).WriteTo(EndpointsPath);
+        new LocalEndpoints(Server.BaseUri.ToString().TrimEnd('/'), _engine.OperatorMetrics, _engine.AgentEndpoints, null).WriteTo(EndpointsPath);
 
     internal static string NodeName(int index) => $"tf-node-{index}";
 }

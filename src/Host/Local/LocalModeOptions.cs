@@ -1,3 +1,5 @@
+using TensorFusion.Gpu.Catalog;
+
 namespace TensorFusion.Host.Local;
 
 /// <summary>What `tensorfusion local` starts. Defaults give 2 simulated nodes with 8 H100 each.</summary>
@@ -35,6 +37,11 @@ public sealed record LocalModeOptions
         if (GpusPerNode is < 1 or > 16)
         {
             errors.Add($"--gpus-per-node must be between 1 and 16, got {GpusPerNode}");
+        }
+
+        if (GpuModelCatalog.Default.TryFind(GpuModel) is null)
+        {
+            errors.Add($"--gpu-model: unknown GPU model '{GpuModel}'; known: {string.Join(", ", GpuModelCatalog.Default.Models.Select(model => model.Name))}");
         }
 
         if (string.IsNullOrWhiteSpace(StateDirectory))

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using k8s;
+using TensorFusion.Gpu.Catalog;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Host.Agent;
+using TensorFusion.Host.Agent.Auth;
+using TensorFusion.Host.Agent.Registration;
+using TensorFusion.Host.Operator;
+
+namespace TensorFusion.Host.Local;
+
+/// <summary>
+/// The engine half of local mode: one node agent per simulated node (simulator backend, its GPUs registered as GPU and
+/// GPUNode objects) and the operator, all talking to the embedded API server through the same kubeconfig a user gets.
+/// </summary>
+public sealed class LocalEngine : IAsyncDisposable
+{
+    private readonly List<NodeAgent> _agents = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Kubernetes? _client;
+    private Task<int>? _operator;
+
+    public IReadOnlyList<LocalAgentEndpoint> AgentEndpoints =>
+        _agents.Select(agent => new LocalAgentEndpoint(agent.NodeName, new Uri(agent.BaseAddress, "metrics").ToString())).ToList();
+
+    public string? OperatorMetrics { get; private set; }
+
+    /// <summary>The shared secret local agents accept (written to DIR/agent-token for the operator and Prometheus).</summary>
+    public string AgentToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+    public async Task StartAgentsAsync(LocalModeOptions options, string kubeconfigPath, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(nodeNames);
+        ArgumentNullException.ThrowIfNull(progress);
+        _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
+        var registrar = new KubernetesNodeRegistrar(_client, typeof(LocalEngine).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+        var tokenFile = Path.Combine(options.StateDirectory, "agent-token");
+        await File.WriteAllTextAsync(tokenFile, AgentToken, cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        // The simulator knows models by their catalog names; users write aliases such as "H100".
+        var model = GpuModelCatalog.Default.Find(options.GpuModel).Name;
+        foreach (var node in nodeNames)
+        {
+            var agent = await NodeAgent.StartAsync(new AgentOptions
+            {
+                NodeName = node,
+                StateDirectory = Path.Combine(options.StateDirectory, "agents", node),
+                TokenChecker = new SharedSecretTokenChecker(AgentToken),
+                Pool = LocalClusterBootstrap.DefaultPoolName,
+                Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
+                Registrar = registrar,
+            }, cancellationToken);
+            _agents.Add(agent);
+            progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");
+        }
+    }
+
+    public void StartOperator(string kubeconfigPath, IProgress<string> progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var port = FreeLoopbackPort();
+        OperatorMetrics = $"http://127.0.0.1:{port}/metrics";
+        var hostOptions = new OperatorHostOptions { Kubeconfig = kubeconfigPath, MetricsBindAddress = $"127.0.0.1:{port}" };
+        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, TextWriter.Null, _stopping.Token));
+        progress.Report($"operator started (metrics {OperatorMetrics})");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_operator is not null)
+        {
+            await _operator;
+        }
+
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        _client?.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>A port that was free a moment ago; the operator binds it right after.</summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
