@@ -76,7 +76,7 @@ public sealed class TestCluster : IAsyncDisposable
             using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
             await foreach (var change in subscription.Events.ReadAllAsync(deadline.Token))
             {
-                if (change.Type != Storage.WatchEventType.Deleted && change.Current is { } current && condition(current))
+                if (change.Type != TensorFusion.LocalCluster.Storage.WatchEventType.Deleted && change.Current is { } current && condition(current))
                 {
                     return current;
                 }
@@ -100,7 +100,7 @@ public sealed class TestCluster : IAsyncDisposable
             using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
             await foreach (var change in subscription.Events.ReadAllAsync(deadline.Token))
             {
-                if (change.Type == Storage.WatchEventType.Deleted && change.Current!.Namespace == @namespace && change.Current.Name == name)
+                if (change.Type == TensorFusion.LocalCluster.Storage.WatchEventType.Deleted && change.Current!.Namespace == @namespace && change.Current.Name == name)
                 {
                     return;
                 }

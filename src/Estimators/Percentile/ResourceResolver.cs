@@ -24,10 +24,10 @@ internal sealed class ResourceResolver(
 
         var (request, source) = qos switch
         {
-            QosLevel.Critical => (estimate.UpperBound, "upper bound, QoS critical"),
-            QosLevel.High => (estimate.Target, "target, QoS high"),
-            QosLevel.Medium => (estimate.LowerBound, "lower bound, QoS medium"),
-            _ => (estimate.LowerBound, "lower bound, QoS low"),
+            QosLevel.Critical => (estimate.UpperBound, "upper bound (QoS critical)"),
+            QosLevel.High => (estimate.Target, "target (QoS high)"),
+            QosLevel.Medium => (estimate.LowerBound, "lower bound (QoS medium)"),
+            _ => (estimate.LowerBound, "lower bound (QoS low)"),
         };
         var limit = estimate.UpperBound;
         var notes = explain ? new List<string>() : null;
@@ -58,10 +58,10 @@ internal sealed class ResourceResolver(
             return new Resolution(request, limit, null);
         }
 
-        var change = currentRequest > 0 ? $" ({Signed((request - currentRequest) / currentRequest)} vs current {format(currentRequest)})" : "";
+        var change = currentRequest > 0 ? $", {Signed((request - currentRequest) / currentRequest)} vs current {format(currentRequest)}" : "";
         var text = $"{bounds.Name}: estimates {format(estimate.LowerBound)} / {format(estimate.Target)} / {format(estimate.UpperBound)} " +
             $"(p{P(percentiles.Lower)} / p{P(percentiles.Target)} / p{P(percentiles.Upper)} × {ResourceText.Number(1 + margin)}); " +
-            $"request {format(request)} ({source}){change}, limit {format(limit)} (upper bound)" +
+            $"request {format(request)} = {source}{change}; limit {format(limit)} = upper bound" +
             (notes.Count > 0 ? "; " + string.Join("; ", notes) : "");
         return new Resolution(request, limit, text);
     }

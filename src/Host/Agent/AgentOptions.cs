@@ -2,6 +2,7 @@ using System.Net;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Host.Agent.Auth;
 using TensorFusion.Host.Agent.Checkpoint;
+using TensorFusion.Host.Agent.Registration;
 
 namespace TensorFusion.Host.Agent;
 
@@ -44,6 +45,9 @@ public sealed record AgentOptions
 
     /// <summary>Dense FP16 TFLOPs of a device when the driver does not say (NVML); see <see cref="KnownModelTflops"/>.</summary>
     public Func<DeviceInfo, double> DeviceTflops { get; init; } = KnownModelTflops.Of;
+
+    /// <summary>Publishes GPUNode/GPU objects and heartbeats; null runs the agent without a cluster.</summary>
+    public INodeRegistrar? Registrar { get; init; }
 
     /// <summary>Test hook: called at each fault point of every device change; throw to simulate a crash.</summary>
     public Action<AgentFaultPoint, CheckpointIntent>? FaultHook { get; init; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Plans;
+using TensorFusion.Host.Agent.Registration;
 
 namespace TensorFusion.Host.Agent;
 
@@ -22,9 +23,18 @@ public sealed partial class NodeAgent
             {
                 var status = Applier.Reconcile();
                 Metrics.RecordGeneration(status.ObservedGeneration);
-                foreach (var gpu in RefreshHealth().Where(g => !g.Healthy))
+                var unhealthy = RefreshHealth().Where(g => !g.Healthy).ToArray();
+                foreach (var gpu in unhealthy)
                 {
                     LogGpuUnhealthy(_logger, gpu.Device.Uuid, gpu.Reason ?? "unhealthy");
+                }
+
+                var unhealthyKey = string.Join(",", unhealthy.Select(g => g.Device.Uuid));
+                if (unhealthyKey != _lastUnhealthy)
+                {
+                    // Health changed: tell the cluster now rather than at the next heartbeat.
+                    _lastUnhealthy = unhealthyKey;
+                    await PublishAsync(stoppingToken);
                 }
 
                 Reconciled?.Invoke(this, status);
@@ -47,10 +57,33 @@ public sealed partial class NodeAgent
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = _options.TimeProvider.GetUtcNow();
+            await PublishAsync(stoppingToken);
             Metrics.RecordHeartbeat(now);
             Heartbeat?.Invoke(this, now);
         }
     }
+
+    /// <summary>Best effort: a failed publish is logged and retried at the next heartbeat.</summary>
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Registrar is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var report = new NodeReport(NodeName, _options.Pool, RefreshHealth(), _options.DeviceTflops, _options.TimeProvider.GetUtcNow());
+            await _options.Registrar.PublishAsync(report, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or AcceleratorException)
+        {
+            LogPublishFailed(_logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing GPUNode/GPU status failed, retrying at the next heartbeat: {Message}")]
+    private static partial void LogPublishFailed(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plan generation {Generation}: {Result} {Message}")]
     private static partial void LogPlanHandled(ILogger logger, long generation, PlanApplyResult result, string message);

@@ -30,6 +30,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private WebApplication? _app;
     private Task _loops = Task.CompletedTask;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private string _lastUnhealthy = "";
 
     private NodeAgent(AgentOptions options, IAcceleratorDevice device, bool ownsDevice, NodePlanApplier applier)
     {
@@ -141,6 +142,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         await _app.StartAsync(cancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        await PublishAsync(cancellationToken);
         Metrics.RecordHeartbeat(_options.TimeProvider.GetUtcNow());
         _loops = Task.WhenAll(RunReconcileLoopAsync(_stopping.Token), RunHeartbeatLoopAsync(_stopping.Token));
     }

@@ -7,6 +7,7 @@ using k8s;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Host.Agent;
 using TensorFusion.Host.Agent.Auth;
+using TensorFusion.Host.Agent.Registration;
 
 namespace TensorFusion.Host.Cli;
 
@@ -47,9 +48,13 @@ public static class AgentCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var anonymousMetrics = new Option<bool>("--anonymous-metrics") { Description = "Serve /metrics without a token" };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Register GPUNode/GPU objects through this kubeconfig (in a pod the in-cluster config is used; without either the agent runs standalone)",
+        };
         var command = new Command("agent", "Run the node agent: registers GPUs, applies node plans, serves metrics.")
         {
-            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics,
+            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, kubeconfig,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -84,6 +89,7 @@ public static class AgentCommand
                 BindAddress = address!,
                 Port = parseResult.GetValue(port),
                 AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
+                Registrar = CreateRegistrar(parseResult.GetValue(kubeconfig)),
             };
             try
             {
@@ -127,6 +133,15 @@ public static class AgentCommand
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(nodeName));
         var prefix = nodeName.Length <= 24 ? $"GPU-{nodeName}" : $"GPU-{Convert.ToHexStringLower(digest)[..16]}";
         return new SimulatorOptions(parts[0], count, prefix, BitConverter.ToUInt64(digest));
+    }
+
+    private static KubernetesNodeRegistrar? CreateRegistrar(string? kubeconfig)
+    {
+        var configuration = kubeconfig is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+            : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+            : null;
+        var version = typeof(AgentCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        return configuration is null ? null : new KubernetesNodeRegistrar(new Kubernetes(configuration), version);
     }
 
     private static IBearerTokenChecker? CreateChecker(string? token, string? audience, string[] allowedUsers, List<string> problems)

@@ -77,7 +77,8 @@ public sealed class LocalApiServer : IAsyncDisposable
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var tables = new TableBuilder(options.TimeProvider);
         var handler = new ApiRequestHandler(token, registry, new ResourceEndpoint(operations, tables, new WatchStreamer(store, options, tables)));
-        var certificate = options.UseHttps ? LoopbackCertificate.Create(options.TimeProvider.GetUtcNow()) : null;
+        // TLS validity is checked by clients against the real clock, whatever clock the simulation runs on.
+        var certificate = options.UseHttps ? LoopbackCertificate.Create(TimeProvider.System.GetUtcNow()) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -89,7 +90,7 @@ public sealed class LocalApiServer : IAsyncDisposable
                     listen.UseHttps(certificate);
                 }
             });
-            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxRequestBytes + 1;
+            kestrel.Limits.MaxRequestBodySize = RequestBody.DrainLimitBytes + 1;
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
@@ -201,9 +202,11 @@ public sealed class LocalApiServer : IAsyncDisposable
 
     private void StartControllers(LocalApiServerOptions options)
     {
+        // Called directly (not Task.Run) so each controller has subscribed, and the kubelet's heartbeat timer exists,
+        // before StartAsync returns: no event is missed and fake clocks can be advanced right away.
         var token = _stopping.Token;
-        _controllers.Add(Task.Run(() => new GarbageCollector(Operations, Registry).RunAsync(token), token));
-        _controllers.Add(Task.Run(() => new NamespaceController(Operations, Registry).RunAsync(token), token));
-        _controllers.Add(Task.Run(() => new SimulatedKubelet(Operations, Registry, options).RunAsync(token), token));
+        _controllers.Add(new GarbageCollector(Operations, Registry).RunAsync(token));
+        _controllers.Add(new NamespaceController(Operations, Registry).RunAsync(token));
+        _controllers.Add(new SimulatedKubelet(Operations, Registry, options).RunAsync(token));
     }
 }

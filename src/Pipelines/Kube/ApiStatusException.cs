@@ -34,8 +34,12 @@ public sealed class ApiStatusException : Exception
     /// <summary>The server's Retry-After, when it sent one (429, 503).</summary>
     public TimeSpan? RetryAfter { get; }
 
-    /// <summary>410 Gone / reason Expired: the resourceVersion is older than the server's history; relist.</summary>
-    public bool IsExpired => StatusCode == HttpStatusCode.Gone || Reason is "Expired" or "Gone";
+    /// <summary>
+    /// 410 Gone / reason Expired (the resourceVersion is older than the server's history), or a "Too large resource
+    /// version" answer (the server is behind the version we hold, e.g. restored from backup): either way, relist.
+    /// </summary>
+    public bool IsExpired => StatusCode == HttpStatusCode.Gone || Reason is "Expired" or "Gone"
+        || Message.Contains("Too large resource version", StringComparison.OrdinalIgnoreCase);
 
     public bool IsConflict => StatusCode == HttpStatusCode.Conflict;
 

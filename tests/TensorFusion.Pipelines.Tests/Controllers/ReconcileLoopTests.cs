@@ -9,6 +9,7 @@ public sealed class ReconcileLoopTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Reconcile_Throws_RetriedWithBackoffAndLoopSurvives()
     {
         var time = new FakeTimeProvider();
@@ -40,6 +41,7 @@ public sealed class ReconcileLoopTests
     }
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Add_TenThousandTimesWhileProcessing_ReconciledTwiceNeverConcurrently()
     {
         var time = new FakeTimeProvider();
@@ -114,6 +116,7 @@ public sealed class ReconcileLoopTests
     }
 
     [Fact]
+    [Trait("Category", "Fault")]
     public async Task Stop_DuringReconcile_DrainsInFlightWork()
     {
         var time = new FakeTimeProvider();
@@ -132,6 +135,36 @@ public sealed class ReconcileLoopTests
         await run.WaitAsync(Wait);
 
         Assert.Equal(0, queue.InFlight);
+    }
+
+    [Fact]
+    [Trait("Category", "Fault")]
+    public async Task Reconcile_AlwaysFails_DelaysDoubleFrom5Ms()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>(time);
+        var reconciler = new ScriptedReconciler((_, _) => throw new InvalidOperationException("always"));
+        using var stop = new CancellationTokenSource();
+        using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions(), time);
+        var run = loop.RunAsync(stop.Token);
+        queue.Add("a");
+        await reconciler.Started.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+
+        // Retry n waits 5 ms · 2^(n-1): 5, 10, 20, 40, 80 ms; one tick short of each, nothing runs.
+        foreach (var delayMs in new[] { 5, 10, 20, 40, 80 })
+        {
+            await WaitUntilIdleAsync(queue);
+            var before = reconciler.Calls("a");
+            time.Advance(TimeSpan.FromMilliseconds(delayMs - 1));
+            Assert.Equal(before, reconciler.Calls("a"));
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await reconciler.Started.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait);
+        Assert.Equal(6, reconciler.Calls("a"));
+        Assert.Equal(1, reconciler.MaxConcurrentSameKey);
     }
 
     /// <summary>Waits (bounded) until the loop has handed every key back; reconciles here finish without I/O.</summary>

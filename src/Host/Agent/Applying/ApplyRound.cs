@@ -18,6 +18,7 @@ internal sealed class ApplyRound(
 {
     private readonly Dictionary<string, AllocationStatus> _blocked = new(StringComparer.Ordinal);
     private readonly List<(string Gpu, int Start, int Size)> _busyRanges = [];
+    private bool _intentRecorded;
 
     public bool Changed { get; private set; }
 
@@ -50,20 +51,41 @@ internal sealed class ApplyRound(
         }
 
         CreatePartitions(diff, owners);
-        foreach (var limits in diff.WriteLimits.Where(l => !_blocked.ContainsKey(l.WorkerKey)))
+        // Limit files are replaced atomically and are idempotent, so one intent covers the whole batch.
+        var writes = diff.WriteLimits.Where(l => !_blocked.ContainsKey(l.WorkerKey)).ToArray();
+        if (writes.Length > 0)
         {
-            var error = Step(new CheckpointIntent(generation, CheckpointIntent.WriteLimits, WorkerKey: limits.WorkerKey),
-                () => device.SetWorkerLimits(limits.WorkerKey, limits.Limits));
-            if (error is not null)
+            Batch(new CheckpointIntent(generation, CheckpointIntent.WriteLimits), writes, limits =>
             {
-                Block(owners[limits.WorkerKey], AllocationState.Failed, $"writing limits failed: {error.Message}");
-            }
+                try
+                {
+                    device.SetWorkerLimits(limits.WorkerKey, limits.Limits);
+                }
+                catch (AcceleratorException e)
+                {
+                    Block(owners[limits.WorkerKey], AllocationState.Failed, $"writing limits failed: {e.Message}");
+                }
+            });
         }
 
-        foreach (var worker in diff.RemoveLimits)
+        if (diff.RemoveLimits.Count > 0)
         {
-            Step(new CheckpointIntent(generation, CheckpointIntent.RemoveLimits, WorkerKey: worker),
-                () => device.RemoveWorkerLimits(worker));
+            Batch(new CheckpointIntent(generation, CheckpointIntent.RemoveLimits), diff.RemoveLimits, worker =>
+            {
+                try
+                {
+                    device.RemoveWorkerLimits(worker);
+                }
+                catch (AcceleratorException)
+                {
+                    // A file that cannot be removed now is found again (and retried) by the next reconcile.
+                }
+            });
+        }
+
+        if (_intentRecorded)
+        {
+            recordIntent(null);
         }
 
         return _blocked;
@@ -108,9 +130,13 @@ internal sealed class ApplyRound(
         }
     }
 
+    /// <summary>Records the intent, then makes the change. The intent is not cleared after each step: the next
+    /// step's intent replaces it and the round clears it once at the end (one fsync per step, not two). A crash
+    /// in between leaves a finished step's intent, which recovery re-evaluates harmlessly against the device.</summary>
     private AcceleratorException? Step(CheckpointIntent intent, Action change)
     {
         recordIntent(intent);
+        _intentRecorded = true;
         faultHook?.Invoke(AgentFaultPoint.AfterIntent, intent);
         try
         {
@@ -119,13 +145,25 @@ internal sealed class ApplyRound(
         }
         catch (AcceleratorException e)
         {
-            recordIntent(null);
             return e;
         }
 
         faultHook?.Invoke(AgentFaultPoint.AfterChange, intent);
-        recordIntent(null);
         return null;
+    }
+
+    private void Batch<T>(CheckpointIntent intent, IEnumerable<T> items, Action<T> change)
+    {
+        recordIntent(intent);
+        _intentRecorded = true;
+        faultHook?.Invoke(AgentFaultPoint.AfterIntent, intent);
+        foreach (var item in items)
+        {
+            change(item);
+        }
+
+        Changed = true;
+        faultHook?.Invoke(AgentFaultPoint.AfterChange, intent);
     }
 
     private void Block(PlannedAllocation allocation, AllocationState state, string reason) =>

@@ -12,24 +12,33 @@ public static class RequestBody
 {
     public const int MaxRequestBytes = 3 * 1024 * 1024;
 
+    /// <summary>How much of an oversized body is still read (and thrown away) before answering 413.</summary>
+    public const int DrainLimitBytes = 32 * 1024 * 1024;
+
     public static async Task<(JsonNode? Node, int Bytes)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         CheckMediaType(request.ContentType);
-        if (request.ContentLength > MaxRequestBytes)
-        {
-            throw TooLarge(request.ContentLength.Value);
-        }
-
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
+        long total = 0;
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxRequestBytes)
+            total += read;
+            if (total <= MaxRequestBytes)
             {
-                throw TooLarge(buffer.Length);
+                buffer.Write(chunk, 0, read);
             }
+            else if (total > DrainLimitBytes)
+            {
+                break;
+            }
+        }
+
+        // An oversized body is read to the end (up to the drain limit) so the client gets the 413, not a broken pipe.
+        if (total > MaxRequestBytes)
+        {
+            throw TooLarge(total);
         }
 
         var bytes = buffer.ToArray();
