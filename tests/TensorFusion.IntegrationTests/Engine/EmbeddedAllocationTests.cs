@@ -46,7 +46,7 @@ public sealed class EmbeddedAllocationTests : IAsyncLifetime
         await using (var dispatcher = new NodePlanDispatcher(agents, TimeProvider.System))
         await using (var pipeline = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default),
             new KubernetesAllocationWriter(client, TimeProvider.System), dispatcher, TimeProvider.System,
-            new AllocationPipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(20) }))
+            new AllocationPipelineOptions { MaxBatchSize = 2, BatchWindow = TimeSpan.FromHours(1) }))
         {
             pipeline.BatchCompleted += outcomes => batches.Writer.TryWrite(outcomes);
             await pipeline.StartAsync(Inventory, [], CancellationToken.None);
@@ -56,6 +56,7 @@ public sealed class EmbeddedAllocationTests : IAsyncLifetime
                 await pipeline.SubmitAsync(pod, CancellationToken.None);
             }
 
+            // Both workers in one batch (by size, not by a wall-clock window), so the outcome is deterministic.
             var batch = await batches.Reader.ReadAsync().AsTask().WaitAsync(Wait);
 
             // Two 600-TFLOP workers, one 989-TFLOP H100: one placed, one unschedulable.
