@@ -63,7 +63,7 @@ public sealed class OperatorScenario : IScenario
 
     private static async Task<(double Seconds, int Pods)> ReconcileAsync(CancellationToken cancellationToken)
     {
-        await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptions(), cancellationToken);
+        await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptions { UseHttps = false }, cancellationToken);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var client = KubeRestClient.WithBearerToken(http, server.BaseUri, server.Token);
         foreach (var kind in ApiKinds.All)

@@ -48,7 +48,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public static async Task<OperatorCluster> StartAsync(bool bindWorkers = true)
     {
-        var server = await LocalApiServer.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), BookmarkInterval = TimeSpan.FromSeconds(1) }, CancellationToken.None);
+        var server = await LocalApiServer.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), BookmarkInterval = TimeSpan.FromSeconds(1), UseHttps = false }, CancellationToken.None);
         var cluster = new OperatorCluster(server);
         foreach (var kind in ApiKinds.All)
         {
