@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
+using TensorFusion.LocalCluster.Storage;
 
 namespace TensorFusion.LocalCluster.Tests;
 
@@ -15,8 +16,8 @@ public sealed class TestCluster : IAsyncDisposable
         KubeconfigPath = Path.Combine(directory, "kubeconfig");
         server.WriteKubeconfig(KubeconfigPath);
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
-        Http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Token);
+        Http = server.CreateHttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(30);
     }
 
     public LocalApiServer Server { get; }
@@ -64,6 +65,47 @@ public sealed class TestCluster : IAsyncDisposable
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Waits (on the store's event feed, not by polling) until an object of the resource matches.</summary>
+    public async Task<StoredObject> WaitForAsync(string storageId, Func<StoredObject, bool> condition, TimeSpan? timeout = null)
+    {
+        var (subscription, _) = Server.Store.Subscribe(storageId, null, initialState: true);
+        using (subscription)
+        {
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+            await foreach (var change in subscription.Events.ReadAllAsync(deadline.Token))
+            {
+                if (change.Type != TensorFusion.LocalCluster.Storage.WatchEventType.Deleted && change.Current is { } current && condition(current))
+                {
+                    return current;
+                }
+            }
+        }
+
+        throw new TimeoutException($"no {storageId} object matched");
+    }
+
+    /// <summary>Waits until an object is gone (a DELETED event, or absent from the start).</summary>
+    public async Task WaitForDeletionAsync(string storageId, string @namespace, string name, TimeSpan? timeout = null)
+    {
+        var (subscription, _) = Server.Store.Subscribe(storageId, null, initialState: false);
+        using (subscription)
+        {
+            if (Server.Store.Get(storageId, @namespace, name) is null)
+            {
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+            await foreach (var change in subscription.Events.ReadAllAsync(deadline.Token))
+            {
+                if (change.Type == TensorFusion.LocalCluster.Storage.WatchEventType.Deleted && change.Current!.Namespace == @namespace && change.Current.Name == name)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

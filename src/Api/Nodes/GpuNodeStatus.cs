@@ -73,6 +73,7 @@ public sealed class GpuNodeStatus
 
     [JsonPropertyName("allocatedPods")]
     [MaxProperties(1024)]
-    [Description("Pods holding a share of each GPU, keyed by GPU name.")]
+    [MaxItems(1024)]
+    [Description("Pods holding a share of each GPU, keyed by GPU name (at most 1024 pods per GPU).")]
     public Dictionary<string, List<GpuPodInfo>>? AllocatedPods { get; set; }
 }

@@ -10,6 +10,8 @@ namespace TensorFusion.Api.Resources;
 /// Kubernetes quantities (<c>"10"</c>, <c>"500m"</c>, <c>"16Gi"</c>). <see cref="Compute"/> is the alternative
 /// 0–100 percent of a whole GPU, mutually exclusive with TFLOPs and outside quota accounting.
 /// </summary>
+[ValidationRule("!has(self.tflops) || !has(self.compute)", "tflops and compute are mutually exclusive",
+    ManifestValidatorRule = "TflopsOrComputePercent")]
 public sealed class GpuResourceAmount
 {
     [JsonPropertyName("tflops")]

@@ -45,6 +45,14 @@ public static partial class YamlJsonReader
         {
             return (documents, (documents.Count + 1, exception));
         }
+        catch (InvalidOperationException exception)
+        {
+            // YamlDotNet's scanner throws this for some malformed flow collections (an unclosed "[" before a new
+            // key): report it as a syntax error after the last event that parsed.
+            var line = (int)(parser.Current?.End.Line ?? 1);
+            var error = new YamlSyntaxException("malformed YAML: unexpected content after this point (an unclosed [ or {?)", line, exception);
+            return (documents, (documents.Count + 1, error));
+        }
     }
 
     private static string TrimLocation(string message)

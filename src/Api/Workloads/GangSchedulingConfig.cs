@@ -6,7 +6,7 @@ namespace TensorFusion.Api.Workloads;
 
 /// <summary>All-or-nothing placement of a workload's workers (upstream <c>GangSchedulingConfig</c>).</summary>
 [ValidationRule("!has(self.minMembers) || self.minMembers == 0 || self.minMembers >= 2",
-    "minMembers must be 0 (all desired replicas) or at least 2")]
+    "minMembers must be 0 (all desired replicas) or at least 2", ManifestValidatorRule = "GangMinMembersZeroOrAtLeastTwo")]
 public sealed class GangSchedulingConfig
 {
     [JsonPropertyName("minMembers")]

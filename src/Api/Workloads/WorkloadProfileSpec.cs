@@ -12,7 +12,7 @@ namespace TensorFusion.Api.Workloads;
 /// Resources are per worker and per GPU device.
 /// </summary>
 [ValidationRule("!has(self.gangScheduling) || !has(self.gangScheduling.minMembers) || self.gangScheduling.minMembers == 0 || !has(self.replicas) || self.gangScheduling.minMembers <= self.replicas",
-    "gangScheduling.minMembers must not exceed replicas")]
+    "gangScheduling.minMembers must not exceed replicas", ManifestValidatorRule = "GangMinMembersWithinReplicas")]
 public sealed class WorkloadProfileSpec
 {
     [JsonPropertyName("replicas")]

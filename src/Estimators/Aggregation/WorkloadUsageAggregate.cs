@@ -19,6 +19,8 @@ public sealed class WorkloadUsageAggregate
     private readonly Dictionary<string, int> _workerSlots = new(StringComparer.Ordinal);
     private readonly long _windowTicks;
     private WorkerUsageState[] _workers = [];
+    private long _firstSampleTicks = long.MaxValue;
+    private long _lastSampleTicks = long.MinValue;
 
     public WorkloadUsageAggregate(AggregationOptions options, DateTimeOffset? reference = null)
     {
@@ -39,9 +41,17 @@ public sealed class WorkloadUsageAggregate
     /// <summary>Accepted TFLOPs samples.</summary>
     public long TotalSamplesCount { get; private set; }
 
-    public DateTimeOffset? FirstSampleStart { get; private set; }
+    public DateTimeOffset? FirstSampleStart
+    {
+        get => TotalSamplesCount == 0 ? null : new DateTimeOffset(_firstSampleTicks, TimeSpan.Zero);
+        private set => _firstSampleTicks = value?.UtcTicks ?? long.MaxValue;
+    }
 
-    public DateTimeOffset? LastSampleStart { get; private set; }
+    public DateTimeOffset? LastSampleStart
+    {
+        get => TotalSamplesCount == 0 ? null : new DateTimeOffset(_lastSampleTicks, TimeSpan.Zero);
+        private set => _lastSampleTicks = value?.UtcTicks ?? long.MinValue;
+    }
 
     public int WorkerCount => _workerSlots.Count;
 
@@ -87,16 +97,8 @@ public sealed class WorkloadUsageAggregate
         worker.LastTflopsTicks = ticks;
         Tflops.AddSample(tflops, AggregationOptions.TflopsSampleWeight, time);
         TotalSamplesCount++;
-        if (FirstSampleStart is null || time < FirstSampleStart)
-        {
-            FirstSampleStart = time;
-        }
-
-        if (LastSampleStart is null || time > LastSampleStart)
-        {
-            LastSampleStart = time;
-        }
-
+        _firstSampleTicks = Math.Min(_firstSampleTicks, ticks);
+        _lastSampleTicks = Math.Max(_lastSampleTicks, ticks);
         return true;
     }
 
@@ -156,9 +158,9 @@ public sealed class WorkloadUsageAggregate
         var aggregate = new WorkloadUsageAggregate(options);
         checkpoint.Tflops.RestoreInto(aggregate.Tflops);
         checkpoint.Vram.RestoreInto(aggregate.Vram);
-        aggregate.TotalSamplesCount = checkpoint.TotalSamplesCount;
         aggregate.FirstSampleStart = checkpoint.FirstSampleStart;
         aggregate.LastSampleStart = checkpoint.LastSampleStart;
+        aggregate.TotalSamplesCount = checkpoint.TotalSamplesCount;
         return aggregate;
     }
 

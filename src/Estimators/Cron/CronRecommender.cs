@@ -71,13 +71,13 @@ public static class CronRecommender
         return new CronEvaluation(
             new RecommendationResult(
                 RecommendationReason.RuleActive,
-                $"cron rule {activeRule.Name} is active until {openUntil:yyyy-MM-ddTHH:mm:sszzz} ({activeRule.TimeZone ?? "UTC"}); " +
+                () => $"cron rule {activeRule.Name} is active until {openUntil:yyyy-MM-ddTHH:mm:sszzz} ({activeRule.TimeZone ?? "UTC"}); " +
                 $"desired request {ResourceText.Tflops(desired.Requests.Tflops)} / {ResourceText.Vram(desired.Requests.VramBytes)}, " +
                 $"limit {ResourceText.Tflops(desired.Limits.Tflops)} / {ResourceText.Vram(desired.Limits.VramBytes)}, kept as a floor",
                 desired,
-                HasApplied: alreadyApplied,
-                ScaleDownLocking: true,
-                ActiveCronRule: activeRule.Name),
+                hasApplied: alreadyApplied,
+                scaleDownLocking: true,
+                activeCronRule: activeRule.Name),
             []);
     }
 }

@@ -25,7 +25,7 @@ public static class ExternalRecommender
                 RecommendationReason.LowConfidence,
                 $"external scaler waits for its initial delay of {GoDuration.Format(initialDelay)}",
                 null,
-                HasApplied: true);
+                hasApplied: true);
         }
 
         if (!response.NeedScaleUp && !response.NeedScaleDown || response.RecommendedResources is not { IsZero: false } resources)
@@ -34,7 +34,7 @@ public static class ExternalRecommender
                 RecommendationReason.NoScalingNeeded,
                 string.IsNullOrWhiteSpace(response.Reason) ? "external scaler: no scaling needed" : $"external scaler: {response.Reason}",
                 null,
-                HasApplied: true);
+                hasApplied: true);
         }
 
         var direction = response.NeedScaleUp ? "up" : "down";

@@ -42,7 +42,7 @@ public sealed class Histogram
     /// <summary>Adds <paramref name="weight"/> to the bucket of <paramref name="value"/>; a negative or NaN weight is ignored.</summary>
     public void AddSample(double value, double weight)
     {
-        if (!(weight >= 0) || double.IsInfinity(weight))
+        if (!(weight >= 0 && weight <= double.MaxValue))
         {
             return;
         }
@@ -106,7 +106,9 @@ public sealed class Histogram
     public void MergeScaled(Histogram other, double factor)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (!ReferenceEquals(other.Buckets, Buckets) && other.Buckets.Count != Buckets.Count)
+        var a = Buckets;
+        var b = other.Buckets;
+        if (!ReferenceEquals(a, b) && (a.FirstBucketSize != b.FirstBucketSize || a.Ratio != b.Ratio || a.Count != b.Count))
         {
             throw new ArgumentException("cannot merge histograms with different bucket layouts", nameof(other));
         }

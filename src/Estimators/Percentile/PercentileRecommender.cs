@@ -29,65 +29,73 @@ public static class PercentileRecommender
         {
             return new RecommendationResult(
                 RecommendationReason.LowConfidence,
-                $"workload is {GoDuration.Format(input.Now - input.CreationTime)} old; recommendations start after the initial delay " +
-                $"of {GoDuration.Format(options.InitialDelayPeriod)} (at {readyAt:yyyy-MM-ddTHH:mm:ssZ})",
-                Resources: null,
-                HasApplied: true);
+                () => $"workload is {GoDuration.Format(input.Now - input.CreationTime)} old; recommendations start after the initial " +
+                    $"delay of {GoDuration.Format(options.InitialDelayPeriod)} (at {readyAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})",
+                resources: null,
+                hasApplied: true);
         }
 
         if (input.Aggregate.IsEmpty)
         {
-            return new RecommendationResult(RecommendationReason.NoData, "no usage samples yet, so no recommendation", null, HasApplied: true);
+            return new RecommendationResult(RecommendationReason.NoData, "no usage samples yet, so no recommendation", null, hasApplied: true);
         }
 
         var estimates = PercentileEstimator.Estimate(input.Aggregate, options);
         var current = input.Current ?? input.Spec;
-        var tflops = new ResourceResolver(
+        var tflopsResolver = new ResourceResolver(
             new ResourceBounds("TFLOPs", MinTflops, options.MinComputeResourcesRatio, options.MaxComputeResourcesRatio, LimitNeverBelowSpec: true),
             ResourceText.Tflops,
             (options.LowerBoundComputePercentile, options.TargetComputePercentile, options.UpperBoundComputePercentile),
-            options.MarginFraction)
-            .Resolve(estimates.Tflops, input.Aggregate.Tflops.IsEmpty, input.Qos, input.Spec.Requests.Tflops, input.Spec.Limits.Tflops,
-                current.Requests.Tflops, current.Limits.Tflops);
-        var vram = new ResourceResolver(
+            options.MarginFraction);
+        var vramResolver = new ResourceResolver(
             new ResourceBounds("VRAM", MinVramBytes, options.MinVramResourcesRatio, options.MaxVramResourcesRatio, LimitNeverBelowSpec: false),
             ResourceText.Vram,
             (options.LowerBoundVramPercentile, options.TargetVramPercentile, options.UpperBoundVramPercentile),
-            options.MarginFraction)
-            .Resolve(estimates.Vram, input.Aggregate.Vram.IsEmpty, input.Qos, input.Spec.Requests.VramBytes, input.Spec.Limits.VramBytes,
-                current.Requests.VramBytes, current.Limits.VramBytes);
+            options.MarginFraction);
+        ResourceResolver.Resolution Tflops(bool explain) => tflopsResolver.Resolve(
+            estimates.Tflops, input.Aggregate.Tflops.IsEmpty, input.Qos, input.Spec.Requests.Tflops, input.Spec.Limits.Tflops,
+            current.Requests.Tflops, current.Limits.Tflops, explain);
+        ResourceResolver.Resolution Vram(bool explain) => vramResolver.Resolve(
+            estimates.Vram, input.Aggregate.Vram.IsEmpty, input.Qos, input.Spec.Requests.VramBytes, input.Spec.Limits.VramBytes,
+            current.Requests.VramBytes, current.Limits.VramBytes, explain);
 
+        var tflops = Tflops(explain: false);
+        var vram = Vram(explain: false);
         var recommended = new WorkloadResources(
             new ResourceAmount(tflops.Request, vram.Request),
             new ResourceAmount(tflops.Limit, vram.Limit));
-        var explanation = $"{tflops.Explanation}. {vram.Explanation}.";
+        string Explanation() => $"{Tflops(explain: true).Explanation}. {Vram(explain: true).Explanation}.";
 
         var compared = 0;
         var exceeded = 0;
-        foreach (var (recommendedRequest, currentRequest) in new[] { (tflops.Request, current.Requests.Tflops), (vram.Request, current.Requests.VramBytes) })
-        {
-            if (recommendedRequest != 0 && currentRequest != 0)
-            {
-                compared++;
-                exceeded += Math.Abs(recommendedRequest - currentRequest) > currentRequest * options.UpdateThreshold ? 1 : 0;
-            }
-        }
-
+        CompareToCurrent(tflops.Request, current.Requests.Tflops, options.UpdateThreshold, ref compared, ref exceeded);
+        CompareToCurrent(vram.Request, current.Requests.VramBytes, options.UpdateThreshold, ref compared, ref exceeded);
+        var threshold = options.UpdateThreshold;
         if (compared > 0 && exceeded == 0)
         {
             return new RecommendationResult(
                 RecommendationReason.InsideUpdateThreshold,
-                $"{explanation} No request moves by more than the update threshold of {ResourceText.Percent(options.UpdateThreshold)}, " +
-                "so the recommendation is recorded but not applied.",
+                () => $"{Explanation()} No request moves by more than the update threshold of {ResourceText.Percent(threshold)}, " +
+                    "so the recommendation is recorded but not applied.",
                 recommended,
-                HasApplied: true,
-                Estimates: estimates);
+                hasApplied: true,
+                estimates: estimates);
         }
 
         return new RecommendationResult(
             RecommendationReason.Updated,
-            $"{explanation} At least one request moves by more than the update threshold of {ResourceText.Percent(options.UpdateThreshold)}.",
+            () => $"{Explanation()} At least one request moves by more than the update threshold of {ResourceText.Percent(threshold)}.",
             recommended,
-            Estimates: estimates);
+            estimates: estimates);
+    }
+
+    /// <summary>Upstream's rule: only resources with a non-zero current and recommended request are compared.</summary>
+    private static void CompareToCurrent(double recommended, double current, double threshold, ref int compared, ref int exceeded)
+    {
+        if (recommended != 0 && current != 0)
+        {
+            compared++;
+            exceeded += Math.Abs(recommended - current) > current * threshold ? 1 : 0;
+        }
     }
 }

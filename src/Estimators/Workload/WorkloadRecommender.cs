@@ -20,20 +20,19 @@ public static class WorkloadRecommender
     {
         ArgumentNullException.ThrowIfNull(input);
         var current = input.Current ?? input.Spec;
-        var estimates = PercentileEstimator.Estimate(input.Aggregate, input.Options);
         var percentile = PercentileRecommender.Recommend(new PercentileRecommenderInput(
             input.Aggregate, input.Spec, input.Current, input.Qos, input.Options, input.CreationTime, input.Now));
+        var estimates = percentile.Estimates ?? PercentileEstimator.Estimate(input.Aggregate, input.Options);
         var cron = CronRecommender.Evaluate(input.CronRules, input.RecordedCronRule, input.Spec, input.Now);
-        var errors = (input.ConfigurationErrors ?? []).Concat(cron.Errors).ToList();
-        if (errors.Count > 0)
+        if (input.ConfigurationErrors is { Count: > 0 } || cron.Errors.Count > 0)
         {
+            var errors = (input.ConfigurationErrors ?? []).Concat(cron.Errors).ToList();
             return new WorkloadRecommendation(
-                percentile.Reason,
-                $"configuration errors, nothing changes: {string.Join("; ", errors)}",
-                estimates, current, ShouldApply: false, ActiveCronRule: null, errors);
+                percentile.Reason, () => $"configuration errors, nothing changes: {string.Join("; ", errors)}",
+                estimates, current, shouldApply: false, activeCronRule: null, errors);
         }
 
-        var results = new List<RecommendationResult> { percentile };
+        var results = new List<RecommendationResult>(3) { percentile };
         if (cron.Result is not null)
         {
             results.Add(cron.Result);
@@ -54,17 +53,31 @@ public static class WorkloadRecommender
 
         if (merged is { } resources && resources != current)
         {
-            var driver = results.Where(r => !r.HasApplied && r.Resources is not null)
-                .OrderBy(r => r.Reason is RecommendationReason.RuleActive or RecommendationReason.RuleInactive ? 0 : ReferenceEquals(r, input.External) ? 1 : 2)
-                .First();
-            var messages = results.Where(r => r.Resources is not null || r == percentile).Select(r => r.Message);
-            var message = string.Join(" ", messages) + (capNote is null ? "" : $" Scale-up cap: {capNote}.");
-            return new WorkloadRecommendation(driver.Reason, message, estimates, resources, ShouldApply: true, activeRule, []);
+            var driver = Driver(cron.Result, input.External, percentile);
+            return new WorkloadRecommendation(
+                driver.Reason,
+                () => string.Join(" ", results.Where(r => r.Resources is not null || r == percentile).Select(r => r.Message))
+                    + (capNote is null ? "" : $" Scale-up cap: {capNote}."),
+                estimates, resources, shouldApply: true, activeRule, []);
         }
 
         var primary = cron.Result is { Reason: RecommendationReason.RuleActive } active ? active : percentile;
         var kept = primary.Reason == RecommendationReason.InsideUpdateThreshold && primary.Resources is { } recorded ? recorded : current;
         var note = merged is null ? "" : " The merged recommendation equals the current resources.";
-        return new WorkloadRecommendation(primary.Reason, primary.Message + note, estimates, kept, ShouldApply: false, activeRule, []);
+        return new WorkloadRecommendation(primary.Reason, () => primary.Message + note, estimates, kept, shouldApply: false, activeRule, []);
+    }
+
+    /// <summary>The recommender credited with a change: cron first, then external, then percentile (first one still pending).</summary>
+    private static RecommendationResult Driver(RecommendationResult? cron, RecommendationResult? external, RecommendationResult percentile)
+    {
+        foreach (var candidate in new[] { cron, external })
+        {
+            if (candidate is { HasApplied: false, Resources: not null })
+            {
+                return candidate;
+            }
+        }
+
+        return percentile;
     }
 }

@@ -125,6 +125,11 @@ public sealed class ClusterState
             else
             {
                 gpu.FractionalShares++;
+                if (share.Partition is { } unknown)
+                {
+                    (conflicts ??= []).Add(new AllocationConflict(gpu.Name, [allocation.WorkerId],
+                        $"worker {allocation.WorkerId} holds MIG profile {unknown.Profile} that GPU {gpu.Name} ({gpu.Model.Name}) does not offer"));
+                }
             }
 
             if (overlaps || gpu.Available.MilliTflops < 0 || gpu.Available.VramBytes < 0 || !gpu.LimitsAllocated.FitsWithin(gpu.VirtualCapacity))

@@ -16,7 +16,7 @@ public static class LocalBanner
         text.AppendLine("Try it:");
         text.AppendLine($"  export KUBECONFIG={environment.KubeconfigPath}");
         text.AppendLine("  kubectl get nodes");
-        text.AppendLine("  kubectl apply -f deploy/examples/");
+        text.AppendLine("  kubectl apply -f deploy/examples/local/fixed-replicas.yaml");
         text.AppendLine("  kubectl get tfw -w");
         text.AppendLine();
         text.AppendLine("Press Ctrl-C to stop.");

@@ -42,6 +42,8 @@ public sealed class LocalEnvironment : IAsyncDisposable
         try
         {
             server.WriteKubeconfig(environment.KubeconfigPath);
+            await LocalClusterBootstrap.InstallCrdsAsync(server, progress);
+            await LocalClusterBootstrap.CreateDefaultPoolAsync(server, options.GpuModel, progress);
             await environment.AddNodesAsync(progress);
             environment.WriteEndpoints();
             return environment;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,9 +29,10 @@ public sealed class LocalApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _controllers = [];
 
-    private LocalApiServer(WebApplication app, ObjectStore store, ResourceRegistry registry, ResourceOperations operations, string token)
+    private LocalApiServer(WebApplication app, ObjectStore store, ResourceRegistry registry, ResourceOperations operations, string token, X509Certificate2? certificate)
     {
         _app = app;
+        Certificate = certificate;
         Store = store;
         Registry = registry;
         Operations = operations;
@@ -39,6 +41,9 @@ public sealed class LocalApiServer : IAsyncDisposable
 
     /// <summary>Where the server listens, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The serving certificate (its own CA), or null when serving plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; }
 
     /// <summary>The bearer token every request must carry.</summary>
     public string Token { get; }
@@ -72,17 +77,25 @@ public sealed class LocalApiServer : IAsyncDisposable
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var tables = new TableBuilder(options.TimeProvider);
         var handler = new ApiRequestHandler(token, registry, new ResourceEndpoint(operations, tables, new WatchStreamer(store, options, tables)));
+        // TLS validity is checked by clients against the real clock, whatever clock the simulation runs on.
+        var certificate = options.UseHttps ? LoopbackCertificate.Create(TimeProvider.System.GetUtcNow()) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port);
-            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxRequestBytes + 1;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+            kestrel.Limits.MaxRequestBodySize = RequestBody.DrainLimitBytes + 1;
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
         app.Run(handler.HandleAsync);
-        var server = new LocalApiServer(app, store, registry, operations, token);
+        var server = new LocalApiServer(app, store, registry, operations, token, certificate);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -103,13 +116,16 @@ public sealed class LocalApiServer : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
+        var authority = Certificate is null
+            ? string.Empty
+            : "\n    certificate-authority-data: " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(LoopbackCertificate.Pem(Certificate)));
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: tensorfusion-local
               cluster:
-                server: {BaseUri.ToString().TrimEnd('/')}
+                server: {BaseUri.ToString().TrimEnd('/')}{authority}
             users:
             - name: tensorfusion-local
               user:
@@ -123,6 +139,21 @@ public sealed class LocalApiServer : IAsyncDisposable
             current-context: tensorfusion-local
 
             """);
+    }
+
+    /// <summary>An HttpClient that trusts this server's certificate and sends its token (for raw HTTP calls).</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var handler = new HttpClientHandler();
+        if (Certificate is { } trusted)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+                presented is not null && presented.RawData.AsSpan().SequenceEqual(trusted.RawData);
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseUri };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return client;
     }
 
     /// <summary>Adds (or relabels) a node served by the built-in kubelet stand-in.</summary>
@@ -152,6 +183,7 @@ public sealed class LocalApiServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        Store.EndWatches();
         await _app.StopAsync();
         await Store.DisposeAsync();
         try
@@ -165,13 +197,16 @@ public sealed class LocalApiServer : IAsyncDisposable
 
         await _app.DisposeAsync();
         _stopping.Dispose();
+        Certificate?.Dispose();
     }
 
     private void StartControllers(LocalApiServerOptions options)
     {
+        // Called directly (not Task.Run) so each controller has subscribed, and the kubelet's heartbeat timer exists,
+        // before StartAsync returns: no event is missed and fake clocks can be advanced right away.
         var token = _stopping.Token;
-        _controllers.Add(Task.Run(() => new GarbageCollector(Operations, Registry).RunAsync(token), token));
-        _controllers.Add(Task.Run(() => new NamespaceController(Operations, Registry).RunAsync(token), token));
-        _controllers.Add(Task.Run(() => new SimulatedKubelet(Operations, Registry, options).RunAsync(token), token));
+        _controllers.Add(new GarbageCollector(Operations, Registry).RunAsync(token));
+        _controllers.Add(new NamespaceController(Operations, Registry).RunAsync(token));
+        _controllers.Add(new SimulatedKubelet(Operations, Registry, options).RunAsync(token));
     }
 }

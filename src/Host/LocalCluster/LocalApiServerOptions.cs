@@ -6,6 +6,12 @@ public sealed record LocalApiServerOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS with a generated loopback certificate (the default): kubectl only sends the bearer token over TLS.
+    /// Plain HTTP still works for clients that send the token anyway (HttpClient, KubernetesClient).
+    /// </summary>
+    public bool UseHttps { get; init; } = true;
+
     /// <summary>Directory for the SQLite state; null keeps everything in memory.</summary>
     public string? StateDirectory { get; init; }
 

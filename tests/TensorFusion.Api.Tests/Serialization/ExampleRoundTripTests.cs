@@ -39,7 +39,18 @@ public sealed class ExampleRoundTripTests
             var output = JsonNode.Parse(JsonSerializer.Serialize(result.Objects[i].Resource, result.Objects[i].Resource.GetType(), TensorFusionJson.Options));
             Assert.True(
                 JsonNode.DeepEquals(inputs[i], output),
-                $"{fileName} document {i + 1} changed in the round trip.\ninput:  {inputs[i]!.ToJsonString()}\noutput: {output!.ToJsonString()}");
+                $"{fileName} document {i + 1} changed in the round trip: {JsonTreeDiff.FirstDifference(inputs[i], output)}");
         }
+    }
+
+    [Fact]
+    public void ExampleFiles_CoverEveryKind()
+    {
+        var kinds = Directory.GetFiles(RepositoryPaths.Examples, "*.yaml")
+            .SelectMany(file => ManifestReader.Read(File.ReadAllText(file), file).Objects)
+            .Select(entry => entry.Resource.Kind)
+            .ToHashSet();
+
+        Assert.All(ApiKinds.All, kind => Assert.Contains(kind.Kind, kinds));
     }
 }

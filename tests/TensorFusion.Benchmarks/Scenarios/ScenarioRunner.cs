@@ -13,7 +13,12 @@ public static class ScenarioRunner
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new AllocationScenario(),
+        new JsonDecodeScenario(),
+        new EndToEndScenario(),
+        new EstimatorsScenario(),
+        new LocalClusterScenario(),
         new AgentScenario(),
+        new OperatorScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

@@ -1,3 +1,4 @@
+using CsCheck;
 using TensorFusion.Estimators.Histograms;
 
 namespace TensorFusion.Estimators.Tests.Histograms;
@@ -48,6 +49,14 @@ public sealed class ExponentialBucketsTests
             Assert.Equal(bucket, buckets.Find(buckets.Start(bucket)));
             Assert.Equal(bucket - 1, buckets.Find(buckets.Start(bucket) * (1 - Tolerance)));
         }
+    }
+
+    [Fact]
+    public void FindByTable_AnyValue_AgreesWithTheLogarithmDefinition()
+    {
+        // The fast table lookup must be exactly floor(log_ratio(x)) as corrected against the starts, for both layouts.
+        Gen.Double[-1, 2e4].Sample(value => Assert.Equal(ExponentialBuckets.Tflops.FindByLogarithm(value), ExponentialBuckets.Tflops.Find(value)), iter: 2000);
+        Gen.Double[0, 2e12].Sample(value => Assert.Equal(ExponentialBuckets.Vram.FindByLogarithm(value), ExponentialBuckets.Vram.Find(value)), iter: 2000);
     }
 
     [Fact]

@@ -85,4 +85,15 @@ public sealed class HistogramTests
         Assert.Equal(4, left.TotalWeight, 9);
         Assert.Equal(8.00638, left.Percentile(0.5), Digits);
     }
+
+    [Fact]
+    public void Merge_DifferentLayouts_IsRefused()
+    {
+        var tflops = new Histogram(ExponentialBuckets.Tflops);
+        var vram = new Histogram(ExponentialBuckets.Vram);
+
+        var error = Assert.Throws<ArgumentException>(() => tflops.Merge(vram));
+
+        Assert.Contains("different bucket layouts", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -64,4 +64,15 @@ public sealed class ResizeAndRebuildTests
         // The state shows the over-commitment rather than hiding it: 80 − 100 = −20 GiB.
         Assert.Equal(-20L * ByteSize.Gibibyte, result.State.FindGpu("n0-g0")!.Available.VramBytes);
     }
+
+    [Fact]
+    public void Rebuild_UnknownMigProfile_IsReportedNotHidden()
+    {
+        var allocation = new WorkerAllocation(TestFleet.Request("m-0", 10, 5), "n0",
+            [new GpuShare("n0-g0", Gib(10, 5), Gib(10, 5), new MigPlacement("9g.99gb", 0))], TestFleet.Now);
+
+        var result = ClusterState.Rebuild(TestFleet.Nodes(1, 1), [new PoolSpec("pool")], GpuModelCatalog.Default, [allocation]);
+
+        Assert.Equal("worker team/m-0 holds MIG profile 9g.99gb that GPU n0-g0 (H100-80GB) does not offer", Assert.Single(result.Conflicts).Message);
+    }
 }

@@ -43,22 +43,27 @@ public sealed class AllocatorLaws
     [Fact]
     public void MultiGpuRequestNeverSplitsAcrossNodes()
     {
+        var multiGpuPlacements = 0;
         Gen.Select(RandomBatches.Strategy, RandomBatches.Batch).Sample((strategy, batch) =>
         {
             var allocator = new BatchAllocator(RandomBatches.Fleet(strategy));
             allocator.Solve(batch, TestFleet.Now);
 
+            Interlocked.Add(ref multiGpuPlacements, allocator.State.Allocations.Values.Count(allocation => allocation.Shares.Count > 1));
             foreach (var allocation in allocator.State.Allocations.Values)
             {
                 Assert.Equal(allocation.Request.GpuCount, allocation.Shares.Select(share => share.Gpu).Distinct().Count());
                 Assert.All(allocation.Shares, share => Assert.Equal(allocation.Node, allocator.State.FindGpu(share.Gpu)!.Node.Name));
             }
         }, iter: Iterations);
+
+        Assert.True(multiGpuPlacements > 0, "the generator never placed a multi-GPU request");
     }
 
     [Fact]
     public void PreemptionNeverPicksEqualOrHigherQosOrProtectedVictims()
     {
+        var preemptions = 0;
         Gen.Select(RandomBatches.Strategy, RandomBatches.Batch, RandomBatches.Batch).Sample((strategy, existing, arriving) =>
         {
             var allocator = new BatchAllocator(RandomBatches.Fleet(strategy));
@@ -68,6 +73,7 @@ public sealed class AllocatorLaws
             var renamed = arriving.Select(request => request with { Worker = "late-" + request.Worker });
             foreach (var decision in allocator.Solve(renamed, now).Where(decision => decision.Kind == DecisionKind.Preempt))
             {
+                Interlocked.Increment(ref preemptions);
                 Assert.All(decision.Victims, victim =>
                 {
                     Assert.True(victim.Qos < decision.Request.Qos, $"{decision.Request.WorkerId} ({decision.Request.Qos}) evicted {victim.WorkerId} ({victim.Qos})");
@@ -75,11 +81,14 @@ public sealed class AllocatorLaws
                 });
             }
         }, iter: Iterations);
+
+        Assert.True(preemptions > 0, "the generator never caused a preemption");
     }
 
     [Fact]
     public void MigPartitionsNeverOverlapAndUseValidStarts()
     {
+        var partitions = 0;
         Gen.Select(RandomBatches.Strategy, RandomBatches.Batch).Sample((strategy, batch) =>
         {
             var allocator = new BatchAllocator(RandomBatches.Fleet(strategy));
@@ -95,11 +104,14 @@ public sealed class AllocatorLaws
             {
                 if (share.Partition is { } partition)
                 {
+                    Interlocked.Increment(ref partitions);
                     var profile = allocator.State.FindGpu(share.Gpu)!.Mig!.Geometry.FindProfile(partition.Profile)!;
                     Assert.Contains(partition.Start, profile.ValidStarts);
                 }
             }
         }, iter: Iterations);
+
+        Assert.True(partitions > 0, "the generator never placed a MIG partition");
     }
 
     [Fact]

@@ -70,11 +70,16 @@ public sealed class AlertRuleFileTests
         Assert.Contains("job=\"tensorfusion-agent\"", rulesText, StringComparison.Ordinal);
     }
 
-    internal static IEnumerable<JsonObject> AlertRules() =>
+    internal static IEnumerable<JsonObject> AlertRules() => AllRules().Where(rule => rule["alert"] is not null);
+
+    /// <summary>Every rule's name (alert or record) and expression: what PromQL checks must cover.</summary>
+    internal static IEnumerable<(string Name, string Expression)> RuleExpressions() =>
+        AllRules().Select(rule => ((string)(rule["alert"] ?? rule["record"])!, (string)rule["expr"]!));
+
+    private static IEnumerable<JsonObject> AllRules() =>
         YamlDocuments.ParseSingle(RepositoryLayout.AlertRulesFile)["groups"]!.AsArray()
             .SelectMany(group => group!["rules"]!.AsArray())
-            .Select(rule => rule!.AsObject())
-            .Where(rule => rule["alert"] is not null);
+            .Select(rule => rule!.AsObject());
 
     private static string? KeepRegex(JsonNode job) =>
         (string?)job["relabel_configs"]!.AsArray().Single(r => (string?)r!["action"] == "keep")!["regex"];

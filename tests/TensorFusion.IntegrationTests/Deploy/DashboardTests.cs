@@ -82,10 +82,10 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public async Task PromtoolCheckRules_EveryPanelQueryAndAlertExpression_IsValidPromQl()
+    public async Task PromtoolCheckRules_EveryPanelQueryAndRuleExpression_IsValidPromQl()
     {
         var expressions = DashboardCatalog.Queries().Select(q => (Name: q.ToString(), q.Expression))
-            .Concat(AlertRuleFileTests.AlertRules().Select(a => (Name: (string)a["alert"]!, Expression: (string)a["expr"]!)))
+            .Concat(AlertRuleFileTests.RuleExpressions())
             .ToList();
 
         var result = await PromQlValidator.CheckAsync(expressions);

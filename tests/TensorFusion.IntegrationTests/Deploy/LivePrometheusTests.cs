@@ -55,15 +55,15 @@ public sealed class LivePrometheusTests(PrometheusServerFixture prometheus) : IC
     }
 
     [Fact]
-    public async Task Query_EveryAlertExpression_EvaluatesWithoutError()
+    public async Task Query_EveryRuleExpression_EvaluatesWithoutError()
     {
         var failures = new List<string>();
-        foreach (var alert in AlertRuleFileTests.AlertRules())
+        foreach (var (name, expression) in AlertRuleFileTests.RuleExpressions())
         {
-            var response = await prometheus.QueryAsync((string)alert["expr"]!);
+            var response = await prometheus.QueryAsync(expression);
             if ((string?)response["status"] != "success")
             {
-                failures.Add($"{alert["alert"]}: {response["errorType"]} {response["error"]}");
+                failures.Add($"{name}: {response["errorType"]} {response["error"]}");
             }
         }
 
@@ -71,15 +71,34 @@ public sealed class LivePrometheusTests(PrometheusServerFixture prometheus) : IC
     }
 
     [Fact]
-    public async Task RuleManager_AfterEvaluation_ReportsEveryAlertRuleHealthy()
+    public async Task RecordingRule_TargetOverRequest_MatchesTheSampleWorkloads()
     {
-        var expected = AlertRuleFileTests.AlertRules().Select(a => (string)a["alert"]!).Order(StringComparer.Ordinal).ToList();
+        var ratios = new Dictionary<string, double>();
+
+        // Recorded series appear after the rule manager's first evaluation (every second).
+        await prometheus.WaitUntilAsync("the recording rule has produced series", async () =>
+        {
+            var response = await prometheus.QueryAsync("tensorfusion:workload_target_over_request:ratio");
+            ratios = response["data"]!["result"]!.AsArray().ToDictionary(
+                s => $"{s!["metric"]!["workload"]}/{s["metric"]!["resource"]}", ValueOf);
+            return ratios.Count == 4;
+        });
+
+        // SampleMetrics: target = 0.8 x request for both workloads and both resources.
+        Assert.All(ratios, ratio => Assert.Equal(0.8, ratio.Value, 9));
+        Assert.Equal(["bert-train/tflops", "bert-train/vram", "llama-infer/tflops", "llama-infer/vram"], ratios.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RuleManager_AfterEvaluation_ReportsEveryRuleHealthy()
+    {
+        var expected = AlertRuleFileTests.RuleExpressions().Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
         List<JsonObject> rules = [];
 
         // The rule manager evaluates every second; wait until each rule has been evaluated once.
-        await prometheus.WaitUntilAsync("every alert rule has been evaluated", async () =>
+        await prometheus.WaitUntilAsync("every rule has been evaluated", async () =>
         {
-            var response = await prometheus.GetAsync("api/v1/rules?type=alert");
+            var response = await prometheus.GetAsync("api/v1/rules");
             rules = [.. response["data"]!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => r!.AsObject())];
             return rules.Count == expected.Count && rules.All(r => !((string)r["lastEvaluation"]!).StartsWith("0001-", StringComparison.Ordinal));
         });

@@ -74,7 +74,10 @@ public sealed class ManifestRenderTests(KustomizationFixture manifests) : IClass
             var container = RenderedManifests.Containers(agent).Single();
             var args = RenderedManifests.Strings(container["args"]);
             Assert.Equal("agent", args[0]);
-            Assert.Contains("--listen-address=:9090", args);
+            Assert.Contains("--bind=0.0.0.0", args);
+            Assert.Contains("--port=9090", args);
+            Assert.Contains("--state-dir=/var/lib/tensor-fusion/agent", args);
+            Assert.Contains("--token-review-audience=tensorfusion-agent", args);
             Assert.Equal("9090", (string?)container["ports"]![0]!["containerPort"]);
             var podSpec = RenderedManifests.PodSpec(agent);
             Assert.Equal("true", (string?)podSpec["nodeSelector"]!["nvidia.com/gpu.present"]);

@@ -41,7 +41,7 @@ public sealed partial class MetricsContractTests
     {
         var contract = MetricsContract.MetricNames();
         var used = DashboardCatalog.Queries().Select(q => (Where: q.ToString(), q.Expression))
-            .Concat(AlertRuleFileTests.AlertRules().Select(a => (Where: (string)a["alert"]!, Expression: (string)a["expr"]!)));
+            .Concat(AlertRuleFileTests.RuleExpressions().Select(r => (Where: r.Name, r.Expression)));
 
         foreach (var (where, expression) in used)
         {

@@ -17,6 +17,7 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tensorfusion-prometheus-");
     private SampleMetricsServer? _samples;
     private Process? _prometheus;
+    private Uri _baseAddress = new("http://127.0.0.1/");
 
     internal HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -26,8 +27,6 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
     {
         var executable = ExternalTool.Require("prometheus", ExternalTool.PrometheusHint);
         _samples = await SampleMetricsServer.StartAsync(TimeProvider.System);
-        var port = FreeLoopbackPort();
-        Http.BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         var config = Path.Combine(_directory.FullName, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
@@ -47,37 +46,26 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
                   - targets: ['{_samples.Authority}']
             """);
 
-        var startInfo = new ProcessStartInfo(executable)
+        // The free port is found by binding port 0 and releasing it, so another process can take it in
+        // between: Prometheus then exits with "address already in use" and a new port is tried.
+        for (var attempt = 1; !await StartOnFreePortAsync(executable, config); attempt++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            ArgumentList =
-            {
-                $"--config.file={config}",
-                $"--storage.tsdb.path={Path.Combine(_directory.FullName, "data")}",
-                $"--web.listen-address=127.0.0.1:{port}",
-                "--log.level=warn",
-            },
-        };
-        _prometheus = Process.Start(startInfo) ?? throw new InvalidOperationException("prometheus did not start");
-        _prometheus.OutputDataReceived += (_, line) => { if (line.Data is not null) { _log.Enqueue(line.Data); } };
-        _prometheus.ErrorDataReceived += (_, line) => { if (line.Data is not null) { _log.Enqueue(line.Data); } };
-        _prometheus.BeginOutputReadLine();
-        _prometheus.BeginErrorReadLine();
+            Assert.True(attempt < 3, $"prometheus found no free port in 3 attempts:\n{Log}");
+        }
+
         await WaitUntilScrapedAsync();
     }
 
     /// <summary>Runs an instant query; returns the parsed API response (status, data.result, error).</summary>
     internal async Task<JsonObject> QueryAsync(string expression)
     {
-        using var response = await Http.GetAsync("api/v1/query?query=" + Uri.EscapeDataString(expression));
+        using var response = await Http.GetAsync(new Uri(_baseAddress, "api/v1/query?query=" + Uri.EscapeDataString(expression)));
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
     internal async Task<JsonObject> GetAsync(string path)
     {
-        using var response = await Http.GetAsync(path);
+        using var response = await Http.GetAsync(new Uri(_baseAddress, path));
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
@@ -90,7 +78,6 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
         var deadline = TimeProvider.System.GetTimestamp() + (long)(ReadyTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (true)
         {
-            Assert.False(_prometheus!.HasExited, $"prometheus exited with {(_prometheus.HasExited ? _prometheus.ExitCode : 0)}:\n{Log}");
             try
             {
                 if (await condition())
@@ -102,6 +89,8 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
             {
                 // Not listening yet.
             }
+
+            Assert.False(_prometheus!.HasExited, $"prometheus exited with {(_prometheus.HasExited ? _prometheus.ExitCode : 0)}:\n{Log}");
 
             Assert.True(TimeProvider.System.GetTimestamp() < deadline, $"timed out after {ReadyTimeout} waiting until {description}; prometheus log:\n{Log}");
             await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System);
@@ -131,6 +120,47 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
         var response = await QueryAsync("count_over_time(up{job=~\"tensorfusion-(operator|agent)\"}[1m]) >= 3 and on (job, instance) up == 1");
         return (string?)response["status"] == "success" && response["data"]!["result"]!.AsArray().Count == 2;
     });
+
+    private async Task<bool> StartOnFreePortAsync(string executable, string config)
+    {
+        var port = FreeLoopbackPort();
+        _baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            ArgumentList =
+            {
+                $"--config.file={config}",
+                $"--storage.tsdb.path={Path.Combine(_directory.FullName, $"data-{port}")}",
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--log.level=warn",
+            },
+        };
+        _prometheus?.Dispose();
+        _prometheus = Process.Start(startInfo) ?? throw new InvalidOperationException("prometheus did not start");
+        _prometheus.OutputDataReceived += (_, line) => { if (line.Data is not null) { _log.Enqueue(line.Data); } };
+        _prometheus.ErrorDataReceived += (_, line) => { if (line.Data is not null) { _log.Enqueue(line.Data); } };
+        _prometheus.BeginOutputReadLine();
+        _prometheus.BeginErrorReadLine();
+
+        var listening = false;
+        await WaitUntilAsync("prometheus answers /-/ready", async () =>
+        {
+            if (_prometheus.HasExited)
+            {
+                await _prometheus.WaitForExitAsync();
+                Assert.Contains("address already in use", Log, StringComparison.Ordinal);
+                return true;
+            }
+
+            using var response = await Http.GetAsync(new Uri(_baseAddress, "-/ready"));
+            listening = response.IsSuccessStatusCode;
+            return listening;
+        });
+        return listening;
+    }
 
     private static int FreeLoopbackPort()
     {

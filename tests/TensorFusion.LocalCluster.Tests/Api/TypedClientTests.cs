@@ -104,7 +104,8 @@ public sealed class TypedClientTests
     public async Task Request_WithoutToken_Answers401()
     {
         await using var cluster = await TestCluster.StartAsync();
-        using var anonymous = new HttpClient { BaseAddress = cluster.Server.BaseUri };
+        using var anonymous = cluster.Server.CreateHttpClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
 
         using var response = await anonymous.GetAsync("api/v1/namespaces");
 

@@ -44,6 +44,7 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
                          change.Current.Value["status"]?["nodeInfo"] is null)
                 {
                     await ReportNodeAsync(change.Current.Name);
+                    await Ignore(() => RenewLeaseAsync(change.Current.Name));
                 }
             }
 

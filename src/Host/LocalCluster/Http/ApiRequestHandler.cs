@@ -27,7 +27,8 @@ public sealed class ApiRequestHandler(string token, ResourceRegistry registry, R
                 return;
             }
 
-            if (!Authorized(context.Request))
+            // Like a real API server, /version is public (the installed kubectl dispatcher reads it before it has credentials).
+            if (!Authorized(context.Request) && path != "/version")
             {
                 throw new ApiException(401, "Unauthorized", "Unauthorized");
             }

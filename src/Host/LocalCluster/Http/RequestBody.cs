@@ -12,23 +12,33 @@ public static class RequestBody
 {
     public const int MaxRequestBytes = 3 * 1024 * 1024;
 
+    /// <summary>How much of an oversized body is still read (and thrown away) before answering 413.</summary>
+    public const int DrainLimitBytes = 32 * 1024 * 1024;
+
     public static async Task<(JsonNode? Node, int Bytes)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxRequestBytes)
-        {
-            throw TooLarge(request.ContentLength.Value);
-        }
-
+        CheckMediaType(request.ContentType);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
+        long total = 0;
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxRequestBytes)
+            total += read;
+            if (total <= MaxRequestBytes)
             {
-                throw TooLarge(buffer.Length);
+                buffer.Write(chunk, 0, read);
             }
+            else if (total > DrainLimitBytes)
+            {
+                break;
+            }
+        }
+
+        // An oversized body is read to the end (up to the drain limit) so the client gets the 413, not a broken pipe.
+        if (total > MaxRequestBytes)
+        {
+            throw TooLarge(total);
         }
 
         var bytes = buffer.ToArray();
@@ -39,6 +49,15 @@ public static class RequestBody
 
         var contentType = request.ContentType ?? "application/json";
         return (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes) : ParseJson(bytes), bytes.Length);
+    }
+
+    /// <summary>Protobuf and CBOR are not spoken here; 415 makes client-go fall back to JSON.</summary>
+    private static void CheckMediaType(string? contentType)
+    {
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+        }
     }
 
     public static JsonNode? ParseJson(byte[] bytes)

@@ -21,9 +21,13 @@ public static class JsonMergePatch
                 continue;
             }
 
+            // Merge in place so untouched keys keep their order; only replaced values are re-attached.
             var current = result[name];
-            result.Remove(name);
-            result[name] = Apply(current, value);
+            var merged = Apply(current, value);
+            if (!ReferenceEquals(merged, current))
+            {
+                result[name] = merged;
+            }
         }
 
         return result;

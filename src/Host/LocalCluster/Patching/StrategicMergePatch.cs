@@ -83,10 +83,13 @@ public static class StrategicMergePatch
             }
 
             var current = result[name];
-            result.Remove(name);
-            result[name] = value is JsonArray patchList && current is JsonArray currentList
+            var merged = value is JsonArray patchList && current is JsonArray currentList
                 ? MergeList(name, currentList, patchList)
                 : Apply(current, value);
+            if (!ReferenceEquals(merged, current))
+            {
+                result[name] = merged;
+            }
         }
 
         return result;
@@ -126,6 +129,7 @@ public static class StrategicMergePatch
             if (index >= 0)
             {
                 result[index] = Apply(result[index], item);
+                (result[index] as JsonObject)?.Remove("$patch");
             }
             else
             {

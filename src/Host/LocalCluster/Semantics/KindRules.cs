@@ -15,6 +15,7 @@ public static class KindRules
                 var status = value["status"] as JsonObject ?? [];
                 status["phase"] ??= "Pending";
                 value["status"] = status;
+                DefaultContainerPorts(value);
                 break;
             case "namespaces":
                 value["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
@@ -47,6 +48,18 @@ public static class KindRules
             ["storedVersions"] = new JsonArray([.. types.Take(1).Select(type => (JsonNode)JsonValue.Create(type.Version))]),
         };
         return types;
+    }
+
+    /// <summary>Container ports default to TCP, as the API server's defaulting does.</summary>
+    private static void DefaultContainerPorts(JsonObject pod)
+    {
+        foreach (var container in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                port["protocol"] ??= "TCP";
+            }
+        }
     }
 
     private static JsonObject Labels(JsonObject value)

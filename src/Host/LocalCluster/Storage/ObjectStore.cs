@@ -143,7 +143,8 @@ public sealed class ObjectStore : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Completes every feed, so open watches end (used before the HTTP server stops).</summary>
+    public void EndWatches()
     {
         lock (_gate)
         {
@@ -152,7 +153,11 @@ public sealed class ObjectStore : IAsyncDisposable
                 subscription.Dispose();
             }
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        EndWatches();
         await _log.DisposeAsync();
     }
 

@@ -1,0 +1,67 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Operating;
+
+namespace TensorFusion.Host.Operator;
+
+/// <summary>
+/// Composes the operator process: API client from kubeconfig or in-cluster config, the embeddable
+/// <see cref="TensorFusionOperator"/>, and a small Kestrel endpoint with /healthz, /readyz and /metrics.
+/// </summary>
+public static class OperatorHost
+{
+    /// <returns>0 on a clean stop, 1 when leadership was lost or caches never synced.</returns>
+    public static async Task<int> RunAsync(OperatorHostOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var config = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+        using var kubernetes = new Kubernetes(config);
+        var client = KubeRestClient.FromKubernetes(kubernetes);
+        var registry = Metrics.NewCustomRegistry();
+        var tensorFusion = new TensorFusionOperator(client, options.Operator, TimeProvider.System, registry);
+        if (!OperatorHostOptions.TryParseBindAddress(options.MetricsBindAddress, out var endpoint))
+        {
+            throw new ArgumentException($"--metrics-bind-address \"{options.MetricsBindAddress}\" is not host:port or :port", nameof(options));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        await using var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () => tensorFusion.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+        await app.StartAsync(cancellationToken);
+        await output.WriteLineAsync($"tensorfusion operator: serving /healthz, /readyz, /metrics on {options.MetricsBindAddress}; leader election {(options.Operator.LeaderElection ? "on" : "off")}");
+        try
+        {
+            await tensorFusion.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (Exception e) when (e is LeadershipLostException or TimeoutException)
+        {
+            await output.WriteLineAsync($"tensorfusion operator: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+}

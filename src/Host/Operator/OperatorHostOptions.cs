@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Net;
+using TensorFusion.Pipelines.Operating;
+
+namespace TensorFusion.Host.Operator;
+
+/// <summary>What `tensorfusion operator` was asked to do, before it connects anywhere.</summary>
+public sealed record OperatorHostOptions
+{
+    /// <summary>Kubeconfig path; null means in-cluster when running in a pod, else the default kubeconfig.</summary>
+    public string? Kubeconfig { get; init; }
+
+    public string? Context { get; init; }
+
+    /// <summary>Where /healthz, /readyz and /metrics listen: <c>host:port</c> or <c>:port</c> (all interfaces).</summary>
+    public string MetricsBindAddress { get; init; } = "127.0.0.1:8080";
+
+    public OperatorOptions Operator { get; init; } = new();
+
+    /// <summary>Problems, each naming the flag to fix; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!TryParseBindAddress(MetricsBindAddress, out _))
+        {
+            problems.Add($"--metrics-bind-address \"{MetricsBindAddress}\" is not host:port or :port with a port 0–65535 (e.g. 127.0.0.1:8080 or :8080)");
+        }
+
+        if (Kubeconfig is not null && !File.Exists(Kubeconfig))
+        {
+            problems.Add($"--kubeconfig \"{Kubeconfig}\" does not exist");
+        }
+
+        if (Operator.Validate() is { } problem)
+        {
+            problems.Add(problem);
+        }
+
+        return problems;
+    }
+
+    public static bool TryParseBindAddress(string? text, out IPEndPoint endpoint)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 0);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            return false;
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        IPAddress address;
+        if (host.Length == 0 || host == "0.0.0.0")
+        {
+            address = IPAddress.Any;
+        }
+        else if (host == "localhost")
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host, out address!))
+        {
+            return false;
+        }
+
+        endpoint = new IPEndPoint(address, port);
+        return true;
+    }
+}

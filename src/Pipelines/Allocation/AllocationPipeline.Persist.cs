@@ -1,0 +1,237 @@
+using TensorFusion.Api.Workloads;
+using TensorFusion.Gpu.Cluster;
+using TensorFusion.Gpu.Requests;
+using TensorFusion.Gpu.Scheduling;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>The decision stage: solve a batch, persist it, publish the touched nodes.</summary>
+public sealed partial class AllocationPipeline
+{
+    private async Task DecideAndPersistAsync(PendingWorker[] batch)
+    {
+        var token = _stopping.Token;
+        try
+        {
+            await _rebuilt.Task.WaitAsync(token);
+            var outcomes = await PersistAsync(Decide(batch), token);
+            BatchCompleted?.Invoke(outcomes);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping: what was not persisted stays pending on the pods and is decided after the restart.
+        }
+    }
+
+    private List<(PendingWorker Worker, AllocationDecision Decision)> Decide(PendingWorker[] batch)
+    {
+        var now = _time.GetUtcNow();
+        var decisions = new List<(PendingWorker, AllocationDecision)>(batch.Length);
+        lock (_gate)
+        {
+            var requests = new List<AllocationRequest>(batch.Length);
+            var workers = new Dictionary<string, PendingWorker>(StringComparer.Ordinal);
+            foreach (var worker in batch)
+            {
+                _queued.Remove(worker.WorkerId);
+                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+                if (mapping.Request is { } request)
+                {
+                    requests.Add(request);
+                    workers[request.WorkerId] = worker;
+                    continue;
+                }
+
+                var invalid = new AllocationRequest { Namespace = "-", Workload = "-", Worker = worker.WorkerId, Pool = "-" };
+                decisions.Add((worker, AllocationDecision.Unschedulable(invalid, mapping.Error!)));
+            }
+
+            foreach (var group in requests.GroupBy(request => request.Pool, StringComparer.Ordinal))
+            {
+                _metrics?.RecordBatch(group.Key, group.Count());
+            }
+
+            var evicted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var decision in _engine.Allocator.Solve(requests, now))
+            {
+                evicted.UnionWith(decision.Victims.Select(victim => victim.WorkerId));
+                if (evicted.Contains(decision.Request.WorkerId))
+                {
+                    // A victim re-placed in the same batch: its pod is being evicted, the replacement pod will ask again.
+                    _engine.Allocator.Release(decision.Request.WorkerId);
+                    continue;
+                }
+
+                decisions.Add((workers[decision.Request.WorkerId], decision));
+            }
+        }
+
+        return decisions;
+    }
+
+    private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
+        MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name
+            ? _workloads(pod.Metadata!.NamespaceProperty ?? "default", name)
+            : null;
+
+    private async Task<List<WorkerOutcome>> PersistAsync(
+        List<(PendingWorker Worker, AllocationDecision Decision)> decisions, CancellationToken token)
+    {
+        var outcomes = new WorkerOutcome[decisions.Count];
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.PersistParallelism, CancellationToken = token };
+
+        // Victims go first: a winner is bound only after every one of its victims is evicted.
+        var evictionFailed = new HashSet<int>();
+        var victims = decisions.Select((entry, index) => (entry.Decision, index))
+            .SelectMany(pair => pair.Decision.Victims.Select(victim => (Victim: victim, pair.Decision, Index: pair.index)))
+            .ToArray();
+        await Parallel.ForEachAsync(victims, parallel, async (entry, ct) =>
+        {
+            var result = await _writer.EvictAsync(entry.Victim, entry.Decision.Request.WorkerId, ct);
+            lock (evictionFailed)
+            {
+                if (result == WriteOutcome.Failed)
+                {
+                    evictionFailed.Add(entry.Index);
+                }
+
+                touched.Add(entry.Victim.Node);
+            }
+
+            _metrics?.RecordPreemption(entry.Victim.Request.Pool);
+        });
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, decisions.Count), parallel, async (index, ct) =>
+        {
+            var (worker, decision) = decisions[index];
+            outcomes[index] = decision.Allocation is { } allocation
+                ? await BindAsync(worker, decision, allocation, evictionFailed.Contains(index), ct)
+                : await ParkAsync(worker, decision.Reason ?? "no node fits", ct);
+            if (outcomes[index].Node is { } node)
+            {
+                lock (touched)
+                {
+                    touched.Add(node);
+                }
+            }
+        });
+
+        await PublishNodesAsync(touched, token);
+        UpdateUnschedulableGauge();
+        return [.. outcomes];
+    }
+
+    private async Task<WorkerOutcome> BindAsync(
+        PendingWorker worker, AllocationDecision decision, WorkerAllocation allocation, bool victimsStillThere, CancellationToken token)
+    {
+        var gpus = allocation.Shares.Select(share => share.Gpu).ToArray();
+        var result = victimsStillThere ? WriteOutcome.Failed : await _writer.BindAsync(worker.Pod, allocation, token);
+        if (result == WriteOutcome.Done)
+        {
+            _metrics?.RecordDecision(allocation.Request.Pool, decision.Kind, _time.GetUtcNow() - worker.SeenAt);
+            return new WorkerOutcome(worker.WorkerId, decision.Kind, allocation.Node, gpus, null, result);
+        }
+
+        lock (_gate)
+        {
+            _engine.Allocator.Release(worker.WorkerId);
+            if (victimsStillThere)
+            {
+                // The victims keep running: put them back so the state matches the cluster.
+                foreach (var victim in decision.Victims)
+                {
+                    _engine.State.Apply(victim);
+                    _engine.Allocator.Quotas.Add(victim.Request);
+                }
+            }
+        }
+
+        if (result == WriteOutcome.Failed)
+        {
+            ScheduleRetry(worker);
+        }
+
+        var reason = victimsStillThere ? "a preemption victim could not be evicted" : result == WriteOutcome.Gone ? "pod is gone" : "bind failed";
+        return new WorkerOutcome(worker.WorkerId, decision.Kind, allocation.Node, gpus, reason, result);
+    }
+
+    private async Task<WorkerOutcome> ParkAsync(PendingWorker worker, string reason, CancellationToken token)
+    {
+        var result = await _writer.ReportUnschedulableAsync(worker.Pod, reason, token);
+        if (result != WriteOutcome.Gone)
+        {
+            lock (_gate)
+            {
+                _parked[worker.WorkerId] = worker;
+            }
+        }
+
+        var pool = MetadataValues.Get(worker.Pod.Metadata?.Annotations, Api.Conventions.Annotations.GpuPool) ?? "-";
+        _metrics?.RecordDecision(pool, DecisionKind.Unschedulable, TimeSpan.Zero);
+        return new WorkerOutcome(worker.WorkerId, DecisionKind.Unschedulable, null, [], reason, result);
+    }
+
+    private void ScheduleRetry(PendingWorker worker) => _ = RetryLaterAsync(worker);
+
+    private async Task RetryLaterAsync(PendingWorker worker)
+    {
+        try
+        {
+            await Task.Delay(_options.WriteRetryDelay, _time, _stopping.Token);
+            await SubmitAsync(worker.Pod, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the pod stays pending and is picked up after the restart.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while waiting.
+        }
+    }
+
+    /// <summary>Sends the new plan of each touched node to its agent and writes the status aggregates.</summary>
+    private async Task PublishNodesAsync(HashSet<string> nodes, CancellationToken token)
+    {
+        if (nodes.Count == 0)
+        {
+            return;
+        }
+
+        CapacityReport report;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var node in nodes.Order(StringComparer.Ordinal))
+            {
+                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now)));
+            }
+
+            report = CapacityReport.Build(_engine.State, nodes);
+        }
+
+        await _writer.WriteStatusAsync(report, token);
+        _metrics?.RecordCapacity(report);
+    }
+
+    private void UpdateUnschedulableGauge()
+    {
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        Dictionary<string, int> byPool;
+        string[] pools;
+        lock (_gate)
+        {
+            byPool = _parked.Values
+                .GroupBy(worker => MetadataValues.Get(worker.Pod.Metadata?.Annotations, Api.Conventions.Annotations.GpuPool) ?? "-", StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+            pools = [.. _engine.State.Pools.Keys];
+        }
+
+        _metrics.SetUnschedulable(byPool, pools);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Threading.Tasks.Dataflow;
+using k8s.Models;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Gpu.Cluster;
+using TensorFusion.Pipelines.Agents;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>
+/// Pending workers → <see cref="BatchBlock{T}"/> (by size, and by time through a <see cref="TimeProvider"/> timer) →
+/// one decision stage (DOP=1: each batch is solved against one consistent state) → persist (evict victims, then
+/// annotate and bind winners, report the unschedulable) → per-node plans to the agents and status aggregates.
+/// Unschedulable workers wait until capacity changes. No decision is taken before <see cref="StartAsync"/> has
+/// rebuilt the state from the pods.
+/// </summary>
+public sealed partial class AllocationPipeline : IAsyncDisposable
+{
+    private readonly AllocationEngine _engine;
+    private readonly IAllocationWriter _writer;
+    private readonly NodePlanDispatcher _agents;
+    private readonly AllocationMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly AllocationPipelineOptions _options;
+    private readonly BatchBlock<PendingWorker> _batcher;
+    private readonly ActionBlock<PendingWorker[]> _decider;
+    private readonly ITimer _flushTimer;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, PendingWorker> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingWorker> _parked = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Func<string, string, TensorFusionWorkload?> _workloads;
+
+    public AllocationPipeline(
+        AllocationEngine engine,
+        IAllocationWriter writer,
+        NodePlanDispatcher agents,
+        TimeProvider time,
+        AllocationPipelineOptions? options = null,
+        AllocationMetrics? metrics = null,
+        Func<string, string, TensorFusionWorkload?>? workloads = null)
+    {
+        _workloads = workloads ?? ((_, _) => null);
+        _engine = engine;
+        _writer = writer;
+        _agents = agents;
+        _time = time;
+        _metrics = metrics;
+        _options = options ?? new AllocationPipelineOptions();
+        _batcher = new BatchBlock<PendingWorker>(
+            _options.MaxBatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = _options.MaxBatchSize * 4 });
+        _decider = new ActionBlock<PendingWorker[]>(
+            DecideAndPersistAsync,
+            new ExecutionDataflowBlockOptions { BoundedCapacity = 2, MaxDegreeOfParallelism = 1 });
+        _batcher.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
+        _flushTimer = time.CreateTimer(_ => _batcher.TriggerBatch(), null, _options.BatchWindow, _options.BatchWindow);
+    }
+
+    /// <summary>Raised after each batch is persisted, with one outcome per worker decided.</summary>
+    public event Action<IReadOnlyList<WorkerOutcome>>? BatchCompleted;
+
+    /// <summary>Raised when a rebuild or inventory change finds contradicting allocations (also in the returned report).</summary>
+    public event Action<string>? ConflictFound;
+
+    public NodePlanDispatcher Agents => _agents;
+
+    /// <summary>Completes when the graph stops; faults when it faults (the host then stops).</summary>
+    public Task Completion => _decider.Completion;
+
+    /// <summary>Workers now waiting for capacity.</summary>
+    public int ParkedCount
+    {
+        get { lock (_gate) { return _parked.Count; } }
+    }
+
+    /// <summary>Reads the allocator's state under the pipeline's gate (for status readers and tests).</summary>
+    public T Read<T>(Func<ClusterState, T> reader)
+    {
+        lock (_gate)
+        {
+            return reader(_engine.State);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the allocator from every worker pod (bound ones carry their allocation), pushes every node's plan so
+    /// agents drop allocations whose pod is gone, writes status, then queues the pending workers.
+    /// </summary>
+    public async Task<RebuildReport> StartAsync(AllocationInventory inventory, IEnumerable<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<string>();
+        var recorded = new List<WorkerAllocation>();
+        var pending = new List<V1Pod>();
+        foreach (var pod in pods)
+        {
+            if (pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata?.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            var (allocation, error) = AllocationAnnotations.Read(pod);
+            if (error is not null)
+            {
+                conflicts.Add(error);
+            }
+            else if (allocation is not null)
+            {
+                recorded.Add(allocation);
+            }
+            else if (WorkerRequestMapper.IsPendingWorker(pod))
+            {
+                pending.Add(pod);
+            }
+        }
+
+        CapacityReport report;
+        lock (_gate)
+        {
+            var result = _engine.Rebuild(inventory, recorded);
+            conflicts.AddRange(result.Conflicts.Select(conflict => conflict.Message));
+            var now = _time.GetUtcNow();
+            foreach (var node in result.State.Nodes)
+            {
+                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _engine.NextGeneration(node.Name, now)));
+            }
+
+            report = CapacityReport.Build(result.State);
+        }
+
+        foreach (var conflict in conflicts)
+        {
+            ConflictFound?.Invoke(conflict);
+        }
+
+        await _writer.WriteStatusAsync(report, cancellationToken);
+        _metrics?.RecordCapacity(report);
+        _rebuilt.TrySetResult();
+        foreach (var pod in pending)
+        {
+            await SubmitAsync(pod, cancellationToken);
+        }
+
+        return new RebuildReport(recorded.Count, pending.Count, conflicts);
+    }
+
+    /// <summary>Queues a pending worker; a worker already queued, waiting or placed is ignored. Awaits room in the batcher.</summary>
+    public async Task<bool> SubmitAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var workerId = $"{pod.Metadata?.NamespaceProperty ?? "default"}/{pod.Metadata?.Name}";
+        PendingWorker worker;
+        lock (_gate)
+        {
+            if (_queued.ContainsKey(workerId) || _engine.State.Allocations.ContainsKey(workerId))
+            {
+                return false;
+            }
+
+            worker = new PendingWorker(pod, workerId, _parked.Remove(workerId, out var parked) ? parked.SeenAt : _time.GetUtcNow());
+            _queued[workerId] = worker;
+        }
+
+        if (await _batcher.SendAsync(worker, cancellationToken))
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            _queued.Remove(workerId);
+        }
+
+        return false;
+    }
+
+    /// <summary>A worker pod was deleted: frees its GPUs, updates its node's plan and status, and retries waiting workers.</summary>
+    public async Task WorkerGoneAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var workerId = $"{@namespace}/{name}";
+        string? node;
+        lock (_gate)
+        {
+            _parked.Remove(workerId);
+            node = _engine.Allocator.Release(workerId)?.Node;
+        }
+
+        if (node is not null)
+        {
+            await PublishNodesAsync(new HashSet<string>(StringComparer.Ordinal) { node }, cancellationToken);
+            await CapacityChangedAsync(null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// GPUs, nodes, pools or quotas changed: takes the new inventory (null keeps the current one) and retries every
+    /// waiting worker. This, not a timer, is what retries unschedulable workers.
+    /// </summary>
+    public async Task CapacityChangedAsync(AllocationInventory? inventory, CancellationToken cancellationToken)
+    {
+        List<PendingWorker> retry;
+        lock (_gate)
+        {
+            if (inventory is not null)
+            {
+                foreach (var conflict in _engine.UpdateInventory(inventory).Conflicts)
+                {
+                    ConflictFound?.Invoke(conflict.Message);
+                }
+            }
+
+            retry = [.. _parked.Values];
+        }
+
+        foreach (var worker in retry)
+        {
+            await SubmitAsync(worker.Pod, cancellationToken);
+        }
+    }
+
+    /// <summary>Flushes the current partial batch now (the timer does this every batch window).</summary>
+    public void Flush() => _batcher.TriggerBatch();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _flushTimer.DisposeAsync();
+        _batcher.Complete();
+        await _stopping.CancelAsync();
+        _rebuilt.TrySetCanceled();
+        try
+        {
+            await _decider.Completion;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        _stopping.Dispose();
+    }
+}

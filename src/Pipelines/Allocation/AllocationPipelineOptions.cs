@@ -1,0 +1,17 @@
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>Batching and retry settings of the allocation pipeline.</summary>
+public sealed record AllocationPipelineOptions
+{
+    /// <summary>A batch is decided when it holds this many workers...</summary>
+    public int MaxBatchSize { get; init; } = 512;
+
+    /// <summary>...or when this much time has passed since the last flush, whichever comes first.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Delay before a worker whose write failed (API error) is tried again.</summary>
+    public TimeSpan WriteRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Concurrent API writes while persisting one batch (binds are independent per pod).</summary>
+    public int PersistParallelism { get; init; } = 32;
+}

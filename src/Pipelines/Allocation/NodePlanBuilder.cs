@@ -1,0 +1,52 @@
+using TensorFusion.Gpu.Cluster;
+using TensorFusion.Gpu.Plans;
+using DeviceIsolation = TensorFusion.Gpu.Devices.IsolationMode;
+using RequestIsolation = TensorFusion.Gpu.Requests.IsolationMode;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>Turns the allocator's view of one node into the declarative plan its agent applies.</summary>
+public static class NodePlanBuilder
+{
+    /// <summary>The node's plan at <paramref name="generation"/>; workers in key order so equal states give equal plans.</summary>
+    public static NodePlan Build(ClusterState state, string nodeName, long generation)
+    {
+        var node = state.FindNode(nodeName);
+        if (node is null)
+        {
+            return new NodePlan(nodeName, generation, []);
+        }
+
+        var allocations = node.Allocations
+            .OrderBy(allocation => allocation.WorkerId, StringComparer.Ordinal)
+            .Select(allocation => new PlannedAllocation(
+                allocation.Request.Namespace,
+                allocation.Request.Workload,
+                allocation.Request.Worker,
+                ToDeviceIsolation(allocation.Request.Isolation),
+                [.. allocation.Shares.Select(share => ToDeviceShare(state, share))]))
+            .ToArray();
+        return new NodePlan(nodeName, generation, allocations);
+    }
+
+    private static DeviceIsolation ToDeviceIsolation(RequestIsolation isolation) => isolation switch
+    {
+        RequestIsolation.Shared => DeviceIsolation.Shared,
+        RequestIsolation.Hard => DeviceIsolation.Hard,
+        RequestIsolation.Partitioned => DeviceIsolation.Partitioned,
+        _ => DeviceIsolation.Soft,
+    };
+
+    private static PlannedDeviceShare ToDeviceShare(ClusterState state, GpuShare share)
+    {
+        PlannedPartition? partition = null;
+        if (share.Partition is { } placement
+            && state.FindGpu(share.Gpu)?.Model.Mig?.FindProfile(placement.Profile) is { } profile)
+        {
+            partition = new PlannedPartition(profile.ProfileId, placement.Start);
+        }
+
+        return new PlannedDeviceShare(
+            share.Gpu, share.Request.Tflops, share.Limit.Tflops, share.Request.VramBytes, share.Limit.VramBytes, partition);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using TensorFusion.Api.Conventions;
+using TensorFusion.Api.Resources;
+using TensorFusion.Api.Workloads;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>
+/// The owning workload's spec as resource annotations, for worker pods that do not carry them: the pod's own
+/// annotations still win. An autoscaled workload's status.recommendation replaces spec.resources, so new workers
+/// start with the recommendation.
+/// </summary>
+public static class WorkloadAnnotationDefaults
+{
+    public static Dictionary<string, string> From(TensorFusionWorkload workload)
+    {
+        var spec = workload.Spec;
+        var resources = workload.Status?.Recommendation ?? spec.Resources;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        Put(values, Annotations.GpuPool, spec.PoolName);
+        Put(values, resources?.Requests, Annotations.TflopsRequest, Annotations.VramRequest, Annotations.ComputePercentRequest);
+        Put(values, resources?.Limits, Annotations.TflopsLimit, Annotations.VramLimit, Annotations.ComputePercentLimit);
+        Put(values, Annotations.Qos, spec.Qos?.ToString().ToLowerInvariant());
+        Put(values, Annotations.Isolation, spec.Isolation?.ToString().ToLowerInvariant());
+        Put(values, Annotations.GpuCount, spec.GpuCount?.ToString(CultureInfo.InvariantCulture));
+        Put(values, Annotations.GpuIndices, spec.GpuIndices is { Count: > 0 } indices
+            ? string.Join(',', indices.Select(index => index.ToString(CultureInfo.InvariantCulture)))
+            : null);
+        Put(values, Annotations.GpuModel, spec.GpuModel);
+        Put(values, Annotations.Vendor, spec.Vendor);
+        Put(values, Annotations.PartitionId, spec.PartitionTemplateId);
+        return values;
+    }
+
+    private static void Put(Dictionary<string, string> values, GpuResourceAmount? amount, string tflops, string vram, string compute)
+    {
+        Put(values, tflops, amount?.Tflops?.ToString());
+        Put(values, vram, amount?.Vram?.ToString());
+        Put(values, compute, amount?.Compute?.ToString());
+    }
+
+    private static void Put(Dictionary<string, string> values, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            values[key] = value;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Prometheus;
+
+namespace TensorFusion.Pipelines.Autoscaling;
+
+/// <summary>Recommendation gauges per workload, named as in docs/metrics.md.</summary>
+public sealed class AutoscalingMetrics
+{
+    private readonly Gauge _tflops;
+    private readonly Gauge _vram;
+
+    public AutoscalingMetrics(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _tflops = factory.CreateGauge("tensorfusion_workload_recommendation_tflops", "Estimator output per worker.", "namespace", "workload", "bound");
+        _vram = factory.CreateGauge("tensorfusion_workload_recommendation_vram_bytes", "Estimator output per worker.", "namespace", "workload", "bound");
+    }
+
+    public void Record(AutoscaleDecision decision)
+    {
+        var (ns, name) = (decision.Namespace, decision.Name);
+        _tflops.WithLabels(ns, name, "target").Set(decision.Recommendation.Requests.Tflops);
+        _vram.WithLabels(ns, name, "target").Set(decision.Recommendation.Requests.VramBytes);
+        if (decision.Estimates.Tflops.UpperBound > 0 || decision.Estimates.Vram.UpperBound > 0)
+        {
+            _tflops.WithLabels(ns, name, "lower").Set(decision.Estimates.Tflops.LowerBound);
+            _tflops.WithLabels(ns, name, "upper").Set(decision.Estimates.Tflops.UpperBound);
+            _vram.WithLabels(ns, name, "lower").Set(decision.Estimates.Vram.LowerBound);
+            _vram.WithLabels(ns, name, "upper").Set(decision.Estimates.Vram.UpperBound);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using TensorFusion.Estimators.Aggregation;
+using TensorFusion.Estimators.Workload;
+using TensorFusion.Pipelines.MetricsSources;
+
+namespace TensorFusion.Pipelines.Autoscaling;
+
+/// <summary>
+/// Per-workload usage aggregates fed from a metrics source, and the recommendation pass over them. Unknown figures
+/// (null) are skipped, never counted as zero. While the source is down the book keeps each workload's last
+/// recommendation and says so in the condition, instead of recommending from a gap.
+/// </summary>
+public sealed class WorkloadUsageBook
+{
+    public const string MetricsUnavailableReason = "MetricsUnavailable";
+    private readonly Dictionary<string, WorkloadUsageAggregate> _aggregates = new(StringComparer.Ordinal);
+
+    /// <summary>The source's error since its last good read; null while it answers.</summary>
+    public string? SourceError { get; private set; }
+
+    public DateTimeOffset? SourceDownSince { get; private set; }
+
+    public int SamplesIngested { get; private set; }
+
+    public void Ingest(UsageReading reading, DateTimeOffset now, AggregationOptions options)
+    {
+        if (reading.SourceDown)
+        {
+            SourceDownSince ??= now;
+            SourceError = reading.Error;
+            return;
+        }
+
+        SourceError = null;
+        SourceDownSince = null;
+        foreach (var sample in reading.Samples)
+        {
+            if (!_aggregates.TryGetValue(sample.WorkloadKey, out var aggregate))
+            {
+                _aggregates[sample.WorkloadKey] = aggregate = new WorkloadUsageAggregate(options, sample.Time);
+            }
+
+            var slot = aggregate.WorkerSlot(sample.Worker);
+            if (sample.Tflops is { } tflops && aggregate.AddTflopsSample(slot, sample.Time, tflops))
+            {
+                SamplesIngested++;
+            }
+
+            if (sample.VramBytes is { } vram && aggregate.AddVramSample(slot, sample.Time, vram))
+            {
+                SamplesIngested++;
+            }
+        }
+    }
+
+    public WorkloadUsageAggregate? AggregateOf(string workloadKey) => _aggregates.GetValueOrDefault(workloadKey);
+
+    public AutoscaleDecision Evaluate(AutoscaleTarget target, DateTimeOffset now)
+    {
+        var current = target.Current ?? target.Spec;
+        if (SourceError is { } error)
+        {
+            return new AutoscaleDecision(target.Namespace, target.Name, current, target.RecordedCronRule?.Name, Apply: false,
+                ConditionTrue: false, MetricsUnavailableReason,
+                $"metrics source down since {SourceDownSince:O}: {error}; keeping the last recommendation", default);
+        }
+
+        var aggregate = _aggregates.GetValueOrDefault(target.Key) ?? new WorkloadUsageAggregate(
+            AggregationOptions.ForHistoryPeriod(target.Options.HistoryDataPeriod), now);
+        var result = WorkloadRecommender.Recommend(new WorkloadRecommendationInput(
+            aggregate, target.Spec, target.Current, target.Qos, target.Options, target.CronRules, target.RecordedCronRule,
+            target.CreationTime, now, ConfigurationErrors: target.ConfigurationErrors));
+        return new AutoscaleDecision(target.Namespace, target.Name, result.Resources, result.ActiveCronRule,
+            result.ShouldApply && target.AutoSetResources && result.Errors.Count == 0,
+            result.ShouldApply && result.Errors.Count == 0, result.Reason.ToString(), result.Message, result.Estimates);
+    }
+}

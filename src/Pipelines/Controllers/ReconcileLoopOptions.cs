@@ -1,0 +1,10 @@
+namespace TensorFusion.Pipelines.Controllers;
+
+public sealed record ReconcileLoopOptions
+{
+    /// <summary>Keys reconciled at once (never the same key twice).</summary>
+    public int MaxConcurrentReconciles { get; init; } = 4;
+
+    /// <summary>Per-reconcile time limit; a reconcile that runs longer is cancelled and retried.</summary>
+    public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,8 @@
+namespace TensorFusion.Pipelines.Informers;
+
+public enum ChangeType
+{
+    Added,
+    Modified,
+    Deleted,
+}

@@ -1,0 +1,18 @@
+namespace TensorFusion.Pipelines.Informers;
+
+public sealed record InformerOptions
+{
+    /// <summary>Only objects matching this label selector (e.g. <c>tensor-fusion.ai/workload</c> for pods).</summary>
+    public string? LabelSelector { get; init; }
+
+    /// <summary>Server-side watch timeouts are drawn from [this, 2×this] to spread reconnects (client-go: 5 min).</summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A watch with no line (event or bookmark) for this long is presumed dead and renewed.</summary>
+    public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First reconnect delay; doubles per failure with full jitter up to <see cref="MaxBackoff"/> (client-go: 800 ms → 30 s).</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,176 @@
+using k8s.Models;
+using TensorFusion.Pipelines.Kube;
+
+namespace TensorFusion.Pipelines.Leadership;
+
+/// <summary>
+/// Leader election on a coordination.k8s.io Lease, client-go style: a Lease counts as expired when its record has
+/// not changed for LeaseDuration as seen on this process's own clock (robust to clock skew between processes).
+/// Updates carry the resourceVersion, so two candidates racing get one 409. The leader renews every RetryPeriod;
+/// if it cannot renew within RenewDeadline it stops leading at once (the work token is cancelled before another
+/// candidate can take over, since RenewDeadline &lt; LeaseDuration). On cancellation it releases the Lease so a
+/// standby takes over without waiting out the duration.
+/// </summary>
+public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, string leaseName, string identity, TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod, TimeProvider time, Random random)
+{
+    private readonly string _path = ResourceDescriptor.Leases.ObjectPath(leaseNamespace, leaseName);
+    private string? _observedRecord;
+    private long _observedAt;
+
+    public bool IsLeader { get; private set; }
+
+    /// <summary>
+    /// Waits to become leader, runs <paramref name="lead"/> with a token that is cancelled when leadership is lost or
+    /// <paramref name="cancellationToken"/> fires, and returns <c>true</c> if leadership was lost (the caller should
+    /// exit), <c>false</c> on a clean stop.
+    /// </summary>
+    public async Task<bool> RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        while (!await TryAcquireOrRenewAsync(cancellationToken))
+        {
+            await Task.Delay(Jittered(retryPeriod), time, cancellationToken);
+        }
+
+        IsLeader = true;
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = lead(leading.Token);
+        var lost = false;
+        var lastRenew = time.GetTimestamp();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !work.IsCompleted)
+            {
+                await Task.WhenAny(work, Task.Delay(retryPeriod, time, cancellationToken));
+                if (work.IsCompleted || cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (await TryRenewWithinAsync(cancellationToken))
+                {
+                    lastRenew = time.GetTimestamp();
+                }
+                else if (time.GetElapsedTime(lastRenew) >= renewDeadline)
+                {
+                    lost = true;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Clean stop: fall through to stop the work and release.
+        }
+        finally
+        {
+            IsLeader = false;
+            await leading.CancelAsync();
+        }
+
+        await work.ContinueWith(static _ => { }, TaskScheduler.Default);
+        if (!lost)
+        {
+            await ReleaseAsync();
+        }
+
+        return lost;
+    }
+
+    private async Task<bool> TryRenewWithinAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryAcquireOrRenewAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        V1Lease? lease;
+        try
+        {
+            lease = await client.TryGetAsync<V1Lease>(_path, cancellationToken);
+        }
+        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        var spec = new V1LeaseSpec
+        {
+            HolderIdentity = identity,
+            LeaseDurationSeconds = (int)Math.Ceiling(leaseDuration.TotalSeconds),
+            RenewTime = now,
+            AcquireTime = now,
+            LeaseTransitions = 0,
+        };
+        try
+        {
+            if (lease is null)
+            {
+                await client.CreateAsync(ResourceDescriptor.Leases.CollectionPath(leaseNamespace), new V1Lease
+                {
+                    ApiVersion = "coordination.k8s.io/v1",
+                    Kind = "Lease",
+                    Metadata = new V1ObjectMeta { Name = leaseName, NamespaceProperty = leaseNamespace },
+                    Spec = spec,
+                }, cancellationToken);
+                return true;
+            }
+
+            var holder = lease.Spec?.HolderIdentity;
+            var record = $"{holder}|{lease.Spec?.RenewTime:O}|{lease.Spec?.LeaseTransitions}";
+            if (record != _observedRecord)
+            {
+                _observedRecord = record;
+                _observedAt = time.GetTimestamp();
+            }
+
+            var heldByOther = !string.IsNullOrEmpty(holder) && holder != identity;
+            if (heldByOther && time.GetElapsedTime(_observedAt) < TimeSpan.FromSeconds(lease.Spec?.LeaseDurationSeconds ?? leaseDuration.TotalSeconds))
+            {
+                return false;
+            }
+
+            spec.AcquireTime = holder == identity ? lease.Spec?.AcquireTime ?? now : now;
+            spec.LeaseTransitions = (lease.Spec?.LeaseTransitions ?? 0) + (holder == identity ? 0 : 1);
+            lease.Spec = spec;
+            await client.ReplaceAsync(_path, lease, cancellationToken);
+            return true;
+        }
+        catch (ApiStatusException e) when (e.IsConflict)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var lease = await client.TryGetAsync<V1Lease>(_path, timeout.Token);
+            if (lease?.Spec?.HolderIdentity != identity)
+            {
+                return;
+            }
+
+            lease.Spec.HolderIdentity = null;
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
+            await client.ReplaceAsync(_path, lease, timeout.Token);
+        }
+        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // Best effort: a standby takes over after LeaseDuration anyway.
+        }
+    }
+
+    private TimeSpan Jittered(TimeSpan period) => period * (1 + (0.2 * random.NextDouble()));
+}

@@ -1,0 +1,58 @@
+namespace TensorFusion.Pipelines.Operating;
+
+/// <summary>How an embedded or stand-alone operator runs.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Compete for a Lease and write only while holding it.</summary>
+    public bool LeaderElection { get; init; }
+
+    public string LeaseName { get; init; } = "tensor-fusion-operator";
+
+    public string LeaseNamespace { get; init; } = "kube-system";
+
+    /// <summary>This process's name on the Lease (pod name + random suffix by default).</summary>
+    public string Identity { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
+
+    /// <summary>client-go/controller-runtime defaults: 15 s, 10 s, 2 s (LeaseDuration &gt; RenewDeadline &gt; 1.2 × RetryPeriod).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Reconciles run only after every cache has synced; longer than this fails start-up.</summary>
+    public TimeSpan CacheSyncTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long shutdown waits for in-flight reconciles.</summary>
+    public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int MaxConcurrentReconciles { get; init; } = 4;
+
+    public Informers.InformerOptions Informers { get; init; } = new();
+
+    /// <summary>Null when valid; otherwise a message naming the setting (and its flag) to fix.</summary>
+    public string? Validate()
+    {
+        if (LeaseDuration <= RenewDeadline)
+        {
+            return $"--leader-elect-lease-duration ({LeaseDuration.TotalSeconds:0.###} s) must be longer than --leader-elect-renew-deadline ({RenewDeadline.TotalSeconds:0.###} s)";
+        }
+
+        if (RenewDeadline.TotalSeconds <= 1.2 * RetryPeriod.TotalSeconds)
+        {
+            return $"--leader-elect-renew-deadline ({RenewDeadline.TotalSeconds:0.###} s) must be longer than 1.2 × --leader-elect-retry-period ({RetryPeriod.TotalSeconds:0.###} s)";
+        }
+
+        if (RetryPeriod <= TimeSpan.Zero)
+        {
+            return "--leader-elect-retry-period must be positive";
+        }
+
+        if (MaxConcurrentReconciles < 1)
+        {
+            return "--max-concurrent-reconciles must be at least 1";
+        }
+
+        return string.IsNullOrWhiteSpace(LeaseName) ? "--leader-elect-lease-name must not be empty" : null;
+    }
+}

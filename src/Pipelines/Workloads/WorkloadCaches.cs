@@ -1,0 +1,13 @@
+using k8s.Models;
+using TensorFusion.Api.Pools;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Pipelines.Informers;
+
+namespace TensorFusion.Pipelines.Workloads;
+
+/// <summary>The caches the workload reconciler reads (it never lists the API server itself).</summary>
+public sealed record WorkloadCaches(
+    Informer<TensorFusionWorkload> Workloads,
+    Informer<GpuPool> Pools,
+    Informer<V1Pod> Pods,
+    Informer<WorkloadProfile> Profiles);

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using TensorFusion.Api.Conventions;
+using TensorFusion.Api.Pools;
+using TensorFusion.Api.Serialization;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Gpu.Catalog;
+using TensorFusion.Pipelines.Controllers;
+using TensorFusion.Pipelines.Events;
+using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Status;
+
+namespace TensorFusion.Pipelines.Workloads;
+
+/// <summary>
+/// Keeps a TensorFusionWorkload's workers and status: finalizer, hash, fixed replicas (scale and surge rolling
+/// update), dynamic replicas (one worker per client pod, or the client pod itself when local), and phase/Ready.
+/// Problems the user can fix (missing pool or profile, unknown GPU model) are stated in the Ready condition and an
+/// event and heal when the world changes: pool and profile changes requeue the workloads that name them.
+/// </summary>
+public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time)
+    : IReconciler<string>
+{
+    private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
+    {
+        var (ns, name) = SplitKey(key);
+        var workload = caches.Workloads.Get(ns, name);
+        if (workload is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var pods = caches.Pods.List(pod => pod.Metadata.NamespaceProperty == ns && pod.Metadata.Label(Labels.Workload) == name);
+        var active = pods.Where(WorkerPods.IsActive).ToList();
+        var fixedReplicas = workload.Spec.Replicas is not null && !IsLocal(workload);
+
+        if (workload.Metadata.DeletionTimestamp is not null)
+        {
+            return await FinalizeAsync(workload, fixedReplicas ? active.Where(WorkerPods.IsWorker).ToList() : [], cancellationToken);
+        }
+
+        if (workload.Metadata.Finalizers?.Contains(Finalizers.TensorFusion) != true)
+        {
+            await SetFinalizersAsync(workload, [.. workload.Metadata.Finalizers ?? [], Finalizers.TensorFusion], cancellationToken);
+            return ReconcileResult.Done;
+        }
+
+        var problem = FindProblem(workload, out var pool);
+        if (problem is not null)
+        {
+            await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Warning, problem.Reason, problem.Message, cancellationToken);
+            await WriteStatusAsync(workload, problem, null, workers: active.Count(WorkerPods.IsWorker), ready: 0, cancellationToken);
+            return ReconcileResult.Done;
+        }
+
+        var hash = PodTemplateHash.Compute(pool!, workload.Spec);
+        if (workload.Spec.Replicas is not null && IsLocal(workload))
+        {
+            await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Warning, WorkloadEventReasons.ReplicasIgnored,
+                "spec.replicas is ignored: with isLocalGPU (or sidecarWorker) the client pods are the workers", cancellationToken);
+        }
+
+        List<V1Pod> workers;
+        int desired;
+        if (fixedReplicas)
+        {
+            workers = active.Where(WorkerPods.IsWorker).ToList();
+            desired = workload.Spec.Replicas!.Value;
+            await ScaleFixedAsync(workload, pool!, hash, desired, workers, cancellationToken);
+        }
+        else if (IsLocal(workload))
+        {
+            workers = active.Where(pod => !WorkerPods.IsWorker(pod)).ToList();
+            desired = workers.Count;
+        }
+        else
+        {
+            workers = active.Where(WorkerPods.IsWorker).ToList();
+            var clients = active.Where(pod => !WorkerPods.IsWorker(pod)).ToList();
+            desired = clients.Count;
+            await FollowClientsAsync(workload, pool!, hash, clients, workers, cancellationToken);
+        }
+
+        var ready = workers.Count(WorkerPods.IsReady);
+        var readiness = ReadinessRules.Derive(workers.Count(WorkerPods.IsFailed), desired, ready, dynamicReplicas: !fixedReplicas);
+        await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken);
+        return ReconcileResult.Done;
+    }
+
+    private static bool IsLocal(TensorFusionWorkload workload) => workload.Spec.IsLocalGpu == true || workload.Spec.SidecarWorker == true;
+
+    private static (string Namespace, string Name) SplitKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (string.Empty, key) : (key[..slash], key[(slash + 1)..]);
+    }
+
+    private Readiness? FindProblem(TensorFusionWorkload workload, out GpuPool? pool)
+    {
+        pool = null;
+        var profileName = workload.Metadata.Annotation(Annotations.WorkloadProfile);
+        if (!string.IsNullOrEmpty(profileName) && caches.Profiles.Get(workload.Metadata.NamespaceProperty, profileName) is null)
+        {
+            return new Readiness(WorkloadPhase.Pending, false, WorkloadEventReasons.WorkloadProfileNotFound,
+                $"WorkloadProfile \"{profileName}\" (annotation {Annotations.WorkloadProfile}) does not exist in namespace \"{workload.Metadata.NamespaceProperty}\"");
+        }
+
+        if (!string.IsNullOrEmpty(workload.Spec.GpuModel) && Catalog.TryFind(workload.Spec.GpuModel) is null)
+        {
+            return new Readiness(WorkloadPhase.Pending, false, WorkloadEventReasons.UnknownGpuModel,
+                $"spec.gpuModel \"{workload.Spec.GpuModel}\" is not a known GPU model");
+        }
+
+        var poolName = workload.Spec.PoolName;
+        pool = string.IsNullOrEmpty(poolName) ? null : caches.Pools.Get(null, poolName);
+        if (pool is null)
+        {
+            return new Readiness(WorkloadPhase.Pending, false, ConditionReasons.PoolNotFound,
+                string.IsNullOrEmpty(poolName) ? "spec.poolName is empty: name the GPUPool the workers come from" : $"GPU pool \"{poolName}\" (spec.poolName) does not exist");
+        }
+
+        return null;
+    }
+
+    private async Task<ReconcileResult> FinalizeAsync(TensorFusionWorkload workload, List<V1Pod> workers, CancellationToken cancellationToken)
+    {
+        if (workload.Metadata.Finalizers?.Contains(Finalizers.TensorFusion) != true)
+        {
+            return ReconcileResult.Done;
+        }
+
+        foreach (var pod in workers)
+        {
+            await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(pod.Metadata.NamespaceProperty, pod.Metadata.Name), pod.Metadata.Uid, cancellationToken);
+        }
+
+        if (workers.Count > 0)
+        {
+            // The pod deletions come back as events and requeue the workload; the finalizer goes when none is left.
+            return ReconcileResult.Done;
+        }
+
+        await SetFinalizersAsync(workload, [.. workload.Metadata.Finalizers.Where(f => f != Finalizers.TensorFusion)], cancellationToken);
+        events.Forget(workload.Metadata.Uid ?? string.Empty);
+        return ReconcileResult.Done;
+    }
+
+    private async Task SetFinalizersAsync(TensorFusionWorkload workload, List<string> finalizers, CancellationToken cancellationToken)
+    {
+        // The resourceVersion makes this a compare-and-swap: a stale cache gets 409 and the key is retried.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = workload.Metadata.ResourceVersion,
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)JsonValue.Create(f))]),
+            },
+        };
+        await client.MergePatchAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(workload.Metadata.NamespaceProperty, workload.Metadata.Name), patch, cancellationToken);
+    }
+
+    private async Task ScaleFixedAsync(TensorFusionWorkload workload, GpuPool pool, string hash, int desired, List<V1Pod> workers, CancellationToken cancellationToken)
+    {
+        var plan = ScalePlanner.Plan(desired, hash, [.. workers.Select(WorkerPods.State)]);
+        foreach (var index in plan.CreateIndices)
+        {
+            var name = WorkerPodFactory.FixedWorkerName(workload.Metadata.Name, hash, index);
+            var labels = new Dictionary<string, string> { [WorkerPods.IndexLabel] = index.ToString(CultureInfo.InvariantCulture) };
+            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels), cancellationToken))
+            {
+                await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Normal, WorkloadEventReasons.CreatedWorker, $"Created worker pod {name}", cancellationToken);
+            }
+        }
+
+        foreach (var pod in plan.Delete)
+        {
+            await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(workload.Metadata.NamespaceProperty, pod.Name), pod.Uid, cancellationToken);
+            var reason = pod.Hash == hash ? WorkloadEventReasons.DeletedWorker : WorkloadEventReasons.RollingUpdate;
+            await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Normal, reason, $"Deleted worker pod {pod.Name}", cancellationToken);
+        }
+    }
+
+    private async Task FollowClientsAsync(TensorFusionWorkload workload, GpuPool pool, string hash, List<V1Pod> clients, List<V1Pod> workers, CancellationToken cancellationToken)
+    {
+        var byClient = workers.ToLookup(pod => pod.Metadata.Label(WorkerPods.ClientPodLabel) ?? string.Empty);
+        foreach (var clientPod in clients)
+        {
+            var own = byClient[clientPod.Metadata.Name].ToList();
+            foreach (var stale in own.Where(pod => pod.Metadata.Label(Labels.PodTemplateHash) != hash))
+            {
+                await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(stale.Metadata.NamespaceProperty, stale.Metadata.Name), stale.Metadata.Uid, cancellationToken);
+            }
+
+            if (own.Count == 0)
+            {
+                var labels = new Dictionary<string, string> { [WorkerPods.ClientPodLabel] = clientPod.Metadata.Name };
+                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels), cancellationToken);
+            }
+        }
+
+        var clientNames = clients.Select(pod => pod.Metadata.Name).ToHashSet();
+        foreach (var orphan in workers.Where(pod => !clientNames.Contains(pod.Metadata.Label(WorkerPods.ClientPodLabel) ?? string.Empty)))
+        {
+            await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(orphan.Metadata.NamespaceProperty, orphan.Metadata.Name), orphan.Metadata.Uid, cancellationToken);
+        }
+    }
+
+    /// <returns>False when the pod already existed (a repeat on a stale cache, not a second worker).</returns>
+    private async Task<bool> CreatePodAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CreateAsync(ResourceDescriptor.Pods.CollectionPath(pod.Metadata.NamespaceProperty), pod, cancellationToken);
+            return true;
+        }
+        catch (ApiStatusException e) when (e.IsConflict)
+        {
+            return false;
+        }
+    }
+
+    private Task<bool> WriteStatusAsync(TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken) =>
+        status.PatchAsync(
+            ResourceDescriptor.Workloads.ObjectPath(workload.Metadata.NamespaceProperty, workload.Metadata.Name),
+            workload,
+            current => BuildStatus(current, readiness, hash, workers, ready),
+            current => current.Metadata.ResourceVersion,
+            cancellationToken);
+
+    private JsonObject? BuildStatus(TensorFusionWorkload current, Readiness readiness, string? hash, int workers, int ready)
+    {
+        var old = current.Status ?? new TensorFusionWorkloadStatus();
+        var generation = current.Metadata.Generation;
+        var conditions = ConditionList.With(old.Conditions, ConditionTypes.Ready, readiness.Ready, readiness.Reason, readiness.Message, generation, time.GetUtcNow());
+        var newHash = hash ?? old.PodTemplateHash;
+        if (old.Phase == readiness.Phase && old.WorkerCount == workers && old.ReadyWorkers == ready && old.PodTemplateHash == newHash
+            && old.ObservedGeneration == generation && ConditionList.SameMeaning(old.Conditions, conditions))
+        {
+            return null;
+        }
+
+        return new JsonObject
+        {
+            ["phase"] = JsonSerializer.SerializeToNode(readiness.Phase, TensorFusionJson.Options),
+            ["conditions"] = JsonSerializer.SerializeToNode(conditions, TensorFusionJson.Options),
+            ["workerCount"] = workers,
+            ["readyWorkers"] = ready,
+            ["podTemplateHash"] = newHash,
+            ["observedGeneration"] = generation,
+        };
+    }
+}

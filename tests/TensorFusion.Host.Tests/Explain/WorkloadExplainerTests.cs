@@ -1,0 +1,63 @@
+using k8s.Models;
+using TensorFusion.Api.Pools;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Host.Explain;
+
+namespace TensorFusion.Host.Tests.Explain;
+
+public sealed class WorkloadExplainerTests
+{
+    [Fact]
+    public void Explain_UnplacedWorker_QuotesTheAllocatorsReason()
+    {
+        var worker = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "demo-worker-0" },
+            Spec = new V1PodSpec(),
+            Status = new V1PodStatus
+            {
+                Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/2 nodes fit: 2 insufficient VRAM" }],
+            },
+        };
+        var facts = new WorkloadFacts(Workload(replicas: 1), "default-pool", new GpuPool(), [worker], null, []);
+
+        var lines = WorkloadExplainer.Explain(facts);
+
+        Assert.Contains(lines, line => line.Contains("demo-worker-0 is not placed (Unschedulable): 0/2 nodes fit: 2 insufficient VRAM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_MissingPool_SaysHowToFixIt()
+    {
+        var facts = new WorkloadFacts(Workload(replicas: 2), "gone", null, [], null, []);
+
+        var lines = WorkloadExplainer.Explain(facts);
+
+        Assert.StartsWith("Workload default/demo is Pending: 0/0 workers ready (wants 2 replicas; pool gone, QoS medium).", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, line => line.Contains("pool gone does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_RunningWithReadyWorkers_SaysNothingIsWrong()
+    {
+        var workload = Workload(replicas: 1);
+        workload.Status = new TensorFusionWorkloadStatus { Phase = WorkloadPhase.Running, WorkerCount = 1, ReadyWorkers = 1 };
+        var ready = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "demo-worker-0" },
+            Spec = new V1PodSpec { NodeName = "tf-node-1" },
+            Status = new V1PodStatus { Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }] },
+        };
+
+        var lines = WorkloadExplainer.Explain(new WorkloadFacts(workload, "default-pool", new GpuPool(), [ready], null, []));
+
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("nothing is wrong", lines[1], StringComparison.Ordinal);
+    }
+
+    private static TensorFusionWorkload Workload(int replicas) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "demo", NamespaceProperty = "default" },
+        Spec = new WorkloadProfileSpec { Replicas = replicas },
+    };
+}

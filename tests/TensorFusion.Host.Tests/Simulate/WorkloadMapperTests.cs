@@ -1,0 +1,75 @@
+using TensorFusion.Api.Serialization;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Gpu.Requests;
+using TensorFusion.Host.Simulate;
+using GpuQos = TensorFusion.Gpu.Requests.QosLevel;
+
+namespace TensorFusion.Host.Tests.Simulate;
+
+public sealed class WorkloadMapperTests
+{
+    private static (IReadOnlyList<AllocationRequest> Requests, List<string> Errors) Map(string yaml)
+    {
+        var workload = ManifestReader.ReadSingle<TensorFusionWorkload>(yaml);
+        var errors = new List<string>();
+        return (WorkloadMapper.ToRequests(workload, "default", null, errors), errors);
+    }
+
+    [Fact]
+    public void ToRequests_RequestsEqualLimitsWithoutQos_DefaultsToHighLikeUpstream()
+    {
+        var (requests, _) = Map(SimulationFiles.Workload("w", """
+              replicas: 2
+              resources:
+                requests: {tflops: "500m", vram: 1Gi}
+                limits: {tflops: "500m", vram: 1Gi}
+            """));
+
+        Assert.Equal(["w-0", "w-1"], requests.Select(request => request.Worker));
+        Assert.All(requests, request => Assert.Equal(GpuQos.High, request.Qos));
+        // "500m" TFLOPs = 0.5 TFLOPs = 500 milli-TFLOPs.
+        Assert.Equal(500, requests[0].Request.MilliTflops);
+    }
+
+    [Fact]
+    public void ToRequests_NodeAffinityAndProtection_AreCarriedOver()
+    {
+        var (requests, errors) = Map(SimulationFiles.Workload("w", """
+              gpuIndices: [0, 1]
+              resources:
+                requests: {compute: "50", vram: 1Gi}
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                    - matchExpressions:
+                        - {key: zone, operator: NotIn, values: [b]}
+            """, annotations: "  annotations: {tensor-fusion.ai/eviction-protection: 1h30m}"));
+
+        Assert.Empty(errors);
+        var request = Assert.Single(requests);
+        Assert.Equal(2, request.GpuCount);
+        Assert.Equal(50, request.ComputePercentRequest);
+        Assert.Equal(TimeSpan.FromMinutes(90), request.EvictionProtection);
+        var requirement = Assert.Single(Assert.Single(request.NodeAffinity!).Requirements);
+        Assert.Equal("zone", requirement.Key);
+        Assert.Equal(NodeSelectorOperator.NotIn, requirement.Operator);
+        Assert.Equal(["b"], requirement.Values);
+    }
+
+    [Fact]
+    public void ToRequests_UnknownOperator_ErrorNamesTheExpression()
+    {
+        var (requests, errors) = Map(SimulationFiles.Workload("w", """
+              resources:
+                requests: {tflops: "1", vram: 1Gi}
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                    - matchExpressions:
+                        - {key: zone, operator: Near, values: [b]}
+            """));
+
+        Assert.Empty(requests);
+        Assert.Contains("matchExpressions[0].operator 'Near' must be In, NotIn, Exists, DoesNotExist, Gt or Lt", Assert.Single(errors), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using TensorFusion.Pipelines.Informers;
+using TensorFusion.Pipelines.Kube;
+
+namespace TensorFusion.IntegrationTests.Operator;
+
+/// <summary>
+/// Informer faults after reliability-security.md §6 rows 1–5: each asserts the cache ends equal to the server and
+/// every change was delivered exactly once (no loss, no duplicate).
+/// </summary>
+[Collection("Operator")]
+[Trait("Category", "Fault")]
+public sealed class InformerFaultTests
+{
+    private static readonly ResourceDescriptor ConfigMaps = new("ConfigMap", string.Empty, "v1", "configmaps", Namespaced: true);
+
+    [Fact]
+    public async Task WatchCut_ChangesWhileDisconnected_ResumesFromLastVersionWithoutRelist()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        await using var harness = await Harness.StartAsync(cluster);
+        await CreateAsync(cluster, "a");
+        await harness.WaitForAsync(ChangeType.Added, "a");
+
+        harness.Faults.Intercept = WatchesAnswer(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable");
+        harness.Faults.CutWatches();
+        await UpdateAsync(cluster, "a", "2");
+        await DeleteAsync(cluster, "a");
+        await CreateAsync(cluster, "b");
+        harness.Faults.Intercept = null;
+
+        await harness.WaitForAsync(ChangeType.Added, "b");
+        Assert.Equal(["Added a", "Modified a", "Deleted a", "Added b"], harness.Log);
+        Assert.Equal(1, harness.Metrics.Relists);
+        Assert.Equal(["default/b"], harness.Informer.List().Select(ObjectKeys.Of));
+    }
+
+    [Fact]
+    public async Task Expired410_DeleteDuringGap_RelistEmitsTombstone()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        await using var harness = await Harness.StartAsync(cluster);
+        await CreateAsync(cluster, "keep");
+        await CreateAsync(cluster, "gone");
+        await harness.WaitForAsync(ChangeType.Added, "gone");
+
+        harness.Faults.Intercept = WatchesAnswer(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable");
+        harness.Faults.CutWatches();
+        await DeleteAsync(cluster, "gone");
+        await UpdateAsync(cluster, "keep", "2");
+        var expiredOnce = 0;
+        harness.Faults.Intercept = request => IsWatch(request) && Interlocked.Exchange(ref expiredOnce, 1) == 0
+            ? FaultInjectingHandler.Status(HttpStatusCode.Gone, "Expired")
+            : null;
+
+        await harness.WaitForAsync(ChangeType.Deleted, "gone");
+        await harness.WaitForAsync(ChangeType.Modified, "keep");
+        Assert.Equal(2, harness.Metrics.Relists);
+        Assert.Single(harness.Log, entry => entry == "Deleted gone");
+        Assert.Equal(["default/keep"], harness.Informer.List().Select(ObjectKeys.Of));
+    }
+
+    [Fact]
+    public async Task TooLargeResourceVersion_FullRelistNoCrashLoop()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        await using var harness = await Harness.StartAsync(cluster);
+        var once = 0;
+        harness.Faults.Intercept = request => IsWatch(request) && Interlocked.Exchange(ref once, 1) == 0
+            ? new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { Content = new StringContent("""{"kind":"Status","reason":"Timeout","message":"Too large resource version: 999999, current: 12","code":504}""") }
+            : null;
+        harness.Faults.CutWatches();
+
+        await CreateAsync(cluster, "after");
+
+        await harness.WaitForAsync(ChangeType.Added, "after");
+        Assert.Equal(2, harness.Metrics.Relists);
+        Assert.Single(harness.Log, entry => entry == "Added after");
+    }
+
+    [Fact]
+    public async Task TooManyRequestsStorm_BacksOffAndResumesWithoutRelist()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        await using var harness = await Harness.StartAsync(cluster);
+        var rejected = 0;
+        var stormOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Faults.Intercept = request =>
+        {
+            if (!IsWatch(request))
+            {
+                return null;
+            }
+
+            if (Interlocked.Increment(ref rejected) >= 5)
+            {
+                stormOver.TrySetResult();
+            }
+
+            return FaultInjectingHandler.Status(HttpStatusCode.TooManyRequests, "TooManyRequests", TimeSpan.Zero);
+        };
+        harness.Faults.CutWatches();
+        await CreateAsync(cluster, "during-storm");
+        await stormOver.Task.WaitAsync(OperatorCluster.Wait);
+        harness.Faults.Intercept = null;
+
+        await harness.WaitForAsync(ChangeType.Added, "during-storm");
+        Assert.Equal(1, harness.Metrics.Relists);
+        Assert.True(harness.Metrics.WatchRestarts >= 5, $"expected ≥5 backed-off watch restarts, saw {harness.Metrics.WatchRestarts}");
+        Assert.Single(harness.Log, entry => entry == "Added during-storm");
+    }
+
+    [Fact]
+    public async Task SilentWatch_RenewedAfterSilenceTimeout_NoEventLost()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        var faults = new FaultInjectingHandler();
+        var opened = 0;
+        faults.Intercept = request =>
+        {
+            if (IsWatch(request))
+            {
+                faults.StallWatches = Interlocked.Increment(ref opened) == 1;
+            }
+
+            return null;
+        };
+        await using var harness = await Harness.StartAsync(cluster, faults, new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(1), InitialBackoff = TimeSpan.FromMilliseconds(20) });
+
+        await CreateAsync(cluster, "while-silent");
+
+        await harness.WaitForAsync(ChangeType.Added, "while-silent");
+        Assert.True(faults.WatchOpens >= 2, "the silent watch was replaced by a new one");
+        Assert.Single(harness.Log, entry => entry == "Added while-silent");
+        Assert.Equal(1, harness.Metrics.Relists);
+    }
+
+    private static bool IsWatch(HttpRequestMessage request) => request.RequestUri?.Query.Contains("watch=true", StringComparison.Ordinal) == true;
+
+    private static Func<HttpRequestMessage, HttpResponseMessage?> WatchesAnswer(HttpStatusCode code, string reason) =>
+        request => IsWatch(request) ? FaultInjectingHandler.Status(code, reason) : null;
+
+    private static Task CreateAsync(OperatorCluster cluster, string name) =>
+        cluster.Direct.CreateAsync(ConfigMaps.CollectionPath(OperatorCluster.Namespace), new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = OperatorCluster.Namespace },
+            Data = new Dictionary<string, string> { ["v"] = "1" },
+        }, CancellationToken.None);
+
+    private static Task UpdateAsync(OperatorCluster cluster, string name, string value) =>
+        cluster.Direct.MergePatchAsync<JsonNode>(ConfigMaps.ObjectPath(OperatorCluster.Namespace, name), new JsonObject { ["data"] = new JsonObject { ["v"] = value } }, CancellationToken.None);
+
+    private static Task DeleteAsync(OperatorCluster cluster, string name) =>
+        cluster.Direct.DeleteAsync(ConfigMaps.ObjectPath(OperatorCluster.Namespace, name), null, CancellationToken.None);
+
+    /// <summary>A ConfigMap informer behind a fault handler, logging every change as "Type name".</summary>
+    private sealed class Harness : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly ConcurrentQueue<string> _log = new();
+        private readonly IDisposable _subscription;
+        private Task _run = Task.CompletedTask;
+
+        private Harness(OperatorCluster cluster, FaultInjectingHandler faults, InformerOptions options)
+        {
+            Faults = faults;
+            var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, cluster.Server.BaseUri, cluster.Server.Token);
+            Informer = new Informer<V1ConfigMap>(client, ConfigMaps, options, TimeProvider.System, new Random(3), Metrics);
+            _subscription = Informer.Changes.Subscribe(change => _log.Enqueue($"{change.Type} {change.Current.Metadata.Name}"));
+        }
+
+        public FaultInjectingHandler Faults { get; }
+
+        public RecordingInformerMetrics Metrics { get; } = new();
+
+        public Informer<V1ConfigMap> Informer { get; }
+
+        public IReadOnlyList<string> Log => [.. _log.Where(entry => !entry.EndsWith("kube-root-ca.crt", StringComparison.Ordinal))];
+
+        public static async Task<Harness> StartAsync(OperatorCluster cluster, FaultInjectingHandler? faults = null, InformerOptions? options = null)
+        {
+            var harness = new Harness(cluster, faults ?? new FaultInjectingHandler(), options ?? new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) });
+            harness._run = Task.Run(() => harness.Informer.RunAsync(harness._stop.Token));
+            await harness.Informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(OperatorCluster.Wait);
+
+            // Faults aimed at "the open watch" need one to be open.
+            await harness.Faults.WaitForWatchOpensAsync(1);
+            return harness;
+        }
+
+        public Task WaitForAsync(ChangeType type, string name) =>
+            OperatorCluster.WaitUntilAsync(Informer, _ => _log.Contains($"{type} {name}"), $"{type} {name} is delivered");
+
+        public async ValueTask DisposeAsync()
+        {
+            _subscription.Dispose();
+            await _stop.CancelAsync();
+            await _run.WaitAsync(OperatorCluster.Wait);
+            Informer.Dispose();
+            _stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using System.Reactive.Linq;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using TensorFusion.Api;
+using TensorFusion.Api.Schema;
+using TensorFusion.Api.Workloads;
+using TensorFusion.LocalCluster;
+using TensorFusion.Pipelines.Informers;
+using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Operating;
+using TensorFusion.Pipelines.Workloads;
+
+namespace TensorFusion.IntegrationTests.Operator;
+
+/// <summary>
+/// One embedded API server with the tensor-fusion.ai CRDs and a simulated node, the test's own (fault-free) client
+/// and watchers, a tiny binder that puts pending worker pods on the simulated node (GPU allocation is a later issue),
+/// and operators started on demand behind a <see cref="FaultInjectingHandler"/>.
+/// </summary>
+internal sealed class OperatorCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    public const string Namespace = "default";
+    public const string NodeName = "sim-node-1";
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _background = [];
+    private readonly List<IDisposable> _subscriptions = [];
+
+    private OperatorCluster(LocalApiServer server)
+    {
+        Server = server;
+        Direct = KubeRestClient.WithBearerToken(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, server.BaseUri, server.Token);
+        var fast = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        Pods = new Informer<V1Pod>(Direct, ResourceDescriptor.Pods, fast, TimeProvider.System, new Random(1));
+        Workloads = new Informer<TensorFusionWorkload>(Direct, ResourceDescriptor.Workloads, fast, TimeProvider.System, new Random(2));
+    }
+
+    public LocalApiServer Server { get; }
+
+    /// <summary>The test's own client, never faulted.</summary>
+    public KubeRestClient Direct { get; }
+
+    public Informer<V1Pod> Pods { get; }
+
+    public Informer<TensorFusionWorkload> Workloads { get; }
+
+    public static async Task<OperatorCluster> StartAsync(bool bindWorkers = true)
+    {
+        var server = await LocalApiServer.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), BookmarkInterval = TimeSpan.FromSeconds(1) }, CancellationToken.None);
+        var cluster = new OperatorCluster(server);
+        foreach (var kind in ApiKinds.All)
+        {
+            await cluster.Direct.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", Crd(kind), CancellationToken.None);
+        }
+
+        await server.AddSimulatedNodeAsync(NodeName);
+        cluster._background.Add(Task.Run(() => cluster.Pods.RunAsync(cluster._stop.Token)));
+        cluster._background.Add(Task.Run(() => cluster.Workloads.RunAsync(cluster._stop.Token)));
+        await cluster.Pods.WaitForSyncAsync(CancellationToken.None).WaitAsync(Wait);
+        await cluster.Workloads.WaitForSyncAsync(CancellationToken.None).WaitAsync(Wait);
+        if (bindWorkers)
+        {
+            cluster._subscriptions.Add(cluster.Pods.Changes
+                .Where(change => change.Type != ChangeType.Deleted && WorkerPods.IsWorker(change.Current) && change.Current.Spec?.NodeName is null && change.Current.Metadata.DeletionTimestamp is null)
+                .Select(change => Observable.FromAsync(() => cluster.BindAsync(change.Current)))
+                .Concat()
+                .Subscribe(_ => { }, _ => { }));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts an operator behind its own fault handler; dispose the handle to stop it gracefully.</summary>
+    public RunningOperator StartOperator(OperatorOptions? options = null, FaultInjectingHandler? faults = null)
+    {
+        faults ??= new FaultInjectingHandler();
+        var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Server.BaseUri, Server.Token);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7));
+        return new RunningOperator(tensorFusion, faults, registry);
+    }
+
+    public static OperatorOptions FastOptions() => new()
+    {
+        Informers = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) },
+        GracefulShutdownTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public Task<JsonNode> CreatePoolAsync(string name) =>
+        Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "GPUPool",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = new JsonObject
+            {
+                ["componentConfig"] = new JsonObject
+                {
+                    ["worker"] = new JsonObject
+                    {
+                        ["image"] = "tensorfusion/worker:test",
+                        ["podTemplate"] = new JsonObject
+                        {
+                            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "worker", ["image"] = "tensorfusion/worker:test" }) },
+                        },
+                    },
+                },
+            },
+        }, CancellationToken.None);
+
+    public Task<JsonNode> CreateWorkloadAsync(string name, string pool, int? replicas, bool local = false) =>
+        Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = TensorFusionWorkload.KubeKind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["spec"] = new JsonObject
+            {
+                ["poolName"] = pool,
+                ["replicas"] = replicas,
+                ["isLocalGPU"] = local,
+                ["resources"] = new JsonObject
+                {
+                    ["requests"] = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" },
+                    ["limits"] = new JsonObject { ["tflops"] = "20", ["vram"] = "2Gi" },
+                },
+            },
+        }, CancellationToken.None);
+
+    public Task PatchWorkloadSpecAsync(string name, JsonObject spec) =>
+        Direct.MergePatchAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(Namespace, name), new JsonObject { ["spec"] = spec }, CancellationToken.None);
+
+    public Task DeleteWorkloadAsync(string name) => Direct.DeleteAsync(ResourceDescriptor.Workloads.ObjectPath(Namespace, name), null, CancellationToken.None);
+
+    public IReadOnlyList<V1Pod> ActiveWorkers(string workload) =>
+        Pods.List(pod => WorkerPods.IsWorker(pod) && WorkerPods.IsActive(pod) && pod.Metadata.Label(Api.Conventions.Labels.Workload) == workload);
+
+    /// <summary>Completes when <paramref name="condition"/> holds over the informer's cache (checked on every change).</summary>
+    public static async Task WaitUntilAsync<T>(Informer<T> informer, Func<Informer<T>, bool> condition, string what)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = informer.Changes.Subscribe(_ =>
+        {
+            if (condition(informer))
+            {
+                met.TrySetResult();
+            }
+        });
+        if (condition(informer))
+        {
+            return;
+        }
+
+        try
+        {
+            await met.Task.WaitAsync(Wait);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"timed out after {Wait.TotalSeconds} s waiting until {what}");
+        }
+    }
+
+    public Task WaitForWorkloadAsync(string name, Func<TensorFusionWorkload, bool> condition, string what) =>
+        WaitUntilAsync(Workloads, informer => informer.Get(Namespace, name) is { } workload && condition(workload), what);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+
+        await _stop.CancelAsync();
+        await Task.WhenAll(_background).ContinueWith(static _ => { }, TaskScheduler.Default);
+        await Server.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task BindAsync(V1Pod pod)
+    {
+        try
+        {
+            await Direct.CreateAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(pod.Metadata.NamespaceProperty, pod.Metadata.Name) + "/binding", new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Binding",
+                ["metadata"] = new JsonObject { ["name"] = pod.Metadata.Name, ["namespace"] = pod.Metadata.NamespaceProperty },
+                ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = NodeName },
+            }, CancellationToken.None);
+        }
+        catch (ApiStatusException)
+        {
+            // Already bound or already gone.
+        }
+    }
+
+    private static JsonObject Crd(ApiKind kind) => new()
+    {
+        ["apiVersion"] = "apiextensions.k8s.io/v1",
+        ["kind"] = "CustomResourceDefinition",
+        ["metadata"] = new JsonObject { ["name"] = $"{kind.Plural}.{TensorFusionApi.Group}" },
+        ["spec"] = new JsonObject
+        {
+            ["group"] = TensorFusionApi.Group,
+            ["scope"] = kind.Scope == ResourceScope.Cluster ? "Cluster" : "Namespaced",
+            ["names"] = new JsonObject { ["plural"] = kind.Plural, ["singular"] = kind.Kind.ToLowerInvariant(), ["kind"] = kind.Kind },
+            ["versions"] = new JsonArray(new JsonObject
+            {
+                ["name"] = TensorFusionApi.Version,
+                ["served"] = true,
+                ["storage"] = true,
+                ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
+                ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
+            }),
+        },
+    };
+}

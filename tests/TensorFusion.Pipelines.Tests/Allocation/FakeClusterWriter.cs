@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+using TensorFusion.Gpu.Cluster;
+using TensorFusion.Pipelines.Allocation;
+
+namespace TensorFusion.Pipelines.Tests.Allocation;
+
+/// <summary>An in-memory API server for the pipeline: binds set annotations and spec.nodeName, evictions delete, every write is logged in order.</summary>
+internal sealed class FakeClusterWriter : IAllocationWriter
+{
+    public ConcurrentDictionary<string, V1Pod> Pods { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public ConcurrentDictionary<string, string> Unschedulable { get; } = new(StringComparer.Ordinal);
+
+    public CapacityReport? LastStatus { get; private set; }
+
+    /// <summary>Lets a test fail or stall a bind (return null for the normal path).</summary>
+    public Func<string, CancellationToken, Task<WriteOutcome?>>? BindHook { get; set; }
+
+    public V1Pod Add(V1Pod pod)
+    {
+        Pods[Key(pod)] = pod;
+        return pod;
+    }
+
+    public async Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        if (BindHook is not null && await BindHook(Key(pod), cancellationToken) is { } forced)
+        {
+            return forced;
+        }
+
+        if (!Pods.TryGetValue(Key(pod), out var stored))
+        {
+            return WriteOutcome.Gone;
+        }
+
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            stored.Metadata.Annotations[key] = value;
+        }
+
+        stored.Spec.NodeName = allocation.Node;
+        Log.Enqueue($"bind {Key(pod)} {allocation.Node}");
+        return WriteOutcome.Done;
+    }
+
+    /// <summary>Lets a test fail an annotation rewrite (return null for the normal path).</summary>
+    public Func<string, WriteOutcome?>? UpdateHook { get; set; }
+
+    public Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        if (UpdateHook?.Invoke(allocation.WorkerId) is { } forced)
+        {
+            return Task.FromResult(forced);
+        }
+
+        if (!Pods.TryGetValue(allocation.WorkerId, out var stored))
+        {
+            return Task.FromResult(WriteOutcome.Gone);
+        }
+
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            stored.Metadata.Annotations[key] = value;
+        }
+
+        Log.Enqueue($"update {allocation.WorkerId}");
+        return Task.FromResult(WriteOutcome.Done);
+    }
+
+    public Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)
+    {
+        Pods.TryRemove(victim.WorkerId, out _);
+        Log.Enqueue($"evict {victim.WorkerId}");
+        return Task.FromResult(WriteOutcome.Done);
+    }
+
+    public Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
+    {
+        Unschedulable[Key(pod)] = reason;
+        Log.Enqueue($"unschedulable {Key(pod)}");
+        return Task.FromResult(WriteOutcome.Done);
+    }
+
+    public Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
+    {
+        LastStatus = report;
+        return Task.FromResult(WriteOutcome.Done);
+    }
+
+    private static string Key(V1Pod pod) => $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
+}

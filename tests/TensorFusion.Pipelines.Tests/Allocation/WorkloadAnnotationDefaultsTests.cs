@@ -1,0 +1,66 @@
+using k8s.Models;
+using TensorFusion.Api.Conventions;
+using TensorFusion.Api.Resources;
+using TensorFusion.Api.Workloads;
+using TensorFusion.Pipelines.Allocation;
+
+namespace TensorFusion.Pipelines.Tests.Allocation;
+
+public sealed class WorkloadAnnotationDefaultsTests
+{
+    private static TensorFusionWorkload Workload(GpuResourceRequirements? recommendation = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "llm", NamespaceProperty = "team" },
+        Spec = new WorkloadProfileSpec
+        {
+            PoolName = "pool",
+            Qos = QosLevel.High,
+            GpuCount = 2,
+            Resources = new GpuResourceRequirements
+            {
+                Requests = new GpuResourceAmount { Tflops = new ResourceQuantity("20"), Vram = new ResourceQuantity("8Gi") },
+                Limits = new GpuResourceAmount { Tflops = new ResourceQuantity("40"), Vram = new ResourceQuantity("16Gi") },
+            },
+        },
+        Status = recommendation is null ? null : new TensorFusionWorkloadStatus { Recommendation = recommendation },
+    };
+
+    private static V1Pod BarePod() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "llm-tf-worker-0", NamespaceProperty = "team", Labels = new Dictionary<string, string> { [Labels.Workload] = "llm" } },
+        Spec = new V1PodSpec { SchedulerName = WorkerRequestMapper.SchedulerName, Containers = [] },
+    };
+
+    [Fact]
+    public void Map_PodWithoutAnnotations_ResourcesFromWorkloadSpec()
+    {
+        var request = WorkerRequestMapper.Map(BarePod(), Workload()).Request!;
+
+        // 20 TFLOPs = 20000 milli; 16Gi limit = 17179869184 bytes; 2 GPUs, high QoS, pool from spec.poolName.
+        Assert.Equal((20_000L, 17_179_869_184L, 2, Gpu.Requests.QosLevel.High, "pool"),
+            (request.Request.MilliTflops, request.Limit.VramBytes, request.GpuCount, request.Qos, request.Pool));
+    }
+
+    [Fact]
+    public void Map_WorkloadWithRecommendation_NewWorkerStartsWithIt()
+    {
+        var recommendation = new GpuResourceRequirements
+        {
+            Requests = new GpuResourceAmount { Tflops = new ResourceQuantity("12"), Vram = new ResourceQuantity("4Gi") },
+            Limits = new GpuResourceAmount { Tflops = new ResourceQuantity("12"), Vram = new ResourceQuantity("4Gi") },
+        };
+
+        var request = WorkerRequestMapper.Map(BarePod(), Workload(recommendation)).Request!;
+
+        Assert.Equal(12_000L, request.Request.MilliTflops);
+    }
+
+    [Fact]
+    public void Map_PodAnnotation_WinsOverWorkload()
+    {
+        var pod = BarePod();
+        pod.Metadata.Annotations = new Dictionary<string, string> { [Annotations.TflopsRequest] = "5" };
+
+        Assert.Equal(5_000L, WorkerRequestMapper.Map(pod, Workload()).Request!.Request.MilliTflops);
+    }
+}

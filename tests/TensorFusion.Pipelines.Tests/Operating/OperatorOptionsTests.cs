@@ -1,0 +1,30 @@
+using TensorFusion.Pipelines.Operating;
+
+namespace TensorFusion.Pipelines.Tests.Operating;
+
+public sealed class OperatorOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_Valid()
+    {
+        Assert.Null(new OperatorOptions().Validate());
+    }
+
+    [Fact]
+    public void Validate_LeaseNotLongerThanRenewDeadline_NamesBothFlags()
+    {
+        var problem = new OperatorOptions { LeaseDuration = TimeSpan.FromSeconds(10), RenewDeadline = TimeSpan.FromSeconds(10) }.Validate();
+
+        Assert.Contains("--leader-elect-lease-duration", problem, StringComparison.Ordinal);
+        Assert.Contains("--leader-elect-renew-deadline", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RenewDeadlineWithinJitteredRetry_NamesRetryFlag()
+    {
+        // 1.2 × 2 s = 2.4 s ≥ 2 s.
+        var problem = new OperatorOptions { RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromSeconds(2) }.Validate();
+
+        Assert.Contains("--leader-elect-retry-period", problem, StringComparison.Ordinal);
+    }
+}
