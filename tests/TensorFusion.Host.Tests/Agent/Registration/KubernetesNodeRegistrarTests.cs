@@ -23,7 +23,7 @@ public sealed class KubernetesNodeRegistrarTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _server = await LocalApiServer.StartAsync(new LocalApiServerOptions { RunControllers = false }, CancellationToken.None);
+        _server = await LocalApiServer.StartAsync(new LocalApiServerOptions { RunControllers = false, UseHttps = false }, CancellationToken.None);
         _client = new Kubernetes(new KubernetesClientConfiguration { Host = _server.BaseUri.ToString(), AccessToken = _server.Token });
         using var http = new HttpClient { BaseAddress = _server.BaseUri };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _server.Token);
