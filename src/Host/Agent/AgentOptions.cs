@@ -26,6 +26,9 @@ public sealed record AgentOptions
     /// <summary>A device the caller owns (tests share one simulator across agent restarts); the agent never disposes it.</summary>
     public IAcceleratorDevice? Device { get; init; }
 
+    /// <summary>libnvidia-ml.so.1 to load instead of the loader's default (NVML backend only).</summary>
+    public string? NvmlLibraryPath { get; init; }
+
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>0 picks a free port; read the bound address from <see cref="NodeAgent.BaseAddress"/>.</summary>

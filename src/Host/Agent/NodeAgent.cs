@@ -61,7 +61,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         Directory.CreateDirectory(options.StateDirectory);
         var limits = Path.Combine(options.StateDirectory, "limits");
         var device = options.Device ?? (options.Backend == AgentBackend.Nvml
-            ? NativeAcceleratorDevice.OpenNvml(limits)
+            ? NativeAcceleratorDevice.OpenNvml(limits, options.NvmlLibraryPath)
             : NativeAcceleratorDevice.OpenSimulator(options.Simulator!, limits));
         var applier = new NodePlanApplier(device, new AgentCheckpointStore(Path.Combine(options.StateDirectory, "checkpoint.json")),
             options.NodeName, BootId.Read(options.BootIdPath), options.DeviceTflops, options.FaultHook);
@@ -136,7 +136,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
             LogRecovered(_logger, Recovery.Rebooted, Recovery.InterruptedAction ?? "none", Recovery.Outcome ?? "nothing to do");
         }
 
-        Metrics.RecordApply(Applier.Status with { Result = PlanApplyResult.Noop });
+        Metrics.RecordGeneration(Applier.Status.ObservedGeneration);
         _app.UseMiddleware<BearerTokenMiddleware>(_options.TokenChecker, _options.AnonymousMetrics);
         AgentEndpoints.Map(_app, this);
         await _app.StartAsync(cancellationToken);

@@ -21,7 +21,7 @@ public static class AgentCommand
             Description = "Name of this node (default: $NODE_NAME, then the host name)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NODE_NAME") ?? Dns.GetHostName(),
         };
-        var stateDir = new Option<string>("--state-dir")
+        var stateDir = new Option<string>("--state-dir", "--checkpoint-dir")
         {
             Description = "Directory for the checkpoint and the per-worker limit files",
             DefaultValueFactory = _ => "/var/lib/tensorfusion/agent",
@@ -38,23 +38,34 @@ public static class AgentCommand
             Description = "Shared secret callers must send as a bearer token (default: $TF_AGENT_TOKEN)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TF_AGENT_TOKEN"),
         };
-        var audience = new Option<string?>("--token-review-audience")
+        var audience = new Option<string?>("--token-review-audience", "--token-audience")
         {
             Description = "Check ServiceAccount tokens with TokenReview (in-cluster) for this audience instead of a shared secret",
         };
-        var allowedUsers = new Option<string[]>("--allowed-user")
+        var allowedUsers = new Option<string[]>("--allowed-user", "--operator-service-account")
         {
             Description = "User allowed to push plans with --token-review-audience (repeatable), e.g. system:serviceaccount:tensor-fusion-sys:tensor-fusion-operator",
             AllowMultipleArgumentsPerToken = true,
         };
         var anonymousMetrics = new Option<bool>("--anonymous-metrics") { Description = "Serve /metrics without a token" };
+        var listenAddress = new Option<string?>("--listen-address")
+        {
+            Description = "HOST:PORT to listen on (\":9090\" = all addresses); overrides --bind and --port",
+        };
+        var nvmlLibrary = new Option<string?>("--nvml-library")
+        {
+            Description = "Path of libnvidia-ml.so.1 when it is not on the loader path (e.g. mounted from the host)",
+        };
+        var hostProc = new Option<string?>("--host-proc") { Description = "Reserved: host /proc mount (not used yet)" };
+        var hostDev = new Option<string?>("--host-dev") { Description = "Reserved: host /dev mount (not used yet)" };
         var kubeconfig = new Option<string?>("--kubeconfig")
         {
             Description = "Register GPUNode/GPU objects through this kubeconfig (in a pod the in-cluster config is used; without either the agent runs standalone)",
         };
         var command = new Command("agent", "Run the node agent: registers GPUs, applies node plans, serves metrics.")
         {
-            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, kubeconfig,
+            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, kubeconfig, listenAddress,
+            nvmlLibrary, hostProc, hostDev,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -63,9 +74,21 @@ public static class AgentCommand
             var problems = new List<string>();
             var simulator = ParseSimulate(parseResult.GetValue(simulate), parseResult.GetValue(nodeName)!, problems);
             var checker = CreateChecker(parseResult.GetValue(token), parseResult.GetValue(audience), parseResult.GetValue(allowedUsers) ?? [], problems);
+            var listenPort = parseResult.GetValue(port);
             if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address))
             {
                 problems.Add($"--bind: '{parseResult.GetValue(bind)}' is not an IP address");
+            }
+
+            if (parseResult.GetValue(listenAddress) is { } listen)
+            {
+                var colon = listen.LastIndexOf(':');
+                var host = colon > 0 ? listen[..colon].Trim('[', ']') : "0.0.0.0";
+                if (colon < 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out listenPort) ||
+                    !IPAddress.TryParse(host, out address))
+                {
+                    problems.Add($"--listen-address: '{listen}' is not HOST:PORT or :PORT");
+                }
             }
 
             if (problems.Count > 0 || checker is null)
@@ -87,7 +110,8 @@ public static class AgentCommand
                 Backend = simulator is null ? AgentBackend.Nvml : AgentBackend.Simulator,
                 Simulator = simulator,
                 BindAddress = address!,
-                Port = parseResult.GetValue(port),
+                Port = listenPort,
+                NvmlLibraryPath = parseResult.GetValue(nvmlLibrary),
                 AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
                 Registrar = CreateRegistrar(parseResult.GetValue(kubeconfig)),
             };

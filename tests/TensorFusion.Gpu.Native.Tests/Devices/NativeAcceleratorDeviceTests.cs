@@ -169,6 +169,21 @@ public sealed class NativeAcceleratorDeviceTests : IDisposable
         }
     }
 
+    [Fact]
+    public void OpenNvml_MissingLibraryPath_ReportsNoDriver()
+    {
+        try
+        {
+            var error = Assert.Throws<AcceleratorException>(() => NativeAcceleratorDevice.OpenNvml(null, "/nonexistent/libnvidia-ml.so.1"));
+
+            Assert.Equal(AcceleratorError.NoDriver, error.Error);
+        }
+        finally
+        {
+            TensorFusion.Gpu.Native.Interop.NativeMethods.SetEnv("TFACCEL_NVML_LIBRARY", "", 1); // "" means the loader's default again
+        }
+    }
+
     private NativeAcceleratorDevice Open(string model, int devices) =>
         NativeAcceleratorDevice.OpenSimulator(new SimulatorOptions(model, devices, "node-a", Seed: 3), _limitsDirectory);
 }

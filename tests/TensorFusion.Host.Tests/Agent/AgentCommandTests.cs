@@ -33,6 +33,16 @@ public sealed class AgentCommandTests
     }
 
     [Fact]
+    public async Task Invoke_BadListenAddress_FailsNamingTheFlag()
+    {
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
+            "agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--listen-address", "nine-thousand");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--listen-address", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_UnknownModel_FailsWithCatalog()
     {
         var stateDir = Directory.CreateTempSubdirectory("tf-agent-cli-").FullName;

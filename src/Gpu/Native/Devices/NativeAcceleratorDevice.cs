@@ -27,8 +27,18 @@ public sealed unsafe class NativeAcceleratorDevice : IAcceleratorDevice, ISimula
 
     /// <summary>Opens the NVML backend; throws <see cref="AcceleratorException"/> with
     /// <see cref="AcceleratorError.NoDriver"/> on a machine without the NVIDIA driver.</summary>
-    public static NativeAcceleratorDevice OpenNvml(string? limitsDirectory)
+    public static NativeAcceleratorDevice OpenNvml(string? limitsDirectory, string? nvmlLibraryPath = null)
     {
+        if (nvmlLibraryPath is not null)
+        {
+            // libtfaccel reads TFACCEL_NVML_LIBRARY with getenv; .NET's SetEnvironmentVariable does not reach the
+            // native environment on Unix, so set it through libc.
+            if (NativeMethods.SetEnv("TFACCEL_NVML_LIBRARY", nvmlLibraryPath, 1) != 0)
+            {
+                throw new AcceleratorException(AcceleratorError.InvalidArgument, $"--nvml-library '{nvmlLibraryPath}' could not be set");
+            }
+        }
+
         Check(NativeMethods.Init(0, null, limitsDirectory, out var context), "open NVML backend");
         return new NativeAcceleratorDevice(context, isSimulator: false);
     }

@@ -83,6 +83,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "tfaccel_sim_stop_process")]
     internal static partial int SimStopProcess(AcceleratorContextHandle context, uint pid);
 
+    /// <summary>libc setenv: the only way to hand TFACCEL_NVML_LIBRARY to the native getenv.</summary>
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int SetEnv(string name, string value, int overwrite);
+
     [LibraryImport(Library, EntryPoint = "tfaccel_sim_inject_fault")]
     internal static partial int SimInjectFault(AcceleratorContextHandle context, uint deviceIndex, uint health, uint xid);
 }
