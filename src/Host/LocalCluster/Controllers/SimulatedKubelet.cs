@@ -84,8 +84,14 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
     /// <summary>ContainerCreating now, Running (or the annotated failure) at <paramref name="deadline"/>.</summary>
     private async Task StartAsync(StoredObject pod, DateTimeOffset deadline, string behaviour, string address, CancellationToken cancellationToken)
     {
+        // Arm the start timer before ContainerCreating becomes visible: whoever reacts to that status by advancing a
+        // fake clock can then never slip in between computing the delay and registering the timer.
+        var startDue = WaitUntilAsync(deadline, cancellationToken);
         await WriteStatusAsync(pod, (status, current) => PodStatuses.Creating(status, current, Now()));
-        await LaterAsync(deadline, () => WriteStatusAsync(pod, (status, current) => PodStatuses.Started(status, current, behaviour, address, Now())), cancellationToken);
+        if (await startDue)
+        {
+            await WriteStatusAsync(pod, (status, current) => PodStatuses.Started(status, current, behaviour, address, Now()));
+        }
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -144,13 +150,20 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
 
     private async Task LaterAsync(DateTimeOffset deadline, Func<Task> action, CancellationToken cancellationToken)
     {
-        var delay = deadline - options.TimeProvider.GetUtcNow();
-        if (delay > TimeSpan.Zero && !await Ignore(async () => { await Task.Delay(delay, options.TimeProvider, cancellationToken); return true; }, false))
+        if (await WaitUntilAsync(deadline, cancellationToken))
         {
-            return;
+            await Ignore(async () => { await action(); return true; });
         }
+    }
 
-        await Ignore(async () => { await action(); return true; });
+    /// <summary>True once the deadline has passed on the TimeProvider; false when cancelled. The timer is registered
+    /// synchronously, before the returned task is first awaited.</summary>
+    private Task<bool> WaitUntilAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var delay = deadline - options.TimeProvider.GetUtcNow();
+        return delay <= TimeSpan.Zero
+            ? Task.FromResult(true)
+            : Ignore(async () => { await Task.Delay(delay, options.TimeProvider, cancellationToken); return true; }, false);
     }
 
     private ResourceType Pods() => registry.Find(string.Empty, "v1", "pods")!;
