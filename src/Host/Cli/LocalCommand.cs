@@ -34,14 +34,8 @@ public static class LocalCommand
                 GpuModel = parseResult.GetValue(gpuModel)!,
                 StartPrometheus = !parseResult.GetValue(noPrometheus),
             };
-            var problems = options.Validate();
-            if (problems.Count > 0)
+            if (await CliProblems.ReportAsync(error, options.Validate()))
             {
-                foreach (var problem in problems)
-                {
-                    await error.WriteLineAsync($"error: {problem}");
-                }
-
                 return 2;
             }
 

@@ -46,14 +46,8 @@ public static class OperatorCommand
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                 },
             };
-            var problems = options.Validate();
-            if (problems.Count > 0)
+            if (await CliProblems.ReportAsync(error, options.Validate()))
             {
-                foreach (var problem in problems)
-                {
-                    await error.WriteLineAsync($"error: {problem}");
-                }
-
                 return 2;
             }
 

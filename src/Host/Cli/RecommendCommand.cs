@@ -45,13 +45,8 @@ public static class RecommendCommand
 
             var mapped = await ReadWorkloadAsync(parseResult.GetValue(workload)!, problems, cancellationToken);
             var usage = await ReadSamplesAsync(parseResult.GetValue(samples)!, problems, cancellationToken);
-            if (problems.Count > 0 || mapped is null || usage is null)
+            if (await CliProblems.ReportAsync(stderr, problems) || mapped is null || usage is null)
             {
-                foreach (var problem in problems)
-                {
-                    await stderr.WriteLineAsync($"error: {problem}");
-                }
-
                 return 1;
             }
 

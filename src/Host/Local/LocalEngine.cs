@@ -76,7 +76,14 @@ public sealed class LocalEngine : IAsyncDisposable
         await _stopping.CancelAsync();
         if (_operator is not null)
         {
-            await _operator;
+            try
+            {
+                await _operator;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while the operator was still starting its endpoint: nothing to drain.
+            }
         }
 
         foreach (var agent in _agents)
