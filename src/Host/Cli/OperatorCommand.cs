@@ -15,8 +15,8 @@ public static class OperatorCommand
         var context = new Option<string?>("--context") { Description = "Kubeconfig context to use" };
         var bind = new Option<string>("--metrics-bind-address") { Description = "host:port (or :port) for /healthz, /readyz and /metrics", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Compete for a Lease; only the leader writes" };
-        var leaseName = new Option<string>("--leader-elect-lease-name") { Description = "Name of the Lease", DefaultValueFactory = _ => defaults.LeaseName };
-        var leaseNamespace = new Option<string>("--leader-elect-namespace") { Description = "Namespace of the Lease", DefaultValueFactory = _ => defaults.LeaseNamespace };
+        var leaseName = new Option<string>("--leader-elect-lease-name", "--leader-election-id") { Description = "Name of the Lease", DefaultValueFactory = _ => defaults.LeaseName };
+        var leaseNamespace = new Option<string>("--leader-elect-namespace", "--leader-election-namespace") { Description = "Namespace of the Lease", DefaultValueFactory = _ => defaults.LeaseNamespace };
         var leaseDuration = new Option<double>("--leader-elect-lease-duration") { Description = "Seconds a Lease lasts without renewal", DefaultValueFactory = _ => defaults.LeaseDuration.TotalSeconds };
         var renewDeadline = new Option<double>("--leader-elect-renew-deadline") { Description = "Seconds the leader keeps trying to renew before it stops", DefaultValueFactory = _ => defaults.RenewDeadline.TotalSeconds };
         var retryPeriod = new Option<double>("--leader-elect-retry-period") { Description = "Seconds between Lease attempts", DefaultValueFactory = _ => defaults.RetryPeriod.TotalSeconds };

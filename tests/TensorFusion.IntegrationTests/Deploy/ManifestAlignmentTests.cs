@@ -6,12 +6,14 @@ namespace TensorFusion.IntegrationTests.Deploy;
 /// <summary>The manifests against the code they configure: the CLI that parses the container args, the API types that read the pool.</summary>
 public sealed class ManifestAlignmentTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
 {
-    [Fact]
-    public void AgentArgs_EveryOverlay_ParseWithTheTensorfusionCli()
+    [Theory]
+    [InlineData("DaemonSet", "tensorfusion-agent", "agent")]
+    [InlineData("Deployment", "tensorfusion-operator", "operator")]
+    public void ContainerArgs_EveryOverlay_ParseWithTheTensorfusionCli(string kind, string name, string verb)
     {
         foreach (var rendered in manifests.All)
         {
-            var container = RenderedManifests.Containers(rendered.Single("DaemonSet", "tensorfusion-agent")).Single();
+            var container = RenderedManifests.Containers(rendered.Single(kind, name)).Single();
             // The kubelet expands $(VAR) from the container env before the process starts.
             var args = RenderedManifests.Strings(container["args"])
                 .Select(a => a.Replace("$(NODE_NAME)", "gpu-node-a", StringComparison.Ordinal)
@@ -22,7 +24,7 @@ public sealed class ManifestAlignmentTests(KustomizationFixture manifests) : ICl
 
             Assert.True(parseResult.Errors.Count == 0,
                 $"{rendered.Directory}: tensorfusion {string.Join(' ', args)}:\n{string.Join('\n', parseResult.Errors.Select(e => e.Message))}");
-            Assert.Equal("agent", parseResult.CommandResult.Command.Name);
+            Assert.Equal(verb, parseResult.CommandResult.Command.Name);
         }
     }
 
