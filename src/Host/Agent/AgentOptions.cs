@@ -46,8 +46,8 @@ public sealed record AgentOptions
 
     public string BootIdPath { get; init; } = BootId.DefaultPath;
 
-    /// <summary>Dense FP16 TFLOPs of a device when the driver does not say (NVML); see <see cref="KnownModelTflops"/>.</summary>
-    public Func<DeviceInfo, double> DeviceTflops { get; init; } = KnownModelTflops.Of;
+    /// <summary>Dense FP16 TFLOPs of a device when the driver does not say (NVML); see <see cref="CatalogTflops"/>.</summary>
+    public Func<DeviceInfo, double> DeviceTflops { get; init; } = CatalogTflops.Of;
 
     /// <summary>Publishes GPUNode/GPU objects and heartbeats; null runs the agent without a cluster.</summary>
     public INodeRegistrar? Registrar { get; init; }

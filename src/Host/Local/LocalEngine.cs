@@ -27,7 +27,7 @@ public sealed class LocalEngine : IAsyncDisposable
 
     public string? OperatorMetrics { get; private set; }
 
-    /// <summary>The shared secret local agents accept (written to DIR/agent-token for the operator and Prometheus).</summary>
+    /// <summary>The shared secret local agents accept; written to DIR/agent-token (mode 600) so users and scrapers can call the agents.</summary>
     public string AgentToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public async Task StartAgentsAsync(LocalModeOptions options, string kubeconfigPath, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAdd
         timeoutSource.CancelAfter(timeout);
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(baseAddress, "api/v1/plan"))
         {
-            Content = JsonContent.Create(plan, options: AgentWireJson.Options),
+            Content = JsonContent.Create(plan, options: PlanJson.Options),
         };
         if (bearerToken() is { Length: > 0 } token)
         {
@@ -36,7 +36,7 @@ public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAdd
             using var response = await http.SendAsync(request, timeoutSource.Token);
             if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict)
             {
-                var status = await response.Content.ReadFromJsonAsync<NodePlanStatus>(AgentWireJson.Options, timeoutSource.Token);
+                var status = await response.Content.ReadFromJsonAsync<NodePlanStatus>(PlanJson.Options, timeoutSource.Token);
                 return status is null
                     ? PlanPushResult.Unreachable($"agent {plan.NodeName}: empty status body")
                     : new PlanPushResult(status, null);

@@ -118,7 +118,7 @@ public sealed class AgentScenario : IScenario
 
     private static async Task PushAsync(HttpClient client, NodePlan plan, CancellationToken cancellationToken)
     {
-        using var response = await client.PutAsJsonAsync("api/v1/plan", plan, AgentJson.Options, cancellationToken);
+        using var response = await client.PutAsJsonAsync("api/v1/plan", plan, PlanJson.Options, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TensorFusion.Gpu.Plans;
 
 namespace TensorFusion.Host.Agent.Checkpoint;
 
@@ -17,7 +18,7 @@ public sealed class AgentCheckpointStore(string path)
 
         try
         {
-            var checkpoint = JsonSerializer.Deserialize<AgentCheckpoint>(File.ReadAllBytes(Path), AgentJson.Options);
+            var checkpoint = JsonSerializer.Deserialize<AgentCheckpoint>(File.ReadAllBytes(Path), PlanJson.Options);
             if (checkpoint is null || checkpoint.Version != AgentCheckpoint.CurrentVersion)
             {
                 throw new InvalidDataException(
@@ -39,7 +40,7 @@ public sealed class AgentCheckpointStore(string path)
         var temporary = Path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, checkpoint, AgentJson.Options);
+            JsonSerializer.Serialize(stream, checkpoint, PlanJson.Options);
             stream.Flush(flushToDisk: true);
         }
 

@@ -20,9 +20,9 @@ internal static class AgentEndpoints
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await agent.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
-        app.MapGet("/api/v1/plan", () => Results.Json(agent.Applier.Status, AgentJson.Options));
+        app.MapGet("/api/v1/plan", () => Results.Json(agent.Applier.Status, PlanJson.Options));
         app.MapPut("/api/v1/plan", (HttpContext context, CancellationToken _) => PutPlanAsync(context, agent));
-        app.MapGet("/api/v1/devices", () => Results.Json(agent.RefreshHealth(), AgentJson.Options));
+        app.MapGet("/api/v1/devices", () => Results.Json(agent.RefreshHealth(), PlanJson.Options));
     }
 
     private static async Task<IResult> PutPlanAsync(HttpContext context, NodeAgent agent)
@@ -35,7 +35,7 @@ internal static class AgentEndpoints
         NodePlan? plan;
         try
         {
-            plan = await JsonSerializer.DeserializeAsync<NodePlan>(context.Request.Body, AgentJson.Options, context.RequestAborted);
+            plan = await JsonSerializer.DeserializeAsync<NodePlan>(context.Request.Body, PlanJson.Options, context.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -45,14 +45,14 @@ internal static class AgentEndpoints
         var errors = NodePlanValidator.Validate(plan, agent.NodeName);
         if (errors.Count > 0)
         {
-            return Results.Json(new ApiError("invalid plan", errors), AgentJson.Options, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new ApiError("invalid plan", errors), PlanJson.Options, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var status = agent.ApplyPlan(plan!);
         var code = status.Result == PlanApplyResult.Refused ? StatusCodes.Status409Conflict : StatusCodes.Status200OK;
-        return Results.Json(status, AgentJson.Options, statusCode: code);
+        return Results.Json(status, PlanJson.Options, statusCode: code);
     }
 
     private static IResult Error(int statusCode, string message) =>
-        Results.Json(new ApiError(message, []), AgentJson.Options, statusCode: statusCode);
+        Results.Json(new ApiError(message, []), PlanJson.Options, statusCode: statusCode);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using TensorFusion.Host.Agent.Auth;
+using TensorFusion.Gpu.Plans;
 
 namespace TensorFusion.Host.Agent.Http;
 
@@ -25,7 +26,7 @@ internal sealed class BearerTokenMiddleware(RequestDelegate next, IBearerTokenCh
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await context.Response.WriteAsJsonAsync(new ApiError(verdict.Reason ?? "unauthorized", []), AgentJson.Options, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(new ApiError(verdict.Reason ?? "unauthorized", []), PlanJson.Options, context.RequestAborted);
             return;
         }
 

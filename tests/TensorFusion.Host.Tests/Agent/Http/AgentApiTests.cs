@@ -30,7 +30,7 @@ public sealed class AgentApiTests
     {
         await using var harness = await AgentHarness.StartAsync();
         using var client = new HttpClient { BaseAddress = harness.Agent.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/plan") { Content = JsonContent.Create(Plan(1, Fractional("w")), options: AgentJson.Options) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/plan") { Content = JsonContent.Create(Plan(1, Fractional("w")), options: PlanJson.Options) };
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -56,7 +56,7 @@ public sealed class AgentApiTests
         Assert.Equal((200, PlanApplyResult.Noop), (again.Code, again.Status!.Result));
         Assert.Equal((409, PlanApplyResult.Refused), (older.Code, older.Status!.Result));
         Assert.Equal(2, older.Status.ObservedGeneration);
-        var status = await harness.Client.GetFromJsonAsync<NodePlanStatus>("api/v1/plan", AgentJson.Options);
+        var status = await harness.Client.GetFromJsonAsync<NodePlanStatus>("api/v1/plan", PlanJson.Options);
         Assert.Equal(2, status!.ObservedGeneration);
     }
 
@@ -67,7 +67,7 @@ public sealed class AgentApiTests
         using var content = new StringContent("""{"nodeName":"node-a","generation":1,"allocations":[{"isolation":"sideways"}]}""", Encoding.UTF8, "application/json");
 
         using var response = await harness.Client.PutAsync(new Uri("api/v1/plan", UriKind.Relative), content);
-        var error = await response.Content.ReadFromJsonAsync<ApiError>(AgentJson.Options);
+        var error = await response.Content.ReadFromJsonAsync<ApiError>(PlanJson.Options);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("$.allocations[0].isolation", error!.Error, StringComparison.Ordinal);
@@ -78,8 +78,8 @@ public sealed class AgentApiTests
     {
         await using var harness = await AgentHarness.StartAsync();
 
-        using var response = await harness.Client.PutAsJsonAsync("api/v1/plan", new NodePlan("node-b", 1, []), AgentJson.Options);
-        var error = await response.Content.ReadFromJsonAsync<ApiError>(AgentJson.Options);
+        using var response = await harness.Client.PutAsJsonAsync("api/v1/plan", new NodePlan("node-b", 1, []), PlanJson.Options);
+        var error = await response.Content.ReadFromJsonAsync<ApiError>(PlanJson.Options);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(error!.Details, d => d.StartsWith("nodeName:", StringComparison.Ordinal));
@@ -92,7 +92,7 @@ public sealed class AgentApiTests
         await harness.Client.GetAsync(new Uri("api/v1/devices", UriKind.Relative)); // first sighting of both GPUs
 
         harness.Node.Device.InjectFault(1, Gpu.Devices.DeviceHealth.Lost);
-        var devices = await harness.Client.GetFromJsonAsync<GpuHealthState[]>("api/v1/devices", AgentJson.Options);
+        var devices = await harness.Client.GetFromJsonAsync<GpuHealthState[]>("api/v1/devices", PlanJson.Options);
 
         Assert.NotNull(devices);
         Assert.Equal([true, false], devices.Select(d => d.Healthy));

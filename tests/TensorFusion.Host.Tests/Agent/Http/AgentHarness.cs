@@ -48,9 +48,9 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public async Task<(int Code, NodePlanStatus? Status)> PushAsync(NodePlan plan)
     {
-        using var response = await Client.PutAsJsonAsync("api/v1/plan", plan, AgentJson.Options);
+        using var response = await Client.PutAsJsonAsync("api/v1/plan", plan, PlanJson.Options);
         var status = response.IsSuccessStatusCode || (int)response.StatusCode == 409
-            ? await response.Content.ReadFromJsonAsync<NodePlanStatus>(AgentJson.Options)
+            ? await response.Content.ReadFromJsonAsync<NodePlanStatus>(PlanJson.Options)
             : null;
         return ((int)response.StatusCode, status);
     }

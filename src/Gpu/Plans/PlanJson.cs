@@ -1,10 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace TensorFusion.Pipelines.Agents;
+namespace TensorFusion.Gpu.Plans;
 
-/// <summary>The agent API's JSON shape (camelCase names, enums as camelCase strings), matched on the operator side.</summary>
-public static class AgentWireJson
+/// <summary>
+/// The one JSON shape of the agent protocol and the agent's checkpoint (camelCase names, enums as camelCase strings,
+/// nulls omitted). Defined next to the plan records so that the operator, which sends plans, and the agent, which
+/// reads them, cannot drift apart.
+/// </summary>
+public static class PlanJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
