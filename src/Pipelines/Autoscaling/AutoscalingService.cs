@@ -42,7 +42,7 @@ public sealed class AutoscalingService
 
         _workloads = workloads;
         _time = time;
-        Writer = new KubernetesWorkloadStatusWriter(client, time, workloads.Get, new EventRecorder(client, time));
+        Writer = new KubernetesWorkloadStatusWriter(client, time, new EventRecorder(client, time));
         Writer.Written += Remember;
         Loop = new AutoscalingLoop(usage, resizer, Writer, time, _options.HistoryDataPeriod, _options.DefaultInterval ?? _options.Tick,
             metrics, externalScaler);

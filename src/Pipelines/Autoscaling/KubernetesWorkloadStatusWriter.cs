@@ -20,8 +20,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// belong to the workload reconciler. The legacy RecommendationProvided condition is migrated away, as upstream does.
 /// A successful resize also records a ResourceScaledUp/ResourceScaledDown event.
 /// </summary>
-public sealed class KubernetesWorkloadStatusWriter(
-    KubeRestClient client, TimeProvider time, Func<string, string, TensorFusionWorkload?> cached, EventRecorder? events = null)
+public sealed class KubernetesWorkloadStatusWriter(KubeRestClient client, TimeProvider time, EventRecorder? events = null)
     : IWorkloadStatusWriter
 {
     private readonly StatusPatcher _patcher = new(client, time);
@@ -33,7 +32,9 @@ public sealed class KubernetesWorkloadStatusWriter(
     {
         ArgumentNullException.ThrowIfNull(decision);
         var path = ResourceDescriptor.Workloads.ObjectPath(decision.Namespace, decision.Name);
-        var workload = cached(decision.Namespace, decision.Name) ?? await client.TryGetAsync<TensorFusionWorkload>(path, cancellationToken);
+        // A fresh read rather than the cache: the patch is guarded by resourceVersion, and a cache that has not caught up
+        // with the last write would only buy a conflict and a retry.
+        var workload = await client.TryGetAsync<TensorFusionWorkload>(path, cancellationToken);
         if (workload is null)
         {
             return;
