@@ -1,5 +1,6 @@
 using TensorFusion.Estimators.Aggregation;
 using TensorFusion.Estimators.External;
+using TensorFusion.Estimators.Merging;
 using TensorFusion.Estimators.Options;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Pipelines.MetricsSources;
@@ -11,7 +12,8 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// is retried over the same window), feed the aggregates, ask external scalers, run each workload's recommenders when
 /// its interval is due, resize in place when autoSetResources is on, and write status. A resize that fails keeps the
 /// previous recommendation in status (the workers still carry it) and says why in the ResourceUpdate condition; an
-/// external scaler that fails stops that workload's round (as upstream: any recommender error aborts it).
+/// external scaler that fails stops that workload's round (as upstream: any recommender error aborts it). With
+/// <paramref name="headroom"/>, requests of workloads resized in place are capped by what their GPUs can still give.
 /// </summary>
 public sealed class AutoscalingLoop(
     IUsageSource source,
@@ -21,7 +23,8 @@ public sealed class AutoscalingLoop(
     TimeSpan historyDataPeriod,
     TimeSpan defaultInterval,
     AutoscalingMetrics? metrics = null,
-    IExternalScaler? externalScaler = null)
+    IExternalScaler? externalScaler = null,
+    Func<AutoscaleTarget, IReadOnlyList<GpuHeadroom>?>? headroom = null)
 {
     public const string ResizeFailedReason = "ResizeFailed";
     public const string ExternalScalerFailedReason = "ExternalScalerFailed";
@@ -127,7 +130,7 @@ public sealed class AutoscalingLoop(
             }
         }
 
-        return Book.Evaluate(target, now, external);
+        return Book.Evaluate(target, now, external, target.AutoSetResources ? headroom?.Invoke(target) : null);
     }
 
     private async Task<(AutoscaleDecision Decision, int? Applied)> ResizeAsync(AutoscaleTarget target, AutoscaleDecision decision, CancellationToken cancellationToken)

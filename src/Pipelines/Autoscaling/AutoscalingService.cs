@@ -1,4 +1,5 @@
 using TensorFusion.Api.Workloads;
+using TensorFusion.Estimators.Merging;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Pipelines.Events;
 using TensorFusion.Pipelines.Informers;
@@ -12,7 +13,9 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// autoscaled workload in the cache to an <see cref="AutoscaleTarget"/>, runs the <see cref="AutoscalingLoop"/> (usage →
 /// estimators → recommendation → in-place resize through the <see cref="IWorkloadResizer"/>) and writes status through
 /// <see cref="KubernetesWorkloadStatusWriter"/>. Like upstream, what this process last wrote is authoritative over a
-/// cache that may not have caught up yet; a workload deleted or recreated (new uid) starts over.
+/// cache that may not have caught up yet; a workload deleted or recreated (new uid) starts over. Pass
+/// <c>headroom</c> (for the allocation pipeline: <c>(ns, name) =&gt; pipeline.Read(state =&gt; WorkloadHeadroom.From(state, ns, name))</c>)
+/// to cap scale-ups by what the workers' GPUs can still give.
 /// </summary>
 public sealed class AutoscalingService
 {
@@ -31,7 +34,8 @@ public sealed class AutoscalingService
         TimeProvider time,
         AutoscalingOptions? options = null,
         AutoscalingMetrics? metrics = null,
-        IExternalScaler? externalScaler = null)
+        IExternalScaler? externalScaler = null,
+        Func<string, string, IReadOnlyList<GpuHeadroom>>? headroom = null)
     {
         ArgumentNullException.ThrowIfNull(workloads);
         _options = options ?? new AutoscalingOptions();
@@ -45,7 +49,7 @@ public sealed class AutoscalingService
         Writer = new KubernetesWorkloadStatusWriter(client, time, new EventRecorder(client, time));
         Writer.Written += Remember;
         Loop = new AutoscalingLoop(usage, resizer, Writer, time, _options.HistoryDataPeriod, _options.DefaultInterval ?? _options.Tick,
-            metrics, externalScaler);
+            metrics, externalScaler, headroom is null ? null : target => headroom(target.Namespace, target.Name));
     }
 
     public AutoscalingLoop Loop { get; }

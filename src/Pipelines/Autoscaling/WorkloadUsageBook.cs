@@ -1,4 +1,5 @@
 using TensorFusion.Estimators.Aggregation;
+using TensorFusion.Estimators.Merging;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Estimators.Workload;
 using TensorFusion.Pipelines.MetricsSources;
@@ -63,7 +64,8 @@ public sealed class WorkloadUsageBook
     /// One recommendation pass for <paramref name="target"/>. The condition is True when the pass ran (its reason says
     /// what it concluded) and False when it could not: metrics unavailable or invalid configuration.
     /// </summary>
-    public AutoscaleDecision Evaluate(AutoscaleTarget target, DateTimeOffset now, RecommendationResult? external = null)
+    public AutoscaleDecision Evaluate(
+        AutoscaleTarget target, DateTimeOffset now, RecommendationResult? external = null, IReadOnlyList<GpuHeadroom>? headroom = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var current = target.Current ?? target.Spec;
@@ -78,7 +80,7 @@ public sealed class WorkloadUsageBook
             AggregationOptions.ForHistoryPeriod(target.Options.HistoryDataPeriod), now);
         var result = WorkloadRecommender.Recommend(new WorkloadRecommendationInput(
             aggregate, target.Spec, target.Current, target.Qos, target.Options, target.CronRules, target.RecordedCronRule,
-            target.CreationTime, now, External: external, ConfigurationErrors: target.ConfigurationErrors));
+            target.CreationTime, now, external, headroom, target.ConfigurationErrors));
         if (result.Errors.Count > 0)
         {
             return new AutoscaleDecision(target.Namespace, target.Name, current, target.RecordedCronRule?.Name, Apply: false,

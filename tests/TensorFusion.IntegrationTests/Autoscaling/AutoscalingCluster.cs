@@ -133,11 +133,12 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the service (first pass at once, then one per minute of fake time) and awaits its first pass.</summary>
-    public async Task<IReadOnlyList<AutoscaleDecision>> StartServiceAsync(IUsageSource usage, IExternalScaler? externalScaler = null)
+    public async Task<IReadOnlyList<AutoscaleDecision>> StartServiceAsync(IUsageSource usage, IExternalScaler? externalScaler = null, bool scaleUpCap = false)
     {
         await OperatorCluster.WaitUntilAsync(Cluster.Workloads, informer => informer.Count > 0, "the workload is in the cache");
         Service = new AutoscalingService(Cluster.Workloads, Direct, Pipeline, usage, Time, new AutoscalingOptions { Tick = TimeSpan.FromMinutes(1) },
-            externalScaler: externalScaler);
+            externalScaler: externalScaler,
+            headroom: scaleUpCap ? (ns, name) => Pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)) : null);
         Service.PassCompleted += decisions => _passes.Writer.TryWrite(decisions);
         _run = Task.Run(() => Service.RunAsync(_stop.Token));
         return await NextPassAsync();

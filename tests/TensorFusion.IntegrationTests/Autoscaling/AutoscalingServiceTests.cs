@@ -70,6 +70,27 @@ public sealed class AutoscalingServiceTests
     }
 
     [Fact]
+    public async Task ScaleUpCap_GpuNearlyFull_EveryWorkerGetsWhatTheFullestGpuAllows()
+    {
+        await using var cluster = await AutoscalingCluster.StartAsync();
+        await cluster.CreateWorkloadAsync("llm", ResizeInPlace());
+        await cluster.CreateBoundWorkerAsync("llm-0", "llm", "n0", 100, TwentyGiB);
+        await cluster.CreateBoundWorkerAsync("llm-1", "llm", "n1", 100, TwentyGiB);
+        await cluster.CreateBoundWorkerAsync("filler-0", "filler", "n1", 850, TwentyGiB);
+        await cluster.StartPipelineAsync("n0", "n1");
+
+        // 300 TFLOPs used asks for 347.8 each (see the fault test); the cap is min over GPUs of (available + held) /
+        // workers: n0 (889 + 100) / 1 = 989, n1 (39 + 100) / 1 = 139, so every worker gets 139 TFLOPs.
+        var decision = Assert.Single(await cluster.StartServiceAsync(new SteadyUsage(300, 8 * AutoscalingCluster.GiB, "llm-0", "llm-1"), scaleUpCap: true));
+
+        Assert.True(decision.Apply, decision.ConditionMessage);
+        Assert.Contains("Scale-up cap", decision.ConditionMessage, StringComparison.Ordinal);
+        Assert.Equal("139", await cluster.AnnotationAsync("llm-0", Annotations.TflopsRequest));
+        Assert.Equal("139", await cluster.AnnotationAsync("llm-1", Annotations.TflopsRequest));
+        Assert.Equal(2, (await cluster.ReadWorkloadAsync("llm")).Status!.AppliedRecommendedReplicas);
+    }
+
+    [Fact]
     public async Task CronWindow_OpensAndCloses_AppliesThenRevertsToSpec()
     {
         var tomorrow = DateTimeOffset.UtcNow.Date.AddDays(1);
