@@ -12,6 +12,15 @@ public sealed record AutoscalingOptions
     /// <summary>History read from the metrics source on the first pass (the default historyDataPeriod).</summary>
     public TimeSpan HistoryDataPeriod { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>Resolution of Prometheus range queries (upstream buckets history into one-minute windows).</summary>
+    public TimeSpan PrometheusStep { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Time limit for one Prometheus query (upstream: 60 s for history, 15 s for realtime reads).</summary>
+    public TimeSpan PrometheusTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time limit for one agent scrape (local mode).</summary>
+    public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time limit for one external scaler call (upstream: 10 s).</summary>
     public TimeSpan ExternalScalerTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -34,6 +43,11 @@ public sealed record AutoscalingOptions
         if (HistoryDataPeriod <= TimeSpan.Zero || HistoryDataPeriod > TimeSpan.FromDays(30))
         {
             return "the autoscaling history period must be between 0 and 30 days";
+        }
+
+        if (PrometheusStep <= TimeSpan.Zero || PrometheusTimeout <= TimeSpan.Zero || ScrapeTimeout <= TimeSpan.Zero)
+        {
+            return "the Prometheus step and the query and scrape timeouts must be positive";
         }
 
         return ExternalScalerTimeout <= TimeSpan.Zero ? "the external scaler timeout must be positive" : null;
