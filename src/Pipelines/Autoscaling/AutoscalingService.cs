@@ -86,7 +86,10 @@ public sealed class AutoscalingService
                     target = target with
                     {
                         Current = written.Recommendation,
-                        RecordedCronRule = target.CronRules.FirstOrDefault(rule => rule.Name == written.CronRule && written.CronRule is not null),
+                        // A rule removed from the spec while active keeps status's copy, so its window still reverts.
+                        RecordedCronRule = written.CronRule is null
+                            ? null
+                            : target.CronRules.FirstOrDefault(rule => rule.Name == written.CronRule) ?? target.RecordedCronRule,
                     };
                 }
             }
@@ -101,6 +104,10 @@ public sealed class AutoscalingService
                 var parts = gone.Split('/', 2);
                 Forget(parts[0], parts[1]);
             }
+
+            // History is kept for every workload in the cluster (one turning autoscaling on later starts with it), but
+            // not for workloads that no longer exist.
+            Loop.Book.Retain(key => _workloads.Get(key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]) is not null);
         }
 
         return targets;

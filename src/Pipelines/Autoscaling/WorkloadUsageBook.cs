@@ -57,6 +57,16 @@ public sealed class WorkloadUsageBook
 
     public WorkloadUsageAggregate? AggregateOf(string workloadKey) => _aggregates.GetValueOrDefault(workloadKey);
 
+    /// <summary>Drops the history of every workload <paramref name="keep"/> refuses (given "namespace/name").</summary>
+    public void Retain(Func<string, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        foreach (var key in _aggregates.Keys.Where(key => !keep(key)).ToList())
+        {
+            _aggregates.Remove(key);
+        }
+    }
+
     /// <summary>Drops a workload's history (deleted, or recreated under the same name with a new uid).</summary>
     public void Forget(string workloadKey) => _aggregates.Remove(workloadKey);
 
