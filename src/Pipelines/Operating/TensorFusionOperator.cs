@@ -57,8 +57,10 @@ public sealed class TensorFusionOperator
             Add<TensorFusionWorkload>(ResourceDescriptor.Workloads),
             Add<GpuPool>(ResourceDescriptor.GpuPools),
             Add<V1Pod>(ResourceDescriptor.Pods, Labels.Workload),
-            Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles));
-        Add<GpuNode>(ResourceDescriptor.GpuNodes);
+            Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles))
+        {
+            GpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes),
+        };
         Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
         Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
