@@ -13,6 +13,7 @@ public sealed class ObjectStore : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _resources = new(StringComparer.Ordinal);
     private readonly List<WatchSubscription> _subscriptions = [];
+    private bool _watchesEnded;
     private readonly IObjectLog _log;
     private readonly EventHistory _history;
     private long _revision;
@@ -130,6 +131,13 @@ public sealed class ObjectStore : IAsyncDisposable
 
             replay.ForEach(subscription.Publish);
             _subscriptions.Add(subscription);
+            if (_watchesEnded)
+            {
+                // Shutting down: a client that reconnected on a kept-alive connection gets an ended stream at once
+                // instead of holding the server's graceful stop open until its own watch timeout.
+                subscription.Dispose();
+            }
+
             return (subscription, _revision);
         }
     }
@@ -148,6 +156,7 @@ public sealed class ObjectStore : IAsyncDisposable
     {
         lock (_gate)
         {
+            _watchesEnded = true;
             foreach (var subscription in _subscriptions.ToList())
             {
                 subscription.Dispose();
