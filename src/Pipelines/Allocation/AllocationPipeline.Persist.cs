@@ -31,9 +31,22 @@ public sealed partial class AllocationPipeline
         {
             var requests = new List<AllocationRequest>(batch.Length);
             var workers = new Dictionary<string, PendingWorker>(StringComparer.Ordinal);
-            foreach (var worker in batch)
+            foreach (var queued in batch)
             {
-                _queued.Remove(worker.WorkerId);
+                _queued.Remove(queued.WorkerId);
+                var worker = queued;
+                if (CurrentPod is { } current)
+                {
+                    var parts = queued.WorkerId.Split('/', 2);
+                    if (current(parts[0], parts[1]) is not { } pod || !WorkerRequestMapper.IsPendingWorker(pod))
+                    {
+                        // Deleted, or bound by someone else, while it waited for its batch: nothing to decide.
+                        continue;
+                    }
+
+                    worker = queued with { Pod = pod };
+                }
+
                 var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
                 if (mapping.Request is { } request)
                 {
@@ -205,7 +218,7 @@ public sealed partial class AllocationPipeline
             var now = _time.GetUtcNow();
             foreach (var node in nodes.Order(StringComparer.Ordinal))
             {
-                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now)));
+                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now), _engine.Inventory.DeviceUuid));
             }
 
             report = CapacityReport.Build(_engine.State, nodes);

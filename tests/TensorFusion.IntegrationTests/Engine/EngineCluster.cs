@@ -1,0 +1,116 @@
+using k8s;
+using k8s.Models;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Host.Agent;
+using TensorFusion.Host.Agent.Auth;
+using TensorFusion.Host.Agent.Registration;
+using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Operating;
+
+namespace TensorFusion.IntegrationTests.Engine;
+
+/// <summary>
+/// The embedded control plane (no test binder) plus real node agents on the simulator backend, each registering its
+/// GPUs and publishing its endpoint on its GPUNode, and operators that reach them with the agents' shared secret.
+/// </summary>
+internal sealed class EngineCluster : IAsyncDisposable
+{
+    public const string Pool = "pool-a";
+    public const string Token = "engine-test-agent-token-0123456789";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tf-engine-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly HttpClient _agentHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private Kubernetes _kubernetes = null!;
+
+    private EngineCluster(OperatorCluster cluster) => Cluster = cluster;
+
+    public OperatorCluster Cluster { get; }
+
+    public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
+
+    public static async Task<EngineCluster> StartAsync()
+    {
+        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false));
+        Directory.CreateDirectory(engine._directory);
+        var server = engine.Cluster.Server;
+        engine._kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUri.ToString(), AccessToken = server.Token });
+        await engine.Cluster.CreatePoolAsync(Pool);
+        return engine;
+    }
+
+    /// <summary>Adds a Kubernetes node and starts its agent with <paramref name="gpus"/> simulated GPUs of <paramref name="model"/>.</summary>
+    public async Task<NodeAgent> AddGpuNodeAsync(string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null)
+    {
+        if (Cluster.Server.Store.Get("nodes", string.Empty, name) is null)
+        {
+            await Cluster.Server.AddSimulatedNodeAsync(name);
+        }
+
+        var port = FreeLoopbackPort();
+        var agent = await NodeAgent.StartAsync(new AgentOptions
+        {
+            NodeName = name,
+            Port = port,
+            StateDirectory = Path.Combine(_directory, name),
+            TokenChecker = new SharedSecretTokenChecker(Token),
+            Pool = Pool,
+            Simulator = device is null ? new SimulatorOptions(model, gpus, $"GPU-{name}-") : null,
+            Device = device,
+            Registrar = new KubernetesNodeRegistrar(_kubernetes, "test", new Uri($"http://127.0.0.1:{port}/")),
+        }, CancellationToken.None);
+        _agents[name] = agent;
+        return agent;
+    }
+
+    public async Task StopAgentAsync(string name)
+    {
+        await _agents[name].DisposeAsync();
+        _agents.Remove(name);
+    }
+
+    /// <summary>Starts an operator that reaches the agents over HTTP with their token; <paramref name="started"/> completes with its pipeline.</summary>
+    public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null)
+    {
+        faults ??= new FaultInjectingHandler();
+        var client = Pipelines.Kube.KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7),
+            AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
+        var pipeline = new TaskCompletionSource<AllocationPipeline>(TaskCreationOptions.RunContinuationsAsynchronously);
+        tensorFusion.AllocationStarted += p => pipeline.TrySetResult(p);
+        started = pipeline.Task;
+        return new RunningOperator(tensorFusion, faults, registry);
+    }
+
+    public static OperatorOptions FastOptions() => OperatorCluster.FastOptions() with
+    {
+        AgentMaxBackoff = TimeSpan.FromMilliseconds(500),
+        Allocation = new AllocationPipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(20), WriteRetryDelay = TimeSpan.FromMilliseconds(100) },
+    };
+
+    public IReadOnlyList<V1Pod> RunningWorkers(string workload) =>
+        Cluster.ActiveWorkers(workload).Where(pod => pod.Status?.Phase == "Running").ToArray();
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents.Values)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await Cluster.DisposeAsync();
+        _kubernetes.Dispose();
+        _agentHttp.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
