@@ -171,12 +171,18 @@ public sealed partial class AllocationPipeline
 
     private async Task<WorkerOutcome> ParkAsync(PendingWorker worker, string reason, CancellationToken token)
     {
+        // Parked before the report is written: the pod update the report causes must find the worker already waiting.
+        lock (_gate)
+        {
+            _parked[worker.WorkerId] = worker;
+        }
+
         var result = await _writer.ReportUnschedulableAsync(worker.Pod, reason, token);
-        if (result != WriteOutcome.Gone)
+        if (result == WriteOutcome.Gone)
         {
             lock (_gate)
             {
-                _parked[worker.WorkerId] = worker;
+                _parked.Remove(worker.WorkerId);
             }
         }
 

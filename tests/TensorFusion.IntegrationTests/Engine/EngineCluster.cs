@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using TensorFusion.Api;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Host.Agent;
 using TensorFusion.Host.Agent.Auth;
@@ -7,6 +10,7 @@ using TensorFusion.Host.Agent.Registration;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.IntegrationTests.Engine;
@@ -75,7 +79,7 @@ internal sealed class EngineCluster : IAsyncDisposable
     public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null)
     {
         faults ??= new FaultInjectingHandler();
-        var client = Pipelines.Kube.KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
+        var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7),
             AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
@@ -90,6 +94,57 @@ internal sealed class EngineCluster : IAsyncDisposable
         AgentMaxBackoff = TimeSpan.FromMilliseconds(500),
         Allocation = new AllocationPipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(20), WriteRetryDelay = TimeSpan.FromMilliseconds(100) },
     };
+
+    /// <summary>A workload in the test pool with per-worker request = limit of <paramref name="tflops"/> and <paramref name="vram"/>.</summary>
+    public Task<JsonNode> CreateWorkloadAsync(string name, int replicas, string tflops, string vram, string qos = "medium", string? isolation = null, string? evictionProtection = null)
+    {
+        var resources = new JsonObject { ["tflops"] = tflops, ["vram"] = vram };
+        var spec = new JsonObject
+        {
+            ["poolName"] = Pool,
+            ["replicas"] = replicas,
+            ["qos"] = qos,
+            ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
+        };
+        if (isolation is not null)
+        {
+            spec["isolation"] = isolation;
+        }
+
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = OperatorCluster.Namespace };
+        if (evictionProtection is not null)
+        {
+            metadata["annotations"] = new JsonObject { [Annotations.EvictionProtection] = evictionProtection };
+        }
+
+        return Cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "TensorFusionWorkload",
+            ["metadata"] = metadata,
+            ["spec"] = spec,
+        }, CancellationToken.None);
+    }
+
+    /// <summary>A GPUResourceQuota for the test namespace allowing at most <paramref name="maxWorkers"/> workers.</summary>
+    public Task<JsonNode> CreateQuotaAsync(int maxWorkers) =>
+        Cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuResourceQuotas.CollectionPath(OperatorCluster.Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "GPUResourceQuota",
+            ["metadata"] = new JsonObject { ["name"] = "quota", ["namespace"] = OperatorCluster.Namespace },
+            ["spec"] = new JsonObject { ["total"] = new JsonObject { ["maxWorkers"] = maxWorkers } },
+        }, CancellationToken.None);
+
+    /// <summary>Events recorded about a pod, as the API server holds them.</summary>
+    public async Task<IReadOnlyList<Corev1Event>> EventsAboutAsync(string pod)
+    {
+        var list = await Cluster.Direct.GetAsync<Corev1EventList>(ResourceDescriptor.Events.CollectionPath(OperatorCluster.Namespace), CancellationToken.None);
+        return [.. list.Items.Where(e => e.InvolvedObject?.Name == pod)];
+    }
+
+    public IReadOnlyList<V1Pod> PendingWorkers(string workload) =>
+        Cluster.ActiveWorkers(workload).Where(pod => string.IsNullOrEmpty(pod.Spec?.NodeName)).ToArray();
 
     public IReadOnlyList<V1Pod> RunningWorkers(string workload) =>
         Cluster.ActiveWorkers(workload).Where(pod => pod.Status?.Phase == "Running").ToArray();
