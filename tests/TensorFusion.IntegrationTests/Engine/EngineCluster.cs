@@ -76,7 +76,7 @@ internal sealed class EngineCluster : IAsyncDisposable
     }
 
     /// <summary>Starts an operator that reaches the agents over HTTP with their token; <paramref name="started"/> completes with its pipeline.</summary>
-    public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null)
+    public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null, Action<TensorFusionOperator>? configure = null)
     {
         faults ??= new FaultInjectingHandler();
         var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
@@ -85,6 +85,7 @@ internal sealed class EngineCluster : IAsyncDisposable
             AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
         var pipeline = new TaskCompletionSource<AllocationPipeline>(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += p => pipeline.TrySetResult(p);
+        configure?.Invoke(tensorFusion);
         started = pipeline.Task;
         return new RunningOperator(tensorFusion, faults, registry);
     }
