@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -21,6 +22,9 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
     public const string Component = "tensor-fusion-scheduler";
 
     private readonly EventRecorder _events = new(client, time, Component);
+
+    // Last status body written per object: a batch reports every GPU of every node it touched, most of them unchanged.
+    private readonly ConcurrentDictionary<string, string> _lastStatus = new(StringComparer.Ordinal);
 
     public async Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken)
     {
@@ -106,18 +110,32 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         return outcome;
     }
 
+    /// <summary>Writes every status again next time (objects may have been recreated without it).</summary>
+    public void ForgetWrittenStatus() => _lastStatus.Clear();
+
     public async Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         var writes = report.Gpus.Select(gpu => (ResourceDescriptor.Gpus, gpu.Name, StatusPatches.ForGpu(gpu)))
             .Concat(report.Nodes.Select(node => (ResourceDescriptor.GpuNodes, node.Name, StatusPatches.ForNode(node))))
             .Concat(report.Pools.Select(pool => (ResourceDescriptor.GpuPools, pool.Name, StatusPatches.ForPool(pool))))
+            .Where(write => _lastStatus.GetValueOrDefault(write.Item1.Plural + "/" + write.Name) != write.Item3.ToJsonString())
             .ToArray();
         var worst = WriteOutcome.Done;
         await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (write, ct) =>
         {
             var (resource, name, body) = write;
+            var text = body.ToJsonString();
             var outcome = await TryAsync(() => client.MergePatchAsync<JsonNode>(resource.ObjectPath(null, name) + "/status", body, ct), ct);
+            if (outcome == WriteOutcome.Done)
+            {
+                _lastStatus[resource.Plural + "/" + name] = text;
+            }
+            else
+            {
+                _lastStatus.TryRemove(resource.Plural + "/" + name, out _);
+            }
+
             lock (writes)
             {
                 worst = outcome == WriteOutcome.Failed || worst == WriteOutcome.Failed ? WriteOutcome.Failed

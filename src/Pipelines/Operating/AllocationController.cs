@@ -50,8 +50,9 @@ public sealed class AllocationController(
 
         var addresses = new AgentAddressBook(name => inventory.GpuNodes.Get(null, name), name => inventory.Nodes.Get(null, name), options.AgentPort);
         await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff);
+        var writer = new RestAllocationWriter(client, time);
         await using var pipeline = new AllocationPipeline(
-            new AllocationEngine(GpuModelCatalog.Default), new RestAllocationWriter(client, time), dispatcher, time,
+            new AllocationEngine(GpuModelCatalog.Default), writer, dispatcher, time,
             options.Allocation, metrics, (ns, name) => workloads.Workloads.Get(ns, name))
         {
             CurrentPod = (ns, name) => workloads.Pods.Get(ns, name),
@@ -62,7 +63,7 @@ public sealed class AllocationController(
         Started?.Invoke(pipeline);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(leading);
-        var feeding = Task.WhenAll(FeedPodsAsync(pipeline, podChanges.Reader, stop.Token), FeedInventoryAsync(pipeline, inventoryChanged.Reader, stop.Token));
+        var feeding = Task.WhenAll(FeedPodsAsync(pipeline, podChanges.Reader, stop.Token), FeedInventoryAsync(pipeline, writer, inventoryChanged.Reader, stop.Token));
         var ended = await Task.WhenAny(pipeline.Completion, feeding, Task.Delay(Timeout.InfiniteTimeSpan, leading).ContinueWith(static _ => { }, TaskScheduler.Default));
         await stop.CancelAsync();
         await feeding.ContinueWith(static _ => { }, TaskScheduler.Default);
@@ -106,12 +107,14 @@ public sealed class AllocationController(
         }
     }
 
-    private async Task FeedInventoryAsync(AllocationPipeline pipeline, ChannelReader<bool> changes, CancellationToken stopping)
+    private async Task FeedInventoryAsync(AllocationPipeline pipeline, RestAllocationWriter writer, ChannelReader<bool> changes, CancellationToken stopping)
     {
         try
         {
             await foreach (var _ in changes.ReadAllAsync(stopping))
             {
+                // A GPU or node object may be new (or recreated by its agent): write its status whether or not it changed.
+                writer.ForgetWrittenStatus();
                 await pipeline.CapacityChangedAsync(MapInventory(), stopping);
             }
         }
