@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using TensorFusion.LocalCluster.Protobuf;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -59,7 +60,10 @@ public static class RequestBody
 
             var bytes = buffer.AsSpan(0, length);
             var contentType = request.ContentType ?? "application/json";
-            return (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes) : ParseJson(bytes), length);
+            JsonNode? node = contentType.StartsWith(KubernetesProtobuf.MediaType, StringComparison.OrdinalIgnoreCase) ? KubernetesProtobuf.Decode(bytes)
+                : contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes)
+                : ParseJson(bytes);
+            return (node, length);
         }
         finally
         {
@@ -67,12 +71,15 @@ public static class RequestBody
         }
     }
 
-    /// <summary>Protobuf and CBOR are not spoken here; 415 makes client-go fall back to JSON.</summary>
+    /// <summary>JSON, YAML, and protobuf for the built-in kinds kubectl's generators send; CBOR is not spoken here.</summary>
     private static void CheckMediaType(string? contentType)
     {
-        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) &&
+            !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) &&
+            !contentType.StartsWith(KubernetesProtobuf.MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+            throw new ApiException(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {KubernetesProtobuf.MediaType} (got {contentType})");
         }
     }
 

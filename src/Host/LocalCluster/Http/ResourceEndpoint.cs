@@ -180,7 +180,11 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
             "Ignore" => FieldValidation.Ignore,
             var other => throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{other}\": supported values: \"Ignore\", \"Warn\", \"Strict\""),
         };
-        return new WriteOptions(request.Query["dryRun"] == "All", validation);
+        return new WriteOptions(request.Query["dryRun"] == "All", validation)
+        {
+            FieldManager = request.Query["fieldManager"].FirstOrDefault(),
+            Force = request.Query["force"] == "true",
+        };
     }
 
     private static async Task<DeleteOptions> DeleteOptionsOf(HttpContext context)
