@@ -18,6 +18,12 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
         var request = context.Request;
         var @namespace = type.Namespaced ? target.Namespace : string.Empty;
         var asTable = request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+        if (type.IsReview)
+        {
+            await ReviewAsync(context, type, target);
+            return;
+        }
+
         switch (request.Method, target.Name, target.Subresource)
         {
             case ("GET", null, null):
@@ -157,6 +163,27 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
             return transaction.Put("pods", @namespace, name, next);
         });
         await Responses.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
+    }
+
+    /// <summary>There is no RBAC: the bearer token may do everything, and the review says so.</summary>
+    private static async Task ReviewAsync(HttpContext context, ResourceType type, RequestTarget target)
+    {
+        if (context.Request.Method != "POST" || target.Name is not null)
+        {
+            throw ApiException.MethodNotAllowed(context.Request.Method);
+        }
+
+        var review = await ObjectBodyAsync(context, type);
+        ObjectPreparation.CheckKind(type, review);
+        review["status"] = type.Kind == "SelfSubjectRulesReview"
+            ? new JsonObject
+            {
+                ["resourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["apiGroups"] = new JsonArray("*"), ["resources"] = new JsonArray("*") }),
+                ["nonResourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*") }),
+                ["incomplete"] = false,
+            }
+            : new JsonObject { ["allowed"] = true, ["reason"] = "the local control plane has no RBAC: its bearer token may do everything" };
+        await Responses.JsonAsync(context, 201, review);
     }
 
     private static async Task<JsonObject> ObjectBodyAsync(HttpContext context, ResourceType type)

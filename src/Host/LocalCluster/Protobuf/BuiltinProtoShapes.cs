@@ -2,7 +2,7 @@ namespace TensorFusion.LocalCluster.Protobuf;
 
 /// <summary>
 /// Field numbers of the built-in kinds that kubectl's generator commands (`kubectl create configmap|secret|namespace|
-/// serviceaccount|service ...`) send as protobuf, from k8s.io/api core/v1 and apimachinery meta/v1 generated.proto.
+/// serviceaccount|service ...`, and `kubectl auth can-i`) send as protobuf, from k8s.io/api core/v1 and apimachinery meta/v1 generated.proto.
 /// Only these kinds are decoded; every other protobuf body is answered 415 with a pointer to JSON.
 /// </summary>
 public static class BuiltinProtoShapes
@@ -67,6 +67,25 @@ public static class BuiltinProtoShapes
 
     private static readonly ProtoMessage NamespaceSpec = Message("NamespaceSpec", (1, new("finalizers", ProtoKind.Text, Repeated: true)));
 
+    private static readonly ProtoMessage ResourceAttributes = Message("ResourceAttributes",
+        (1, new("namespace", ProtoKind.Text)),
+        (2, new("verb", ProtoKind.Text)),
+        (3, new("group", ProtoKind.Text)),
+        (4, new("version", ProtoKind.Text)),
+        (5, new("resource", ProtoKind.Text)),
+        (6, new("subresource", ProtoKind.Text)),
+        (7, new("name", ProtoKind.Text)));
+
+    private static readonly ProtoMessage NonResourceAttributes = Message("NonResourceAttributes",
+        (1, new("path", ProtoKind.Text)),
+        (2, new("verb", ProtoKind.Text)));
+
+    private static readonly ProtoMessage SelfSubjectAccessReviewSpec = Message("SelfSubjectAccessReviewSpec",
+        (1, new("resourceAttributes", ProtoKind.Message, Message: ResourceAttributes)),
+        (2, new("nonResourceAttributes", ProtoKind.Message, Message: NonResourceAttributes)));
+
+    private static readonly ProtoMessage SelfSubjectRulesReviewSpec = Message("SelfSubjectRulesReviewSpec", (1, new("namespace", ProtoKind.Text)));
+
     /// <summary>The decodable kinds by `kind` (the TypeMeta inside the protobuf envelope).</summary>
     public static IReadOnlyDictionary<string, ProtoMessage> ByKind { get; } = new Dictionary<string, ProtoMessage>(StringComparer.Ordinal)
     {
@@ -93,6 +112,14 @@ public static class BuiltinProtoShapes
         ["Service"] = Message("Service",
             (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
             (2, new("spec", ProtoKind.Message, Message: ServiceSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["SelfSubjectAccessReview"] = Message("SelfSubjectAccessReview",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: SelfSubjectAccessReviewSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["SelfSubjectRulesReview"] = Message("SelfSubjectRulesReview",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: SelfSubjectRulesReviewSpec)),
             (3, new("status", ProtoKind.Ignored))),
     };
 
