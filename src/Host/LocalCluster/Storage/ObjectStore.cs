@@ -113,14 +113,16 @@ public sealed class ObjectStore : IAsyncDisposable
     /// <summary>
     /// Starts a feed for one resource (null: all). With <paramref name="fromRevision"/> it replays retained events after it
     /// (or throws <see cref="ExpiredRevisionException"/>); otherwise, if <paramref name="initialState"/>, it first sends
-    /// every current object as ADDED. Returns the revision the feed starts at.
+    /// every current object as ADDED. Returns the revision the feed starts at. <paramref name="accepts"/> narrows the live
+    /// events further; it runs under the write lock, so it must be cheap and must not call back into the store.
     /// </summary>
-    public (WatchSubscription Subscription, long Revision) Subscribe(string? storageId, long? fromRevision, bool initialState)
+    public (WatchSubscription Subscription, long Revision) Subscribe(
+        string? storageId, long? fromRevision, bool initialState, Func<WatchEvent, bool>? accepts = null)
     {
         lock (_gate)
         {
             var replay = fromRevision is { } from ? _history.After(from, storageId).ToList() : [];
-            var subscription = new WatchSubscription(storageId, Unsubscribe);
+            var subscription = new WatchSubscription(storageId, Unsubscribe, accepts);
             if (fromRevision is null && initialState && storageId is not null && _resources.TryGetValue(storageId, out var bucket))
             {
                 foreach (var stored in bucket.Values)
@@ -212,7 +214,9 @@ public sealed class ObjectStore : IAsyncDisposable
         _history.Add(change);
         foreach (var subscription in _subscriptions)
         {
-            if (subscription.StorageId is null || subscription.StorageId == change.Current!.StorageId)
+            // Controllers see every resource but want few of its events: filtering here saves a thread-pool hop per write.
+            if ((subscription.StorageId is null || subscription.StorageId == change.Current!.StorageId) &&
+                (subscription.Accepts is null || subscription.Accepts(change)))
             {
                 subscription.Publish(change);
             }
