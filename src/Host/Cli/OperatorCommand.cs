@@ -20,11 +20,17 @@ public static class OperatorCommand
         var leaseDuration = new Option<double>("--leader-elect-lease-duration") { Description = "Seconds a Lease lasts without renewal", DefaultValueFactory = _ => defaults.LeaseDuration.TotalSeconds };
         var renewDeadline = new Option<double>("--leader-elect-renew-deadline") { Description = "Seconds the leader keeps trying to renew before it stops", DefaultValueFactory = _ => defaults.RenewDeadline.TotalSeconds };
         var retryPeriod = new Option<double>("--leader-elect-retry-period") { Description = "Seconds between Lease attempts", DefaultValueFactory = _ => defaults.RetryPeriod.TotalSeconds };
+        var agentTokenFile = new Option<string?>("--agent-token-file") { Description = "File with the bearer token sent to node agents (shared secret or projected ServiceAccount token); re-read every minute" };
+        var agentPort = new Option<int>("--agent-port") { Description = "Agent port on a node's InternalIP when its GPUNode publishes no tensor-fusion.ai/agent-endpoint", DefaultValueFactory = _ => defaults.AgentPort };
+        var agentTimeout = new Option<double>("--agent-timeout") { Description = "Seconds one plan push may take", DefaultValueFactory = _ => defaults.AgentTimeout.TotalSeconds };
+        var batchSize = new Option<int>("--allocation-batch-size") { Description = "Workers decided together at most", DefaultValueFactory = _ => defaults.Allocation.MaxBatchSize };
+        var batchWindow = new Option<int>("--allocation-batch-window-ms") { Description = "Milliseconds a partial batch waits before it is decided", DefaultValueFactory = _ => (int)defaults.Allocation.BatchWindow.TotalMilliseconds };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, concurrency,
+            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -35,6 +41,7 @@ public static class OperatorCommand
                 Kubeconfig = parseResult.GetValue(kubeconfig),
                 Context = parseResult.GetValue(context),
                 MetricsBindAddress = parseResult.GetValue(bind)!,
+                AgentTokenFile = parseResult.GetValue(agentTokenFile),
                 Operator = defaults with
                 {
                     LeaderElection = parseResult.GetValue(leaderElect),
@@ -44,6 +51,13 @@ public static class OperatorCommand
                     RenewDeadline = TimeSpan.FromSeconds(parseResult.GetValue(renewDeadline)),
                     RetryPeriod = TimeSpan.FromSeconds(parseResult.GetValue(retryPeriod)),
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
+                    AgentPort = parseResult.GetValue(agentPort),
+                    AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),
+                    Allocation = defaults.Allocation with
+                    {
+                        MaxBatchSize = parseResult.GetValue(batchSize),
+                        BatchWindow = TimeSpan.FromMilliseconds(parseResult.GetValue(batchWindow)),
+                    },
                 },
             };
             if (await CliProblems.ReportAsync(error, options.Validate()))

@@ -21,6 +21,8 @@ public sealed class LocalEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Kubernetes? _client;
     private Task<int>? _operator;
+    private StreamWriter? _operatorLog;
+    private string? _agentTokenFile;
 
     public IReadOnlyList<LocalAgentEndpoint> AgentEndpoints =>
         _agents.Select(agent => new LocalAgentEndpoint(agent.NodeName, new Uri(agent.BaseAddress, "metrics").ToString())).ToList();
@@ -36,9 +38,10 @@ public sealed class LocalEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(nodeNames);
         ArgumentNullException.ThrowIfNull(progress);
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
-        var registrar = new KubernetesNodeRegistrar(_client, typeof(LocalEngine).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+        var version = typeof(LocalEngine).Assembly.GetName().Version?.ToString() ?? "0.0.0";
         var tokenFile = Path.Combine(options.StateDirectory, "agent-token");
         await File.WriteAllTextAsync(tokenFile, AgentToken, cancellationToken);
+        _agentTokenFile = tokenFile;
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -47,27 +50,39 @@ public sealed class LocalEngine : IAsyncDisposable
         var model = GpuModelCatalog.Default.Find(options.GpuModel).Name;
         foreach (var node in nodeNames)
         {
+            // The port is chosen first so the agent's GPUNode can say where the operator finds it (tensor-fusion.ai/agent-endpoint).
+            var port = FreeLoopbackPort();
             var agent = await NodeAgent.StartAsync(new AgentOptions
             {
                 NodeName = node,
+                Port = port,
                 StateDirectory = Path.Combine(options.StateDirectory, "agents", node),
                 TokenChecker = new SharedSecretTokenChecker(AgentToken),
                 Pool = LocalClusterBootstrap.DefaultPoolName,
                 Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
-                Registrar = registrar,
+                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/")),
             }, cancellationToken);
             _agents.Add(agent);
             progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");
         }
     }
 
+    /// <summary>Starts the operator; call after <see cref="StartAgentsAsync"/>, whose token file it sends to the agents.</summary>
     public void StartOperator(string kubeconfigPath, IProgress<string> progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var port = FreeLoopbackPort();
         OperatorMetrics = $"http://127.0.0.1:{port}/metrics";
-        var hostOptions = new OperatorHostOptions { Kubeconfig = kubeconfigPath, MetricsBindAddress = $"127.0.0.1:{port}" };
-        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, TextWriter.Null, _stopping.Token));
+        var hostOptions = new OperatorHostOptions
+        {
+            Kubeconfig = kubeconfigPath,
+            MetricsBindAddress = $"127.0.0.1:{port}",
+            // The same secret the local agents check; their addresses come from their GPUNodes' agent-endpoint annotations.
+            AgentTokenFile = _agentTokenFile,
+        };
+        // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
+        _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);
+        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, _operatorLog, _stopping.Token));
         progress.Report($"operator started (metrics {OperatorMetrics})");
     }
 
@@ -84,6 +99,11 @@ public sealed class LocalEngine : IAsyncDisposable
             {
                 // Stopped while the operator was still starting its endpoint: nothing to drain.
             }
+        }
+
+        if (_operatorLog is not null)
+        {
+            await _operatorLog.DisposeAsync();
         }
 
         foreach (var agent in _agents)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
 
@@ -15,7 +16,7 @@ namespace TensorFusion.Host.Operator;
 /// </summary>
 public static class OperatorHost
 {
-    /// <returns>0 on a clean stop, 1 when leadership was lost or caches never synced.</returns>
+    /// <returns>0 on a clean stop, 1 when leadership was lost, caches never synced or the allocation pipeline faulted.</returns>
     public static async Task<int> RunAsync(OperatorHostOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -26,7 +27,11 @@ public static class OperatorHost
         using var kubernetes = new Kubernetes(config);
         var client = KubeRestClient.FromKubernetes(kubernetes);
         var registry = Metrics.NewCustomRegistry();
-        var tensorFusion = new TensorFusionOperator(client, options.Operator, TimeProvider.System, registry);
+        using var agentHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
+        var agents = AgentAccess.OverHttp(agentHttp, () => token?.Current(), options.Operator.AgentTimeout);
+        var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System) };
+        var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents);
         if (!OperatorHostOptions.TryParseBindAddress(options.MetricsBindAddress, out var endpoint))
         {
             throw new ArgumentException($"--metrics-bind-address \"{options.MetricsBindAddress}\" is not host:port or :port", nameof(options));
@@ -54,7 +59,7 @@ public static class OperatorHost
         {
             return 0;
         }
-        catch (Exception e) when (e is LeadershipLostException or TimeoutException)
+        catch (Exception e) when (e is LeadershipLostException or TimeoutException or AllocationFaultedException)
         {
             await output.WriteLineAsync($"tensorfusion operator: {e.Message}");
             return 1;

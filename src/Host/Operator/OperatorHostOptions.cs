@@ -17,6 +17,12 @@ public sealed record OperatorHostOptions
 
     public OperatorOptions Operator { get; init; } = new();
 
+    /// <summary>
+    /// File holding the bearer token sent to node agents (a shared secret, or a projected ServiceAccount token with the
+    /// agents' audience); re-read every minute. Null sends no token (only agents without authentication would accept).
+    /// </summary>
+    public string? AgentTokenFile { get; init; }
+
     /// <summary>Problems, each naming the flag to fix; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -29,6 +35,11 @@ public sealed record OperatorHostOptions
         if (Kubeconfig is not null && !File.Exists(Kubeconfig))
         {
             problems.Add($"--kubeconfig \"{Kubeconfig}\" does not exist");
+        }
+
+        if (AgentTokenFile is not null && Pipelines.Agents.BearerTokenFile.Problem(AgentTokenFile) is { } tokenProblem)
+        {
+            problems.Add($"--agent-token-file {tokenProblem}");
         }
 
         if (Operator.Validate() is { } problem)

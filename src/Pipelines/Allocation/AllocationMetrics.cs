@@ -42,6 +42,24 @@ public sealed class AllocationMetrics
         _nodeAllocatedVram = factory.CreateGauge("tensorfusion_node_allocated_vram_bytes", "Node VRAM requested.", "node", "pool");
     }
 
+    /// <summary>Creates every per-pool series at zero, so dashboards and alerts see the pools before the first decision.</summary>
+    public void Prepare(IEnumerable<string> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        foreach (var pool in pools)
+        {
+            _batchSize.WithLabels(pool);
+            _latency.WithLabels(pool);
+            foreach (var result in (string[])["placed", "preempted", "unschedulable"])
+            {
+                _decisions.WithLabels(pool, result);
+            }
+
+            _preemptions.WithLabels(pool);
+            _unschedulable.WithLabels(pool);
+        }
+    }
+
     public void RecordBatch(string pool, int size) => _batchSize.WithLabels(pool).Observe(size);
 
     public void RecordDecision(string pool, DecisionKind kind, TimeSpan latency)

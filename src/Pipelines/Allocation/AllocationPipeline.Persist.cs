@@ -31,9 +31,22 @@ public sealed partial class AllocationPipeline
         {
             var requests = new List<AllocationRequest>(batch.Length);
             var workers = new Dictionary<string, PendingWorker>(StringComparer.Ordinal);
-            foreach (var worker in batch)
+            foreach (var queued in batch)
             {
-                _queued.Remove(worker.WorkerId);
+                _queued.Remove(queued.WorkerId);
+                var worker = queued;
+                if (CurrentPod is { } current)
+                {
+                    var parts = queued.WorkerId.Split('/', 2);
+                    if (current(parts[0], parts[1]) is not { } pod || !WorkerRequestMapper.IsPendingWorker(pod))
+                    {
+                        // Deleted, or bound by someone else, while it waited for its batch: nothing to decide.
+                        continue;
+                    }
+
+                    worker = queued with { Pod = pod };
+                }
+
                 var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
                 if (mapping.Request is { } request)
                 {
@@ -158,12 +171,18 @@ public sealed partial class AllocationPipeline
 
     private async Task<WorkerOutcome> ParkAsync(PendingWorker worker, string reason, CancellationToken token)
     {
+        // Parked before the report is written: the pod update the report causes must find the worker already waiting.
+        lock (_gate)
+        {
+            _parked[worker.WorkerId] = worker;
+        }
+
         var result = await _writer.ReportUnschedulableAsync(worker.Pod, reason, token);
-        if (result != WriteOutcome.Gone)
+        if (result == WriteOutcome.Gone)
         {
             lock (_gate)
             {
-                _parked[worker.WorkerId] = worker;
+                _parked.Remove(worker.WorkerId);
             }
         }
 
@@ -205,7 +224,7 @@ public sealed partial class AllocationPipeline
             var now = _time.GetUtcNow();
             foreach (var node in nodes.Order(StringComparer.Ordinal))
             {
-                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now)));
+                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now), _engine.Inventory.DeviceUuid));
             }
 
             report = CapacityReport.Build(_engine.State, nodes);

@@ -56,6 +56,12 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         _flushTimer = time.CreateTimer(_ => _batcher.TriggerBatch(), null, _options.BatchWindow, _options.BatchWindow);
     }
 
+    /// <summary>
+    /// The freshest copy of a pod (the operator's informer cache). When set, a queued worker that was bound elsewhere or
+    /// deleted before its batch is dropped, and the others are decided on their current annotations.
+    /// </summary>
+    public Func<string, string, V1Pod?>? CurrentPod { get; init; }
+
     /// <summary>Raised after each batch is persisted, with one outcome per worker decided.</summary>
     public event Action<IReadOnlyList<WorkerOutcome>>? BatchCompleted;
 
@@ -121,7 +127,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var node in result.State.Nodes)
             {
-                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _engine.NextGeneration(node.Name, now)));
+                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _engine.NextGeneration(node.Name, now), _engine.Inventory.DeviceUuid));
             }
 
             report = CapacityReport.Build(result.State);
@@ -133,6 +139,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         }
 
         await _writer.WriteStatusAsync(report, cancellationToken);
+        _metrics?.Prepare(inventory.Pools.Select(pool => pool.Name));
         _metrics?.RecordCapacity(report);
         _rebuilt.TrySetResult();
         foreach (var pod in pending)
@@ -143,14 +150,23 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         return new RebuildReport(recorded.Count, pending.Count, conflicts);
     }
 
-    /// <summary>Queues a pending worker; a worker already queued, waiting or placed is ignored. Awaits room in the batcher.</summary>
-    public async Task<bool> SubmitAsync(V1Pod pod, CancellationToken cancellationToken)
+    /// <summary>Queues a pending worker; a worker already queued or placed is ignored, a waiting one is tried again. Awaits room in the batcher.</summary>
+    public Task<bool> SubmitAsync(V1Pod pod, CancellationToken cancellationToken) => SubmitAsync(pod, retryParked: true, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="SubmitAsync(V1Pod, CancellationToken)"/> but leaves a waiting worker waiting: for pod updates,
+    /// which include the pipeline's own unschedulable report (retrying on it would loop). Capacity changes retry them.
+    /// </summary>
+    public Task<bool> SubmitIfNewAsync(V1Pod pod, CancellationToken cancellationToken) => SubmitAsync(pod, retryParked: false, cancellationToken);
+
+    private async Task<bool> SubmitAsync(V1Pod pod, bool retryParked, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(pod);
         var workerId = $"{pod.Metadata?.NamespaceProperty ?? "default"}/{pod.Metadata?.Name}";
         PendingWorker worker;
         lock (_gate)
         {
-            if (_queued.ContainsKey(workerId) || _engine.State.Allocations.ContainsKey(workerId))
+            if (_queued.ContainsKey(workerId) || _engine.State.Allocations.ContainsKey(workerId) || (!retryParked && _parked.ContainsKey(workerId)))
             {
                 return false;
             }
@@ -197,6 +213,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     public async Task CapacityChangedAsync(AllocationInventory? inventory, CancellationToken cancellationToken)
     {
         List<PendingWorker> retry;
+        CapacityReport? report = null;
         lock (_gate)
         {
             if (inventory is not null)
@@ -205,9 +222,19 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
                 {
                     ConflictFound?.Invoke(conflict.Message);
                 }
+
+                report = CapacityReport.Build(_engine.State);
             }
 
             retry = [.. _parked.Values];
+        }
+
+        if (report is not null)
+        {
+            // New or changed GPUs, nodes or pools: their status aggregates start from the allocator's view.
+            await _writer.WriteStatusAsync(report, cancellationToken);
+            _metrics?.Prepare(inventory!.Pools.Select(pool => pool.Name));
+            _metrics?.RecordCapacity(report);
         }
 
         foreach (var worker in retry)

@@ -4,8 +4,10 @@ using ApiGpu = TensorFusion.Api.Gpus.Gpu;
 using TensorFusion.Api.Nodes;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Resources;
+using TensorFusion.Api.Scheduling;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Cluster;
+using TensorFusion.Gpu.Scheduling;
 using ApiQuota = TensorFusion.Api.Quotas.GpuResourceQuota;
 using GpuQuota = TensorFusion.Gpu.Quotas.GpuResourceQuota;
 
@@ -21,11 +23,15 @@ public static class InventoryMapper
     public const string HostnameKey = "kubernetes.io/hostname";
 
     public static AllocationInventory Map(
-        IEnumerable<ApiGpu> gpus, IEnumerable<GpuNode> nodes, IEnumerable<GpuPool> pools, IEnumerable<ApiQuota> quotas, List<string> skipped)
+        IEnumerable<ApiGpu> gpus, IEnumerable<GpuNode> nodes, IEnumerable<GpuPool> pools, IEnumerable<ApiQuota> quotas, List<string> skipped,
+        IEnumerable<SchedulingConfigTemplate>? templates = null)
     {
+        var modes = (templates ?? []).Where(template => template.Metadata?.Name is not null)
+            .ToDictionary(template => template.Metadata.Name, template => template.Spec?.Placement?.Mode, StringComparer.Ordinal);
         var nodeLabels = nodes.Where(node => node.Metadata?.Name is not null)
             .ToDictionary(node => node.Metadata.Name, node => (IReadOnlyDictionary<string, string>)(node.Metadata.Labels ?? new Dictionary<string, string>()), StringComparer.Ordinal);
         var byNode = new SortedDictionary<string, (string Pool, List<GpuSpec> Gpus)>(StringComparer.Ordinal);
+        var uuids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var gpu in gpus.OrderBy(gpu => gpu.Metadata?.Name, StringComparer.Ordinal))
         {
             var name = gpu.Metadata?.Name ?? "?";
@@ -44,6 +50,11 @@ public static class InventoryMapper
                 byNode[node] = entry = (pool, []);
             }
 
+            if (!string.IsNullOrEmpty(status!.Uuid))
+            {
+                uuids[name] = status.Uuid;
+            }
+
             entry.Gpus.Add(new GpuSpec(
                 name,
                 status!.Index ?? entry.Gpus.Count,
@@ -54,7 +65,11 @@ public static class InventoryMapper
 
         var nodeSpecs = byNode.Select(pair => new NodeSpec(
             pair.Key, pair.Value.Pool, nodeLabels.GetValueOrDefault(pair.Key) ?? new Dictionary<string, string>(), pair.Value.Gpus)).ToArray();
-        return new AllocationInventory(nodeSpecs, [.. pools.Select(ToPool)], [.. quotas.Select(ToQuota)]);
+        return new AllocationInventory(
+            nodeSpecs,
+            [.. pools.Select(pool => ToPool(pool) with { Strategy = StrategyOf(pool, modes) })],
+            [.. quotas.Select(ToQuota)],
+            uuids);
     }
 
     public static PoolSpec ToPool(GpuPool pool)
@@ -68,6 +83,17 @@ public static class InventoryMapper
                 over.VramExpandToHostMem ?? defaults.VramExpandToHostMemPercent,
                 over.VramExpandToHostDisk ?? defaults.VramExpandToHostDiskPercent));
     }
+
+    /// <summary>The placement mode of the pool's SchedulingConfigTemplate; upstream's default when it names none or an unknown one.</summary>
+    private static PlacementStrategy StrategyOf(GpuPool pool, Dictionary<string, PlacementMode?> modes) =>
+        pool.Spec?.SchedulingConfigTemplate is { } name && modes.GetValueOrDefault(name) is { } mode
+            ? mode switch
+            {
+                PlacementMode.CompactFirst => PlacementStrategy.CompactFirst,
+                PlacementMode.LowLoadFirst => PlacementStrategy.LowLoadFirst,
+                _ => PlacementStrategy.NodeCompactGpuLowLoad,
+            }
+            : PlacementStrategy.NodeCompactGpuLowLoad;
 
     public static GpuQuota ToQuota(ApiQuota quota)
     {

@@ -8,8 +8,11 @@ namespace TensorFusion.Pipelines.Allocation;
 /// <summary>Turns the allocator's view of one node into the declarative plan its agent applies.</summary>
 public static class NodePlanBuilder
 {
-    /// <summary>The node's plan at <paramref name="generation"/>; workers in key order so equal states give equal plans.</summary>
-    public static NodePlan Build(ClusterState state, string nodeName, long generation)
+    /// <summary>
+    /// The node's plan at <paramref name="generation"/>; workers in key order so equal states give equal plans. Devices
+    /// are named by <paramref name="deviceUuid"/> of the GPU object name (the agent knows UUIDs), or by name when null.
+    /// </summary>
+    public static NodePlan Build(ClusterState state, string nodeName, long generation, Func<string, string>? deviceUuid = null)
     {
         var node = state.FindNode(nodeName);
         if (node is null)
@@ -24,7 +27,7 @@ public static class NodePlanBuilder
                 allocation.Request.Workload,
                 allocation.Request.Worker,
                 ToDeviceIsolation(allocation.Request.Isolation),
-                [.. allocation.Shares.Select(share => ToDeviceShare(state, share))]))
+                [.. allocation.Shares.Select(share => ToDeviceShare(state, share, deviceUuid))]))
             .ToArray();
         return new NodePlan(nodeName, generation, allocations);
     }
@@ -37,7 +40,7 @@ public static class NodePlanBuilder
         _ => DeviceIsolation.Soft,
     };
 
-    private static PlannedDeviceShare ToDeviceShare(ClusterState state, GpuShare share)
+    private static PlannedDeviceShare ToDeviceShare(ClusterState state, GpuShare share, Func<string, string>? deviceUuid)
     {
         PlannedPartition? partition = null;
         if (share.Partition is { } placement
@@ -47,6 +50,6 @@ public static class NodePlanBuilder
         }
 
         return new PlannedDeviceShare(
-            share.Gpu, share.Request.Tflops, share.Limit.Tflops, share.Request.VramBytes, share.Limit.VramBytes, partition);
+            deviceUuid?.Invoke(share.Gpu) ?? share.Gpu, share.Request.Tflops, share.Limit.Tflops, share.Request.VramBytes, share.Limit.VramBytes, partition);
     }
 }

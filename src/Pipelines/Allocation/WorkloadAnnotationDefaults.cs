@@ -31,6 +31,9 @@ public static class WorkloadAnnotationDefaults
         Put(values, Annotations.GpuModel, spec.GpuModel);
         Put(values, Annotations.Vendor, spec.Vendor);
         Put(values, Annotations.PartitionId, spec.PartitionTemplateId);
+
+        // Upstream sets eviction protection on the workload (it prices it); here it also guards its workers from preemption.
+        Put(values, Annotations.EvictionProtection, workload.Metadata?.Annotations is { } own && own.TryGetValue(Annotations.EvictionProtection, out var protection) ? protection : null);
         return values;
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Operating;
 
 /// <summary>How an embedded or stand-alone operator runs.</summary>
@@ -30,6 +33,24 @@ public sealed record OperatorOptions
 
     public Informers.InformerOptions Informers { get; init; } = new();
 
+    /// <summary>Where the operator reports what it could not do (failed reconciles with their keys and errors).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>Place worker pods on GPUs and push node plans (off only for tests whose own binder places workers).</summary>
+    public bool EnableAllocation { get; init; } = true;
+
+    /// <summary>Batching and retry settings of the allocation pipeline.</summary>
+    public Allocation.AllocationPipelineOptions Allocation { get; init; } = new();
+
+    /// <summary>Port of a node's agent when its GPUNode publishes no endpoint (the Node's InternalIP is used).</summary>
+    public int AgentPort { get; init; } = 9090;
+
+    /// <summary>Time limit of one plan push.</summary>
+    public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait between retries of a plan an agent did not acknowledge.</summary>
+    public TimeSpan AgentMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Null when valid; otherwise a message naming the setting (and its flag) to fix.</summary>
     public string? Validate()
     {
@@ -51,6 +72,21 @@ public sealed record OperatorOptions
         if (MaxConcurrentReconciles < 1)
         {
             return "--max-concurrent-reconciles must be at least 1";
+        }
+
+        if (AgentPort is < 1 or > 65535)
+        {
+            return $"--agent-port must be between 1 and 65535, got {AgentPort}";
+        }
+
+        if (AgentTimeout <= TimeSpan.Zero)
+        {
+            return "--agent-timeout must be positive";
+        }
+
+        if (Allocation.MaxBatchSize < 1 || Allocation.BatchWindow <= TimeSpan.Zero)
+        {
+            return "--allocation-batch-size must be at least 1 and --allocation-batch-window-ms positive";
         }
 
         return string.IsNullOrWhiteSpace(LeaseName) ? "--leader-elect-lease-name must not be empty" : null;

@@ -7,6 +7,8 @@ using TensorFusion.Api.Pools;
 using TensorFusion.Api.Quotas;
 using TensorFusion.Api.Scheduling;
 using TensorFusion.Api.Workloads;
+using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Controllers;
 using TensorFusion.Pipelines.Events;
 using TensorFusion.Pipelines.Informers;
@@ -20,10 +22,12 @@ using TensorFusion.Pipelines.Workloads;
 namespace TensorFusion.Pipelines.Operating;
 
 /// <summary>
-/// The operator, embeddable: informers for every kind, the workload controller, optional leader election. Caches
-/// fill from start (standbys stay warm); reconciles start only once every cache has synced and, with leader election,
-/// only while this process holds the Lease. Losing the Lease aborts in-flight reconciles at once and makes
-/// <see cref="RunAsync"/> throw <see cref="LeadershipLostException"/>; cancelling drains in-flight work (bounded by
+/// The operator, embeddable: informers for every kind, the workload controller, the allocation pipeline, optional
+/// leader election. Caches fill from start (standbys stay warm); reconciles and allocation start only once every cache
+/// has synced and, with leader election, only while this process holds the Lease (a new leader rebuilds allocation
+/// state from the pods). Losing the Lease aborts in-flight reconciles at once and makes <see cref="RunAsync"/> throw
+/// <see cref="LeadershipLostException"/>; a faulted allocation pipeline makes it throw
+/// <see cref="AllocationFaultedException"/>; cancelling drains in-flight work (bounded by
 /// <see cref="OperatorOptions.GracefulShutdownTimeout"/>) and releases the Lease.
 /// </summary>
 public sealed class TensorFusionOperator
@@ -37,9 +41,19 @@ public sealed class TensorFusionOperator
     private readonly OperatorMetrics _metrics;
     private readonly List<IInformer> _informers = [];
     private readonly WorkloadCaches _caches;
+    private readonly InventoryCaches _inventory;
+    private readonly AllocationMetrics _allocationMetrics;
+    private readonly AgentAccess _agents;
     private LeaseElector? _elector;
+    private AllocationFaultedException? _allocationFault;
 
-    public TensorFusionOperator(KubeRestClient client, OperatorOptions options, TimeProvider time, CollectorRegistry registry, Random? random = null)
+    /// <param name="client">API server client (informers and writes).</param>
+    /// <param name="options">Validated settings.</param>
+    /// <param name="time">Clock for every delay.</param>
+    /// <param name="registry">Where the operator's metrics are registered.</param>
+    /// <param name="random">Jitter source.</param>
+    /// <param name="agents">How node agents are reached; null leaves every plan unacknowledged ("no agent access configured").</param>
+    public TensorFusionOperator(KubeRestClient client, OperatorOptions options, TimeProvider time, CollectorRegistry registry, Random? random = null, AgentAccess? agents = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problem = options.Validate();
@@ -58,12 +72,27 @@ public sealed class TensorFusionOperator
             Add<GpuPool>(ResourceDescriptor.GpuPools),
             Add<V1Pod>(ResourceDescriptor.Pods, Labels.Workload),
             Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles));
-        Add<GpuNode>(ResourceDescriptor.GpuNodes);
-        Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
-        Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
-        Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
-        Add<V1Node>(ResourceDescriptor.Nodes);
+        var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
+        _caches = _caches with { GpuNodes = gpuNodes };
+        var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
+        var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
+        var quotas = Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
+        _inventory = new InventoryCaches(gpus, gpuNodes, quotas, templates, Add<V1Node>(ResourceDescriptor.Nodes));
+        _allocationMetrics = new AllocationMetrics(registry);
+        _agents = agents ?? AgentAccess.Fixed(new UnconfiguredAgents());
     }
+
+    /// <summary>Raised when this process starts allocating (after the rebuild, while leading): the autoscaler resizes through it.</summary>
+    public event Action<AllocationPipeline>? AllocationStarted;
+
+    /// <summary>Raised for every contradicting allocation found at rebuild or on an inventory change.</summary>
+    public event Action<string>? AllocationConflict;
+
+    /// <summary>The running allocation pipeline while this process leads; null otherwise.</summary>
+    public AllocationPipeline? Allocation { get; private set; }
+
+    /// <summary>GPU, GPUNode, quota, template and Node caches (shared: callers must not modify the objects).</summary>
+    public InventoryCaches Inventory => _inventory;
 
     /// <summary>Every cache has synced (the /readyz answer).</summary>
     public bool IsReady => _informers.All(informer => informer.HasSynced);
@@ -83,15 +112,17 @@ public sealed class TensorFusionOperator
         {
             await WaitForCachesAsync(cancellationToken);
             var reconciler = new WorkloadReconciler(_caches, _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time);
-            using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles }, _time, reconcileMetrics);
+            using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles, Logger = _options.Logger }, _time, reconcileMetrics);
             if (!_options.LeaderElection)
             {
-                await RunLoopAsync(loop, cancellationToken);
+                await RunLeadingAsync(loop, abortOnStop: false, cancellationToken);
+                ThrowIfAllocationFaulted();
                 return;
             }
 
             _elector = new LeaseElector(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod, _time, _random);
-            var lost = await _elector.RunAsync(leading => RunLoopAsync(loop, leading, abortOnStop: !cancellationToken.IsCancellationRequested), cancellationToken);
+            var lost = await _elector.RunAsync(leading => RunLeadingAsync(loop, abortOnStop: !cancellationToken.IsCancellationRequested, leading), cancellationToken);
+            ThrowIfAllocationFaulted();
             if (lost)
             {
                 throw new LeadershipLostException($"lost the Lease {_options.LeaseNamespace}/{_options.LeaseName}; stopped writing");
@@ -119,13 +150,65 @@ public sealed class TensorFusionOperator
         }
     }
 
+    /// <summary>One leadership term: the reconcile loop and the allocation pipeline side by side; a pipeline fault ends both.</summary>
+    private async Task RunLeadingAsync(ReconcileLoop<string> loop, bool abortOnStop, CancellationToken leading)
+    {
+        using var term = CancellationTokenSource.CreateLinkedTokenSource(leading);
+        var allocation = _options.EnableAllocation ? RunAllocationAsync(term) : Task.CompletedTask;
+        await RunLoopAsync(loop, term.Token, abortOnStop);
+        await term.CancelAsync();
+        await allocation;
+    }
+
+    private async Task RunAllocationAsync(CancellationTokenSource term)
+    {
+        var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics);
+        controller.Started += pipeline =>
+        {
+            Allocation = pipeline;
+            AllocationStarted?.Invoke(pipeline);
+        };
+        controller.ConflictFound += conflict => AllocationConflict?.Invoke(conflict);
+        try
+        {
+            await Task.Yield();
+            await controller.RunAsync(term.Token);
+        }
+        catch (OperationCanceledException) when (term.IsCancellationRequested)
+        {
+            // The term ended (stop or lost Lease) while rebuilding.
+        }
+        catch (AllocationFaultedException fault)
+        {
+            _allocationFault = fault;
+            await term.CancelAsync();
+        }
+        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException)
+        {
+            _allocationFault = new AllocationFaultedException($"the allocation pipeline could not start: {e.Message}", e);
+            await term.CancelAsync();
+        }
+        finally
+        {
+            Allocation = null;
+        }
+    }
+
+    private void ThrowIfAllocationFaulted()
+    {
+        if (_allocationFault is { } fault)
+        {
+            throw fault;
+        }
+    }
+
     private async Task RunLoopAsync(ReconcileLoop<string> loop, CancellationToken stopping, bool abortOnStop = false)
     {
         var run = loop.RunAsync(stopping);
         await Task.WhenAny(run, Task.Delay(Timeout.InfiniteTimeSpan, stopping)).ContinueWith(static _ => { }, TaskScheduler.Default);
-        if (abortOnStop && stopping.IsCancellationRequested)
+        if ((abortOnStop || _allocationFault is not null) && stopping.IsCancellationRequested)
         {
-            // Leadership lost (the outer token is still live): stop writing now, no drain.
+            // Leadership lost (the outer token is still live) or allocation faulted: stop writing now, no drain.
             loop.Abort();
         }
 

@@ -1,117 +1,174 @@
 using System.Diagnostics;
 using System.Globalization;
-using k8s;
-using k8s.Models;
+using System.Reactive.Linq;
+using System.Text.Json.Nodes;
+using Prometheus;
+using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
-using TensorFusion.Gpu.Catalog;
-using TensorFusion.Gpu.Cluster;
+using TensorFusion.Api.Schema;
+using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Plans;
-using TensorFusion.Gpu.Scheduling;
 using TensorFusion.LocalCluster;
 using TensorFusion.Pipelines.Agents;
-using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.Benchmarks.Scenarios;
 
 /// <summary>
-/// N worker pods (TF_E2E_WORKERS, default 10 000) created on the embedded control plane and fed to the allocation
-/// pipeline, which binds and annotates each one through the Kubernetes client and pushes node plans. Measures workers
-/// per second from the first create to the last persisted bind, and the process's peak memory (API server included).
-/// Not yet measured: workloads through the workload reconciler, and waiting for the kubelet's Running.
+/// Through the operator: N TensorFusionWorkloads (TF_E2E_WORKLOADS, default 1000; replicas 1, 100 TFLOPs / 8 GiB) applied
+/// to the embedded control plane → workload reconciler → worker pods → batched allocation → annotated, bound → the
+/// simulated kubelet's Running → workload status Running. GPUs are GPU/GPUNode objects as agents register them (8 × H100
+/// per node, 64 workers per node); plans go to agents that acknowledge at once (the agent has its own scenario).
+/// workloadsPerSecond = N / secondsToAllRunning, measured from the first create to the last workload whose status says
+/// Running. operatorPeakMemoryMb is the whole process's peak working set, embedded API server included: an upper bound.
 /// </summary>
 public sealed class EndToEndScenario : IScenario
 {
+    private const string Pool = "bench";
+
     public string Name => "e2e";
 
-    public string Description => "worker pods on the embedded control plane → batched allocation → bound, annotated, planned";
+    public string Description => "workloads → operator → worker pods → batched allocation → bound, Running, status (TF_E2E_WORKLOADS, default 1000)";
 
     public async Task<IReadOnlyDictionary<string, double>> RunAsync(CancellationToken cancellationToken)
     {
-        var workers = int.TryParse(Environment.GetEnvironmentVariable("TF_E2E_WORKERS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+        var workloads = int.TryParse(Environment.GetEnvironmentVariable("TF_E2E_WORKLOADS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
-            : 10_000;
-        // 100 TFLOPs / 8 GiB workers: 9 fit on one H100 (989 TFLOPs, 80 GiB), so 64 per 8-GPU node leaves room.
-        var nodes = (workers / 64) + 1;
-        var directory = Path.Combine(Path.GetTempPath(), "tf-e2e-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptions(), cancellationToken);
-        var kubeconfig = Path.Combine(directory, "kubeconfig");
-        server.WriteKubeconfig(kubeconfig);
-        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        var specs = new List<NodeSpec>();
-        for (var i = 0; i < nodes; i++)
-        {
-            await server.AddSimulatedNodeAsync($"n{i}");
-            specs.Add(new NodeSpec($"n{i}", "pool", new Dictionary<string, string>(),
-                [.. Enumerable.Range(0, 8).Select(g => new GpuSpec($"n{i}-g{g}", g, "H100"))]));
-        }
+            : 1000;
+        var nodes = (workloads / 64) + 1;
+        await using var server = await LocalApiServer.StartAsync(
+            new LocalApiServerOptions { UseHttps = false, PodStartDelay = TimeSpan.FromMilliseconds(200), WatchHistoryCapacity = Math.Max(100_000, workloads * 20) },
+            cancellationToken);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = KubeRestClient.WithBearerToken(http, server.BaseUri, server.Token);
+        await InstallAsync(server, client, nodes, cancellationToken);
 
-        var placed = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var dispatcher = new NodePlanDispatcher(new InstantAgents(), TimeProvider.System);
-        await using var pipeline = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default),
-            new KubernetesAllocationWriter(client, TimeProvider.System), dispatcher, TimeProvider.System,
-            new AllocationPipelineOptions { MaxBatchSize = 512, BatchWindow = TimeSpan.FromMilliseconds(20), PersistParallelism = 64 });
-        pipeline.BatchCompleted += outcomes =>
-        {
-            if (Interlocked.Add(ref placed, outcomes.Count(o => o.Kind == DecisionKind.Place && o.Write == WriteOutcome.Done)) >= workers)
-            {
-                done.TrySetResult();
-            }
-        };
-        await pipeline.StartAsync(new AllocationInventory(specs, [new PoolSpec("pool")], []), [], cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = 8 }, TimeProvider.System,
+            Metrics.NewCustomRegistry(), new Random(1), AgentAccess.Fixed(new InstantAgents()));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        tensorFusion.AllocationStarted += _ => started.TrySetResult();
+        var podsRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workloadsRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        var ready = new HashSet<string>(StringComparer.Ordinal);
+        using var podSubscription = tensorFusion.Caches.Pods.Changes
+            .Where(change => change.Current.Status?.Phase == "Running" && change.Current.Metadata.Annotations?.ContainsKey(Annotations.GpuIds) == true)
+            .Subscribe(change => Count(running, change.Current.Metadata.Name, workloads, podsRunning));
+        using var workloadSubscription = tensorFusion.Caches.Workloads.Changes
+            .Where(change => change.Current.Status?.Phase == WorkloadPhase.Running)
+            .Subscribe(change => Count(ready, change.Current.Metadata.Name, workloads, workloadsRunning));
+        var run = Task.Run(() => tensorFusion.RunAsync(stop.Token), CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
-        var stopwatch = Stopwatch.StartNew();
-        using var inFlight = new SemaphoreSlim(64);
-        var creates = Enumerable.Range(0, workers).Select(async i =>
-        {
-            await inFlight.WaitAsync(cancellationToken);
-            try
-            {
-                var pod = await client.CoreV1.CreateNamespacedPodAsync(Worker(i), "default", cancellationToken: cancellationToken);
-                await pipeline.SubmitAsync(pod, cancellationToken);
-            }
-            finally
-            {
-                inFlight.Release();
-            }
-        }).ToList();
-        await Task.WhenAll(creates);
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
-        stopwatch.Stop();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, workloads), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
+            await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), Workload(i), ct));
+        var created = watch.Elapsed.TotalSeconds;
+        await podsRunning.Task.WaitAsync(TimeSpan.FromMinutes(20), cancellationToken);
+        var podsSeconds = watch.Elapsed.TotalSeconds;
+        await workloadsRunning.Task.WaitAsync(TimeSpan.FromMinutes(20), cancellationToken);
+        var seconds = watch.Elapsed.TotalSeconds;
         using var process = Process.GetCurrentProcess();
         process.Refresh();
-        Directory.Delete(directory, recursive: true);
+        var peak = process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        await stop.CancelAsync();
+        await run.ContinueWith(static _ => { }, TaskScheduler.Default);
         return new Dictionary<string, double>
         {
-            ["workers"] = workers,
-            ["workloadsPerSecond"] = workers / stopwatch.Elapsed.TotalSeconds,
-            ["secondsToAllRunning"] = stopwatch.Elapsed.TotalSeconds,
-            ["operatorPeakMemoryMb"] = process.PeakWorkingSet64 / (1024.0 * 1024.0),
+            ["workloads"] = workloads,
+            ["gpus"] = nodes * 8,
+            ["workloadsPerSecond"] = workloads / seconds,
+            ["secondsToAllRunning"] = seconds,
+            ["secondsToAllWorkerPodsRunning"] = podsSeconds,
+            ["secondsToCreateAll"] = created,
+            ["operatorPeakMemoryMb"] = peak,
         };
     }
 
-    private static V1Pod Worker(int index) => new()
+    private static void Count(HashSet<string> seen, string name, int target, TaskCompletionSource done)
     {
-        Metadata = new V1ObjectMeta
+        lock (seen)
         {
-            Name = $"w{index.ToString(CultureInfo.InvariantCulture)}-0",
-            Labels = new Dictionary<string, string> { [Labels.Workload] = $"w{index.ToString(CultureInfo.InvariantCulture)}" },
-            Annotations = new Dictionary<string, string>
+            if (seen.Add(name) && seen.Count >= target)
             {
-                [Annotations.GpuPool] = "pool",
-                [Annotations.TflopsRequest] = "100",
-                [Annotations.VramRequest] = "8Gi",
-            },
-        },
-        Spec = new V1PodSpec
-        {
-            SchedulerName = WorkerRequestMapper.SchedulerName,
-            Containers = [new V1Container { Name = "worker", Image = "tensorfusion/worker" }],
-        },
-    };
+                done.TrySetResult();
+            }
+        }
+    }
 
-    /// <summary>Agents that acknowledge at once: this scenario measures the operator side.</summary>
+    /// <summary>CRDs, the pool, and per node: the Kubernetes Node, its GPUNode and 8 H100 GPU objects with status.</summary>
+    private static async Task InstallAsync(LocalApiServer server, KubeRestClient client, int nodes, CancellationToken cancellationToken)
+    {
+        foreach (var kind in ApiKinds.All)
+        {
+            await client.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", CrdGenerator.Generate(kind), cancellationToken);
+        }
+
+        await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "GPUPool",
+            ["metadata"] = new JsonObject { ["name"] = Pool },
+            ["spec"] = JsonNode.Parse("""
+                { "nodeManagerConfig": { "nodeSelector": { "nodeSelectorTerms": [ { "matchExpressions": [
+                  { "key": "nvidia.com/gpu.present", "operator": "In", "values": ["true"] } ] } ] } } }
+                """),
+        }, cancellationToken);
+        await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var node = $"n{i.ToString(CultureInfo.InvariantCulture)}";
+            await server.AddSimulatedNodeAsync(node);
+            await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuNodes.CollectionPath(), new JsonObject
+            {
+                ["apiVersion"] = TensorFusionApi.ApiVersion,
+                ["kind"] = "GPUNode",
+                ["metadata"] = new JsonObject { ["name"] = node, ["labels"] = new JsonObject { [Labels.GpuPool] = Pool } },
+            }, ct);
+            for (var g = 0; g < 8; g++)
+            {
+                var name = $"{node}-g{g.ToString(CultureInfo.InvariantCulture)}";
+                await client.CreateAsync<JsonNode>(ResourceDescriptor.Gpus.CollectionPath(), new JsonObject
+                {
+                    ["apiVersion"] = TensorFusionApi.ApiVersion,
+                    ["kind"] = "GPU",
+                    ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [Labels.GpuPool] = Pool } },
+                }, ct);
+                await client.MergePatchAsync<JsonNode>(ResourceDescriptor.Gpus.ObjectPath(null, name) + "/status", new JsonObject
+                {
+                    ["status"] = new JsonObject
+                    {
+                        ["phase"] = "Running",
+                        ["gpuModel"] = "H100-80GB",
+                        ["uuid"] = "GPU-" + name,
+                        ["index"] = g,
+                        ["capacity"] = new JsonObject { ["tflops"] = "989", ["vram"] = "80Gi" },
+                        ["nodeSelector"] = new JsonObject { ["kubernetes.io/hostname"] = node },
+                    },
+                }, ct);
+            }
+        });
+    }
+
+    private static JsonObject Workload(int index)
+    {
+        var resources = new JsonObject { ["tflops"] = "100", ["vram"] = "8Gi" };
+        return new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = TensorFusionWorkload.KubeKind,
+            ["metadata"] = new JsonObject { ["name"] = $"w{index.ToString(CultureInfo.InvariantCulture)}", ["namespace"] = "default" },
+            ["spec"] = new JsonObject
+            {
+                ["poolName"] = Pool,
+                ["replicas"] = 1,
+                ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
+            },
+        };
+    }
+
+    /// <summary>Agents that acknowledge at once: this scenario measures the operator and the control plane.</summary>
     private sealed class InstantAgents : INodePlanClient
     {
         public Task<PlanPushResult> PushAsync(NodePlan plan, CancellationToken cancellationToken) =>

@@ -13,6 +13,7 @@ using TensorFusion.Api.Nodes;
 using TensorFusion.Api.Resources;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Host.Agent.Health;
+using TensorFusion.Pipelines.Agents;
 
 namespace TensorFusion.Host.Agent.Registration;
 
@@ -20,20 +21,37 @@ namespace TensorFusion.Host.Agent.Registration;
 /// Registers the node as a <c>GPUNode</c> and each device as a <c>GPU</c> (owned by the GPUNode, so deleting the
 /// node removes its GPUs). Healthy GPUs are <c>Running</c>; a GPU that failed a health check or disappeared becomes
 /// <c>Unknown</c> with the reason in <c>status.message</c>, so the allocator stops placing on it while pods already
-/// there keep running. GPU status is patched only when it changed; the node's heartbeat on every publish.
+/// there keep running. GPU status is patched only when it changed; the node's heartbeat on every publish. With an
+/// <c>agentEndpoint</c> the GPUNode carries it in <see cref="AgentAddressBook.EndpointAnnotation"/>, which is where the
+/// operator sends plans (docs/adr/0004-agent-addressing.md). One registrar per node: it remembers that node's uid.
 /// </summary>
-public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string agentVersion) : INodeRegistrar
+public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string agentVersion, Uri? agentEndpoint = null) : INodeRegistrar
 {
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
     private string? _nodeUid;
+    private bool _endpointPublished;
 
     public async Task PublishAsync(NodeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         _nodeUid ??= await EnsureExistsAsync(GpuNode.KubePluralName, report.NodeName, new GpuNode
         {
-            Metadata = new V1ObjectMeta { Name = report.NodeName, Labels = new Dictionary<string, string> { [Labels.GpuPool] = report.Pool } },
+            Metadata = new V1ObjectMeta
+            {
+                Name = report.NodeName,
+                Labels = new Dictionary<string, string> { [Labels.GpuPool] = report.Pool },
+                Annotations = agentEndpoint is null ? null : new Dictionary<string, string> { [AgentAddressBook.EndpointAnnotation] = agentEndpoint.AbsoluteUri },
+            },
         }, cancellationToken);
+        if (agentEndpoint is not null && !_endpointPublished)
+        {
+            // The GPUNode may predate this agent (a restart on another port or address): always state where we listen now.
+            var patch = TensorFusionJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [AgentAddressBook.EndpointAnnotation] = agentEndpoint.AbsoluteUri } } });
+            await client.CustomObjects.PatchClusterCustomObjectAsync(
+                new V1Patch(patch, V1Patch.PatchType.MergePatch), TensorFusionApi.Group, TensorFusionApi.Version, GpuNode.KubePluralName, report.NodeName,
+                cancellationToken: cancellationToken);
+            _endpointPublished = true;
+        }
 
         foreach (var gpu in report.Gpus)
         {

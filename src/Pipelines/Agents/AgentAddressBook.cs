@@ -1,0 +1,51 @@
+using k8s.Models;
+using TensorFusion.Api.Nodes;
+
+namespace TensorFusion.Pipelines.Agents;
+
+/// <summary>
+/// Finds each node's agent (docs/adr/0004-agent-addressing.md): the <see cref="EndpointAnnotation"/> its agent publishes
+/// on the GPUNode wins; otherwise the Kubernetes Node's InternalIP (then Hostname) on <c>--agent-port</c> over plain
+/// HTTP, which is how the DaemonSet's agent listens. Reads the informer caches on every call, so an agent that
+/// re-registers elsewhere is found on the next push.
+/// </summary>
+public sealed class AgentAddressBook(Func<string, GpuNode?> gpuNodes, Func<string, V1Node?> nodes, int agentPort)
+{
+    /// <summary>GPUNode annotation with the agent's base URI (e.g. <c>http://10.0.3.7:9090/</c>), set at registration.</summary>
+    public const string EndpointAnnotation = "tensor-fusion.ai/agent-endpoint";
+
+    public Uri? Resolve(string node)
+    {
+        if (gpuNodes(node)?.Metadata?.Annotations is { } annotations
+            && annotations.TryGetValue(EndpointAnnotation, out var published)
+            && TryParse(published, out var endpoint))
+        {
+            return endpoint;
+        }
+
+        var addresses = nodes(node)?.Status?.Addresses;
+        var address = addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address
+            ?? addresses?.FirstOrDefault(a => a.Type == "Hostname")?.Address;
+        if (string.IsNullOrEmpty(address) || agentPort <= 0)
+        {
+            return null;
+        }
+
+        var host = address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address;
+        return Uri.TryCreate($"http://{host}:{agentPort}/", UriKind.Absolute, out var fallback) ? fallback : null;
+    }
+
+    /// <summary>An absolute http(s) URI; a missing trailing slash is added so relative paths append.</summary>
+    public static bool TryParse(string? text, out Uri endpoint)
+    {
+        endpoint = null!;
+        if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out var parsed)
+            || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        {
+            return false;
+        }
+
+        endpoint = parsed.AbsoluteUri.EndsWith('/') ? parsed : new Uri(parsed.AbsoluteUri + "/");
+        return true;
+    }
+}

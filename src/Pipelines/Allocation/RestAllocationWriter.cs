@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using TensorFusion.Gpu.Cluster;
+using TensorFusion.Pipelines.Events;
+using TensorFusion.Pipelines.Kube;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>
+/// The operator's <see cref="IAllocationWriter"/> over <see cref="KubeRestClient"/> (the client its informers use, so
+/// fault injection and credentials are shared): annotations by merge patch, then the binding subresource; victims
+/// deleted after a <c>Preempted</c> event; unschedulable workers get <c>PodScheduled=False</c> and one
+/// <c>FailedScheduling</c> event per distinct reason; status aggregates by merge patch on <c>/status</c>. API errors are
+/// classified (404 gone, anything else failed), never thrown.
+/// </summary>
+public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider time) : IAllocationWriter
+{
+    public const string Component = "tensor-fusion-scheduler";
+
+    private readonly EventRecorder _events = new(client, time, Component);
+
+    // Last status body written per object: a batch reports every GPU of every node it touched, most of them unchanged.
+    private readonly ConcurrentDictionary<string, string> _lastStatus = new(StringComparer.Ordinal);
+
+    public async Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(allocation);
+        var outcome = await UpdateAllocationAsync(allocation, cancellationToken);
+        if (outcome != WriteOutcome.Done)
+        {
+            return outcome;
+        }
+
+        var (ns, name) = (allocation.Request.Namespace, allocation.Request.Worker);
+        var binding = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Binding",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = allocation.Node },
+        };
+        return await TryAsync(() => client.CreateAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(ns, name) + "/binding", binding, cancellationToken), cancellationToken);
+    }
+
+    public Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        var annotations = new JsonObject();
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            annotations[key] = value;
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
+        return TryAsync(() => client.MergePatchAsync<JsonNode>(
+            ResourceDescriptor.Pods.ObjectPath(allocation.Request.Namespace, allocation.Request.Worker), patch, cancellationToken), cancellationToken);
+    }
+
+    public async Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(victim);
+        var (ns, name) = (victim.Request.Namespace, victim.Request.Worker);
+        await _events.RecordAsync("v1", "Pod", new V1ObjectMeta { Name = name, NamespaceProperty = ns }, EventRecorder.Warning, "Preempted",
+            $"preempted by {preemptor} (QoS {victim.Qos})", cancellationToken);
+        return await TryAsync(async () =>
+        {
+            await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(ns, name), null, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var meta = pod.Metadata;
+        var ns = meta.NamespaceProperty ?? "default";
+        var existing = pod.Status?.Conditions ?? [];
+        var outcome = WriteOutcome.Done;
+        if (!existing.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Message == reason))
+        {
+            // A merge patch replaces the whole list: carry the other conditions over from the cached pod.
+            var conditions = new JsonArray();
+            foreach (var other in existing.Where(c => c.Type != "PodScheduled"))
+            {
+                conditions.Add(JsonSerializer.SerializeToNode(other, Api.Serialization.TensorFusionJson.Options));
+            }
+
+            conditions.Add(new JsonObject
+            {
+                ["type"] = "PodScheduled",
+                ["status"] = "False",
+                ["reason"] = "Unschedulable",
+                ["message"] = reason,
+                ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            });
+            var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = conditions } };
+            outcome = await TryAsync(() => client.MergePatchAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(ns, meta.Name) + "/status", patch, cancellationToken), cancellationToken);
+        }
+
+        if (outcome == WriteOutcome.Done)
+        {
+            await _events.RecordAsync("v1", "Pod", meta, EventRecorder.Warning, "FailedScheduling", reason.Length > 1024 ? reason[..1024] : reason, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Writes every status again next time (objects may have been recreated without it).</summary>
+    public void ForgetWrittenStatus() => _lastStatus.Clear();
+
+    public async Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var writes = report.Gpus.Select(gpu => (ResourceDescriptor.Gpus, gpu.Name, StatusPatches.ForGpu(gpu)))
+            .Concat(report.Nodes.Select(node => (ResourceDescriptor.GpuNodes, node.Name, StatusPatches.ForNode(node))))
+            .Concat(report.Pools.Select(pool => (ResourceDescriptor.GpuPools, pool.Name, StatusPatches.ForPool(pool))))
+            .Where(write => _lastStatus.GetValueOrDefault(write.Item1.Plural + "/" + write.Name) != write.Item3.ToJsonString())
+            .ToArray();
+        var worst = WriteOutcome.Done;
+        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (write, ct) =>
+        {
+            var (resource, name, body) = write;
+            var text = body.ToJsonString();
+            var outcome = await TryAsync(() => client.MergePatchAsync<JsonNode>(resource.ObjectPath(null, name) + "/status", body, ct), ct);
+            if (outcome == WriteOutcome.Done)
+            {
+                _lastStatus[resource.Plural + "/" + name] = text;
+            }
+            else
+            {
+                _lastStatus.TryRemove(resource.Plural + "/" + name, out _);
+            }
+
+            lock (writes)
+            {
+                worst = outcome == WriteOutcome.Failed || worst == WriteOutcome.Failed ? WriteOutcome.Failed
+                    : outcome == WriteOutcome.Gone || worst == WriteOutcome.Gone ? WriteOutcome.Gone : WriteOutcome.Done;
+            }
+        });
+        return worst;
+    }
+
+    private static async Task<WriteOutcome> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+            return WriteOutcome.Done;
+        }
+        catch (ApiStatusException error) when (error.StatusCode == HttpStatusCode.NotFound)
+        {
+            return WriteOutcome.Gone;
+        }
+        catch (Exception error) when (error is ApiStatusException or HttpRequestException or IOException or JsonException
+            || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return WriteOutcome.Failed;
+        }
+    }
+}

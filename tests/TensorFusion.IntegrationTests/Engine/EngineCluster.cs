@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using TensorFusion.Api;
+using TensorFusion.Api.Conventions;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Host.Agent;
+using TensorFusion.Host.Agent.Auth;
+using TensorFusion.Host.Agent.Registration;
+using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Operating;
+
+namespace TensorFusion.IntegrationTests.Engine;
+
+/// <summary>
+/// The embedded control plane (no test binder) plus real node agents on the simulator backend, each registering its
+/// GPUs and publishing its endpoint on its GPUNode, and operators that reach them with the agents' shared secret.
+/// </summary>
+internal sealed class EngineCluster : IAsyncDisposable
+{
+    public const string Pool = "pool-a";
+    public const string Token = "engine-test-agent-token-0123456789";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tf-engine-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly HttpClient _agentHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private Kubernetes _kubernetes = null!;
+
+    private EngineCluster(OperatorCluster cluster) => Cluster = cluster;
+
+    public OperatorCluster Cluster { get; }
+
+    public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
+
+    public static async Task<EngineCluster> StartAsync()
+    {
+        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false));
+        Directory.CreateDirectory(engine._directory);
+        var server = engine.Cluster.Server;
+        engine._kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUri.ToString(), AccessToken = server.Token });
+        await engine.Cluster.CreatePoolAsync(Pool);
+        return engine;
+    }
+
+    /// <summary>Adds a Kubernetes node and starts its agent with <paramref name="gpus"/> simulated GPUs of <paramref name="model"/>.</summary>
+    public async Task<NodeAgent> AddGpuNodeAsync(string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null)
+    {
+        if (Cluster.Server.Store.Get("nodes", string.Empty, name) is null)
+        {
+            await Cluster.Server.AddSimulatedNodeAsync(name);
+        }
+
+        var port = FreeLoopbackPort();
+        var agent = await NodeAgent.StartAsync(new AgentOptions
+        {
+            NodeName = name,
+            Port = port,
+            StateDirectory = Path.Combine(_directory, name),
+            TokenChecker = new SharedSecretTokenChecker(Token),
+            Pool = Pool,
+            Simulator = device is null ? new SimulatorOptions(model, gpus, $"GPU-{name}-") : null,
+            Device = device,
+            Registrar = new KubernetesNodeRegistrar(_kubernetes, "test", new Uri($"http://127.0.0.1:{port}/")),
+        }, CancellationToken.None);
+        _agents[name] = agent;
+        return agent;
+    }
+
+    public async Task StopAgentAsync(string name)
+    {
+        await _agents[name].DisposeAsync();
+        _agents.Remove(name);
+    }
+
+    /// <summary>Starts an operator that reaches the agents over HTTP with their token; <paramref name="started"/> completes with its pipeline.</summary>
+    public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null, Action<TensorFusionOperator>? configure = null)
+    {
+        faults ??= new FaultInjectingHandler();
+        var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7),
+            AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
+        var pipeline = new TaskCompletionSource<AllocationPipeline>(TaskCreationOptions.RunContinuationsAsynchronously);
+        tensorFusion.AllocationStarted += p => pipeline.TrySetResult(p);
+        configure?.Invoke(tensorFusion);
+        started = pipeline.Task;
+        return new RunningOperator(tensorFusion, faults, registry);
+    }
+
+    public static OperatorOptions FastOptions() => OperatorCluster.FastOptions() with
+    {
+        AgentMaxBackoff = TimeSpan.FromMilliseconds(500),
+        Allocation = new AllocationPipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(20), WriteRetryDelay = TimeSpan.FromMilliseconds(100) },
+    };
+
+    /// <summary>A workload in the test pool with per-worker request = limit of <paramref name="tflops"/> and <paramref name="vram"/>.</summary>
+    public Task<JsonNode> CreateWorkloadAsync(string name, int replicas, string tflops, string vram, string qos = "medium", string? isolation = null, string? evictionProtection = null)
+    {
+        var resources = new JsonObject { ["tflops"] = tflops, ["vram"] = vram };
+        var spec = new JsonObject
+        {
+            ["poolName"] = Pool,
+            ["replicas"] = replicas,
+            ["qos"] = qos,
+            ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
+        };
+        if (isolation is not null)
+        {
+            spec["isolation"] = isolation;
+        }
+
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = OperatorCluster.Namespace };
+        if (evictionProtection is not null)
+        {
+            metadata["annotations"] = new JsonObject { [Annotations.EvictionProtection] = evictionProtection };
+        }
+
+        return Cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "TensorFusionWorkload",
+            ["metadata"] = metadata,
+            ["spec"] = spec,
+        }, CancellationToken.None);
+    }
+
+    /// <summary>A GPUResourceQuota for the test namespace allowing at most <paramref name="maxWorkers"/> workers.</summary>
+    public Task<JsonNode> CreateQuotaAsync(int maxWorkers) =>
+        Cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuResourceQuotas.CollectionPath(OperatorCluster.Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "GPUResourceQuota",
+            ["metadata"] = new JsonObject { ["name"] = "quota", ["namespace"] = OperatorCluster.Namespace },
+            ["spec"] = new JsonObject { ["total"] = new JsonObject { ["maxWorkers"] = maxWorkers } },
+        }, CancellationToken.None);
+
+    /// <summary>Events recorded about a pod, as the API server holds them.</summary>
+    public async Task<IReadOnlyList<Corev1Event>> EventsAboutAsync(string pod)
+    {
+        var list = await Cluster.Direct.GetAsync<Corev1EventList>(ResourceDescriptor.Events.CollectionPath(OperatorCluster.Namespace), CancellationToken.None);
+        return [.. list.Items.Where(e => e.InvolvedObject?.Name == pod)];
+    }
+
+    public IReadOnlyList<V1Pod> PendingWorkers(string workload) =>
+        Cluster.ActiveWorkers(workload).Where(pod => string.IsNullOrEmpty(pod.Spec?.NodeName)).ToArray();
+
+    public IReadOnlyList<V1Pod> RunningWorkers(string workload) =>
+        Cluster.ActiveWorkers(workload).Where(pod => pod.Status?.Phase == "Running").ToArray();
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents.Values)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await Cluster.DisposeAsync();
+        _kubernetes.Dispose();
+        _agentHttp.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
