@@ -1,4 +1,5 @@
 using TensorFusion.Api.Workloads;
+using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Estimators.Merging;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Pipelines.Events;
@@ -50,6 +51,27 @@ public sealed class AutoscalingService
         Writer.Written += Remember;
         Loop = new AutoscalingLoop(usage, resizer, Writer, time, _options.HistoryDataPeriod, _options.DefaultInterval ?? _options.Tick,
             metrics, externalScaler, headroom is null ? null : target => headroom(target.Namespace, target.Name));
+    }
+
+    /// <summary>
+    /// The autoscaler as the operator runs it: resizing through the running allocation pipeline, capped by its GPUs'
+    /// headroom, reading usage from the source <paramref name="access"/> makes for the operator's nodes and agents.
+    /// </summary>
+    public static AutoscalingService ForAllocation(
+        Informer<TensorFusionWorkload> workloads,
+        KubeRestClient client,
+        AllocationPipeline pipeline,
+        AutoscalingAccess access,
+        Func<IReadOnlyList<string>> nodes,
+        Func<string, Uri?> agentAddress,
+        TimeProvider time,
+        AutoscalingOptions options,
+        AutoscalingMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(access);
+        return new AutoscalingService(workloads, client, pipeline, access.CreateUsageSource(nodes, agentAddress), time, options, metrics,
+            access.CreateExternalScaler?.Invoke(client), (ns, name) => pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)));
     }
 
     public AutoscalingLoop Loop { get; }
