@@ -68,6 +68,8 @@ public sealed class AutoscalingLoop(
                 (decision, applied) = await ResizeAsync(target, decision, cancellationToken);
             }
 
+            // Gauges first: whoever sees the status written can rely on the gauges saying the same.
+            metrics?.Record(decision);
             try
             {
                 await status.WriteAsync(decision, applied, cancellationToken);
@@ -79,7 +81,6 @@ public sealed class AutoscalingLoop(
                 LastStatusWriteError = $"{target.Key}: {error.Message}";
             }
 
-            metrics?.Record(decision);
             decisions.Add(decision);
         }
 

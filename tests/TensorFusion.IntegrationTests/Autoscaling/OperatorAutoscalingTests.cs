@@ -60,7 +60,8 @@ public sealed class OperatorAutoscalingTests
         await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods,
             _ => engine.RunningWorkers("llm") is { Count: 2 } workers && workers.All(pod => pod.Metadata.Annotations[Annotations.TflopsRequest] == status.Recommendation.Requests.Tflops.ToString()),
             "both running workers carry the recommended TFLOPs");
-        Assert.Contains("tensorfusion_workload_recommendation_tflops{namespace=\"default\",workload=\"llm\",bound=\"target\"} 47.4", await op.ScrapeAsync(), StringComparison.Ordinal);
+        var scrape = await op.ScrapeAsync();
+        Assert.True(scrape.Contains("tensorfusion_workload_recommendation_tflops{namespace=\"default\",workload=\"llm\",bound=\"target\"} 47.4", StringComparison.Ordinal), string.Join("\n", scrape.Split('\n').Where(l => l.Contains("recommendation", StringComparison.Ordinal))));
     }
 
     /// <summary>The reconciler's Ready condition survives the autoscaler's status writes.</summary>
