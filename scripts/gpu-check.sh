@@ -30,6 +30,20 @@ set +e
 timeout 120 "$build_dir/tfaccel-probe"
 rc=$?
 set -e
+if [ "$rc" = 0 ]; then
+  if [ "${TFACCEL_MIG_CYCLE:-0}" = 1 ]; then
+    echo "== gpu-check: MIG create/destroy cycle (only where MIG mode is already on)"
+    timeout 120 "$build_dir/tfaccel-probe" --mig-cycle | grep "mig cycle" || rc=1
+  fi
+  if python3 -c 'import pynvml' >/dev/null 2>&1; then
+    echo "== gpu-check: cross-check against pynvml, with a CUDA load when PyTorch is there"
+    load=""
+    python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1 && load="--load"
+    timeout 150 python3 scripts/gpu_crosscheck.py "$build_dir/tfaccel-probe" $load || rc=1
+  else
+    echo "== gpu-check: pynvml not installed; cross-check skipped"
+  fi
+fi
 elapsed=$(( $(date +%s) - started ))
 case "$rc" in
   0) echo "== gpu-check: PASS in ${elapsed}s" ;;

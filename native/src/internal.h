@@ -121,5 +121,8 @@ tfaccel_result nvml_mig_list_profiles(struct nvml_state* nvml, uint32_t index, t
                                       uint32_t capacity, uint32_t* count);
 tfaccel_result nvml_mig_list(struct nvml_state* nvml, uint32_t index, tfaccel_mig_instance* buffer,
                              uint32_t capacity, uint32_t* count);
+tfaccel_result nvml_mig_create(struct nvml_state* nvml, uint32_t index, uint32_t profile_id, uint32_t start,
+                               tfaccel_mig_instance* out);
+tfaccel_result nvml_mig_destroy(struct nvml_state* nvml, uint32_t index, uint32_t gpu_instance_id);
 
 #endif

@@ -44,9 +44,20 @@ static int load_functions(nvml_state* nvml) {
     LOAD(event_set_wait, "nvmlEventSetWait_v2");
     LOAD(event_set_free, "nvmlEventSetFree");
     LOAD(gi_profile_info, "nvmlDeviceGetGpuInstanceProfileInfo");
+    LOAD(gi_profile_info_v, "nvmlDeviceGetGpuInstanceProfileInfoV");
     LOAD(gi_placements, "nvmlDeviceGetGpuInstancePossiblePlacements_v2");
     LOAD(gi_list, "nvmlDeviceGetGpuInstances");
     LOAD(gi_info, "nvmlGpuInstanceGetInfo");
+    LOAD(gi_create_with_placement, "nvmlDeviceCreateGpuInstanceWithPlacement");
+    LOAD(gi_by_id, "nvmlDeviceGetGpuInstanceById");
+    LOAD(gi_destroy, "nvmlGpuInstanceDestroy");
+    LOAD(ci_profile_info, "nvmlGpuInstanceGetComputeInstanceProfileInfo");
+    LOAD(ci_create, "nvmlGpuInstanceCreateComputeInstance");
+    LOAD(ci_list, "nvmlGpuInstanceGetComputeInstances");
+    LOAD(ci_destroy, "nvmlComputeInstanceDestroy");
+    LOAD(max_mig_devices, "nvmlDeviceGetMaxMigDeviceCount");
+    LOAD(mig_device_by_index, "nvmlDeviceGetMigDeviceHandleByIndex");
+    LOAD(mig_device_gi_id, "nvmlDeviceGetGpuInstanceId");
     return 1;
 }
 
@@ -156,6 +167,9 @@ tfaccel_result nvml_list_devices(nvml_state* nvml, tfaccel_device_info* buffer, 
         if (nvml->fn.device_attributes != NULL && nvml->fn.device_attributes(device, &attributes) == NVML_SUCCESS) {
             info->sm_count = attributes.multiprocessor_count;
         }
+        /* nvmlDeviceGetAttributes answers only for MIG devices (measured on an H200, driver 580); a MIG-capable GPU's
+         * largest instance profile spans every SM, so it gives the count where attributes do not. */
+        if (info->sm_count == 0) info->sm_count = nvml_full_profile_sm_count(nvml, device);
         unsigned current = 0, pending = 0;
         if (nvml->fn.device_mig_mode != NULL && nvml->fn.device_mig_mode(device, &current, &pending) == NVML_SUCCESS) {
             info->mig_capable = 1;

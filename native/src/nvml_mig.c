@@ -54,6 +54,38 @@ tfaccel_result nvml_mig_set_mode(nvml_state* nvml, uint32_t index, uint32_t enab
     return nvml_map_error(status != NVML_SUCCESS ? status : activation);
 }
 
+/* The driver's profile name when it can say (v2 query), else one made from slices and memory. */
+static void profile_name(nvml_state* nvml, nvml_device device, unsigned index, const nvml_gpu_instance_profile_info* info,
+                         char* out, size_t size) {
+    if (nvml->fn.gi_profile_info_v != NULL) {
+        nvml_gpu_instance_profile_info_v2 named;
+        memset(&named, 0, sizeof(named));
+        named.version = (unsigned)sizeof(named) | (2u << 24);
+        if (nvml->fn.gi_profile_info_v(device, index, &named) == NVML_SUCCESS && named.name[0] != '\0') {
+            named.name[sizeof(named.name) - 1] = '\0';
+            /* NVIDIA prefixes "MIG " in some drivers; the profile name is what follows. */
+            const char* name = strncmp(named.name, "MIG ", 4) == 0 ? named.name + 4 : named.name;
+            size_t length = strnlen(name, size - 1);
+            memcpy(out, name, length);
+            out[length] = '\0';
+            return;
+        }
+    }
+    snprintf(out, size, "%ug.%llugb", info->slice_count, (info->memory_size_mb + 1023) / 1024);
+}
+
+uint32_t nvml_full_profile_sm_count(nvml_state* nvml, nvml_device device) {
+    if (nvml->fn.gi_profile_info == NULL) return 0;
+    uint32_t best_slices = 0, sms = 0;
+    for (unsigned p = 0; p < NVML_GPU_INSTANCE_PROFILE_COUNT; p++) {
+        nvml_gpu_instance_profile_info info;
+        memset(&info, 0, sizeof(info));
+        if (nvml->fn.gi_profile_info(device, p, &info) != NVML_SUCCESS) continue;
+        if (info.slice_count > best_slices) { best_slices = info.slice_count; sms = info.multiprocessor_count; }
+    }
+    return sms;
+}
+
 /* Profiles are addressed by NVML's profile index (0 .. NVML_GPU_INSTANCE_PROFILE_COUNT-1); the id they report
  * (19, 15, 14, 9, 5, 0, ...) is the one tfaccel exposes. */
 tfaccel_result nvml_mig_list_profiles(nvml_state* nvml, uint32_t index, tfaccel_mig_profile* buffer,
@@ -75,8 +107,7 @@ tfaccel_result nvml_mig_list_profiles(nvml_state* nvml, uint32_t index, tfaccel_
         if (found < capacity) {
             tfaccel_mig_profile* profile = &buffer[found];
             memset(profile, 0, sizeof(*profile));
-            snprintf(profile->name, sizeof(profile->name), "%ug.%llugb", info.slice_count,
-                     (info.memory_size_mb + 1023) / 1024);
+            profile_name(nvml, device, p, &info, profile->name, sizeof(profile->name));
             profile->profile_id = info.id;
             profile->compute_slices = info.slice_count;
             profile->memory_slices = placement_count > 0 ? placements[0].size : 0;
@@ -117,7 +148,7 @@ tfaccel_result nvml_mig_list(nvml_state* nvml, uint32_t index, tfaccel_mig_insta
             out->profile_id = gi.profile_id;
             out->placement_start = gi.placement.start;
             out->placement_size = gi.placement.size;
-            snprintf(out->uuid, sizeof(out->uuid), "gi-%u-%u", index, gi.id);
+            nvml_mig_uuid(nvml, index, device, gi.id, out->uuid, sizeof(out->uuid));
         }
     }
     *count = found;

@@ -1,6 +1,7 @@
 /* The simulator's device catalog. MIG geometry (7 compute slices, 8 memory slices, placement starts on the
  * memory-slice axis) follows NVIDIA's MIG user guide; per-profile memory and SM counts are the published
- * profile tables (H200 SM counts are assumed equal to H100's, unverified). */
+ * profile tables, except H200's memory sizes and total, which are what NVML reported on an H200 (driver 580.159;
+ * see docs/agent-protocol.md "Hardware check"): the SM counts matched the tables. */
 #include <string.h>
 #include "internal.h"
 
@@ -29,10 +30,10 @@ static const sim_model Catalog[] = {
       { P1G("1g.10gb", 9984, 16), P1GME("1g.10gb+me", 9984, 16), P1G2X("1g.20gb", 20096, 26),
         P2G("2g.20gb", 20096, 32), P3G("3g.40gb", 40448, 60), P4G("4g.40gb", 40448, 64),
         P7G("7g.80gb", 81152, 132) } },
-    { "H200-141GB", MIB(144384), 132, 989.0, 75000, 700000, 7,
-      { P1G("1g.18gb", 18432, 16), P1GME("1g.18gb+me", 18432, 16), P1G2X("1g.35gb", 35840, 26),
-        P2G("2g.35gb", 35840, 32), P3G("3g.71gb", 72704, 60), P4G("4g.71gb", 72704, 64),
-        P7G("7g.141gb", 144384, 132) } },
+    { "H200-141GB", MIB(143771), 132, 989.0, 75000, 700000, 7,
+      { P1G("1g.18gb", 16384, 16), P1GME("1g.18gb+me", 16384, 16), P1G2X("1g.35gb", 33280, 26),
+        P2G("2g.35gb", 33280, 32), P3G("3g.71gb", 71424, 60), P4G("4g.71gb", 71424, 64),
+        P7G("7g.141gb", 143360, 132) } },
     { "L4", GIB(24), 58, 121.0, 16000, 72000, 0, { { "", 0, 0, 0, 0, 0, 0, 0, { 0 } } } },
 };
 

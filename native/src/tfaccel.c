@@ -106,15 +106,15 @@ tfaccel_result tfaccel_mig_list_profiles(tfaccel_context* context, uint32_t devi
 tfaccel_result tfaccel_mig_create_instance(tfaccel_context* context, uint32_t device_index, uint32_t profile_id,
                                            uint32_t placement_start, tfaccel_mig_instance* out) {
     REQUIRE(context != NULL && out != NULL);
-    /* Creating instances on hardware is left to a later ABI revision; see docs/agent-protocol.md. */
     return IS_SIM(context) ? sim_mig_create(context->sim, device_index, profile_id, placement_start, out)
-                           : TFACCEL_ERR_NOT_SUPPORTED;
+                           : nvml_mig_create(context->nvml, device_index, profile_id, placement_start, out);
 }
 
 tfaccel_result tfaccel_mig_destroy_instance(tfaccel_context* context, uint32_t device_index,
                                             uint32_t gpu_instance_id) {
     REQUIRE(context != NULL);
-    return IS_SIM(context) ? sim_mig_destroy(context->sim, device_index, gpu_instance_id) : TFACCEL_ERR_NOT_SUPPORTED;
+    return IS_SIM(context) ? sim_mig_destroy(context->sim, device_index, gpu_instance_id)
+                           : nvml_mig_destroy(context->nvml, device_index, gpu_instance_id);
 }
 
 tfaccel_result tfaccel_mig_list_instances(tfaccel_context* context, uint32_t device_index,

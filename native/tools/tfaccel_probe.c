@@ -31,10 +31,47 @@ static void print_mig(tfaccel_context* context, const tfaccel_device_info* devic
     }
 }
 
+/* Creates and destroys one instance of the smallest profile, only where MIG mode is already on (this tool never
+ * changes the mode): proves the create → list → destroy path on hardware. */
+static int mig_cycle(tfaccel_context* context, const tfaccel_device_info* device) {
+    if (!device->mig_enabled) {
+        printf("    mig cycle: skipped (MIG mode is off; this probe never changes it)\n");
+        return 0;
+    }
+    tfaccel_mig_profile profiles[16];
+    uint32_t count = 0;
+    if (tfaccel_mig_list_profiles(context, device->index, profiles, 16, &count) != TFACCEL_OK || count == 0) {
+        printf("    mig cycle: no profiles\n");
+        return 1;
+    }
+    const tfaccel_mig_profile* smallest = &profiles[0];
+    for (uint32_t p = 1; p < count; p++) {
+        if (profiles[p].compute_slices < smallest->compute_slices && profiles[p].placement_count > 0) smallest = &profiles[p];
+    }
+    tfaccel_mig_instance created;
+    for (uint32_t k = 0; k < smallest->placement_count; k++) {
+        tfaccel_result result = tfaccel_mig_create_instance(context, device->index, smallest->profile_id,
+                                                            smallest->placement_starts[k], &created);
+        if (result == TFACCEL_ERR_RESOURCE_EXHAUSTED) continue;
+        if (result != TFACCEL_OK) {
+            printf("    mig cycle: create %s failed: %s\n", smallest->name, tfaccel_result_name(result));
+            return 1;
+        }
+        printf("    mig cycle: created %s gi=%u at %u:%u uuid=%s\n", smallest->name, created.gpu_instance_id,
+               created.placement_start, created.placement_size, created.uuid);
+        result = tfaccel_mig_destroy_instance(context, device->index, created.gpu_instance_id);
+        printf("    mig cycle: destroy gi=%u: %s\n", created.gpu_instance_id, tfaccel_result_name(result));
+        return result == TFACCEL_OK ? 0 : 1;
+    }
+    printf("    mig cycle: no free placement for %s\n", smallest->name);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     printf("tfaccel-probe (ABI %u)\n", tfaccel_abi_version());
     tfaccel_context* context = NULL;
     tfaccel_result result;
+    int cycle = argc == 2 && strcmp(argv[1], "--mig-cycle") == 0;
     if (argc == 4 && strcmp(argv[1], "--sim") == 0) {
         tfaccel_sim_config config;
         memset(&config, 0, sizeof(config));
@@ -60,27 +97,29 @@ int main(int argc, char** argv) {
     int failures = 0;
     for (uint32_t i = 0; i < count; i++) {
         const tfaccel_device_info* d = &devices[i];
-        printf("  [%u] %s %s memory=%.1f GiB sms=%u numa=%d mig_capable=%u mig_enabled=%u health=%u\n", d->index,
-               d->uuid, d->model, d->memory_total_bytes / 1073741824.0, d->sm_count, d->numa_node, d->mig_capable,
+        printf("  [%u] %s %s memory_bytes=%llu sms=%u numa=%d mig_capable=%u mig_enabled=%u health=%u\n", d->index,
+               d->uuid, d->model, (unsigned long long)d->memory_total_bytes, d->sm_count, d->numa_node, d->mig_capable,
                d->mig_enabled, d->health);
         tfaccel_device_metrics m;
         result = tfaccel_device_metrics_get(context, d->index, &m);
         if (result == TFACCEL_OK) {
-            printf("    metrics: util=%u%% memory_used=%.2f GiB power=%.1f W temp=%u C xid=%u\n", m.utilization_percent,
-                   m.memory_used_bytes / 1073741824.0, m.power_milliwatts / 1000.0, m.temperature_celsius, m.last_xid);
+            printf("    metrics: util=%u%% memory_used_bytes=%llu power=%.1f W temp=%u C xid=%u\n", m.utilization_percent,
+                   (unsigned long long)m.memory_used_bytes, m.power_milliwatts / 1000.0, m.temperature_celsius, m.last_xid);
         } else {
             printf("    metrics: %s\n", tfaccel_result_name(result));
             failures++;
         }
         if (d->mig_capable) print_mig(context, d);
+        if (cycle && d->mig_capable) failures += mig_cycle(context, d);
     }
     tfaccel_process_usage processes[256];
     result = tfaccel_list_processes(context, processes, 256, &count);
     if (result == TFACCEL_OK) {
         printf("processes: %u\n", count);
         for (uint32_t i = 0; i < count; i++) {
-            printf("  pid=%u device=%u memory=%.2f GiB sm=%u%%\n", processes[i].pid, processes[i].device_index,
-                   processes[i].memory_used_bytes / 1073741824.0, processes[i].utilization_percent);
+            printf("  pid=%u device=%u memory_bytes=%llu sm=%u%% gi=%u\n", processes[i].pid, processes[i].device_index,
+                   (unsigned long long)processes[i].memory_used_bytes, processes[i].utilization_percent,
+                   processes[i].gpu_instance_id);
         }
     } else {
         printf("processes: %s\n", tfaccel_result_name(result));

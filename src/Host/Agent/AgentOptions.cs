@@ -52,6 +52,9 @@ public sealed record AgentOptions
     /// <summary>Publishes GPUNode/GPU objects and heartbeats; null runs the agent without a cluster.</summary>
     public INodeRegistrar? Registrar { get; init; }
 
+    /// <summary>Names the worker of each process the driver reports (NVML backend; the simulator names its own).</summary>
+    public Attribution.ProcessAttributor? Attributor { get; init; }
+
     /// <summary>Test hook: called at each fault point of every device change; throw to simulate a crash.</summary>
     public Action<AgentFaultPoint, CheckpointIntent>? FaultHook { get; init; }
 

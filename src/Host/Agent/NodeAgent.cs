@@ -170,6 +170,10 @@ public sealed partial class NodeAgent : IAsyncDisposable
         }
 
         var processes = _device.ListProcesses();
+        if (_options.Attributor is { } attributor)
+        {
+            processes = attributor.Attribute(processes);
+        }
         return new AgentSnapshot(_health.Observe(devices, metrics), metrics, processes, Applier.CurrentPlan, _options.DeviceTflops);
     }
 }

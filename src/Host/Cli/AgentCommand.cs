@@ -6,6 +6,7 @@ using System.Text;
 using k8s;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Host.Agent;
+using TensorFusion.Host.Agent.Attribution;
 using TensorFusion.Host.Agent.Auth;
 using TensorFusion.Host.Agent.Registration;
 
@@ -56,7 +57,10 @@ public static class AgentCommand
         {
             Description = "Path of libnvidia-ml.so.1 when it is not on the loader path (e.g. mounted from the host)",
         };
-        var hostProc = new Option<string?>("--host-proc") { Description = "Reserved: host /proc mount (not used yet)" };
+        var hostProc = new Option<string?>("--host-proc")
+        {
+            Description = "The host's /proc mounted read-only (e.g. /host/proc): maps the GPU processes NVML reports to worker pods through their cgroups",
+        };
         var hostDev = new Option<string?>("--host-dev") { Description = "Reserved: host /dev mount (not used yet)" };
         var kubeconfig = new Option<string?>("--kubeconfig")
         {
@@ -101,6 +105,8 @@ public static class AgentCommand
                 return 2;
             }
 
+            var kubernetes = CreateKubernetes(parseResult.GetValue(kubeconfig));
+            var registrar = kubernetes is null ? null : new KubernetesNodeRegistrar(kubernetes, typeof(AgentCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             var options = new AgentOptions
             {
                 NodeName = parseResult.GetValue(nodeName)!,
@@ -113,7 +119,8 @@ public static class AgentCommand
                 Port = listenPort,
                 NvmlLibraryPath = parseResult.GetValue(nvmlLibrary),
                 AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
-                Registrar = CreateRegistrar(parseResult.GetValue(kubeconfig)),
+                Registrar = registrar,
+                Attributor = CreateAttributor(parseResult.GetValue(hostProc), kubernetes, parseResult.GetValue(nodeName)!),
             };
             try
             {
@@ -159,14 +166,18 @@ public static class AgentCommand
         return new SimulatorOptions(parts[0], count, prefix, BitConverter.ToUInt64(digest));
     }
 
-    private static KubernetesNodeRegistrar? CreateRegistrar(string? kubeconfig)
+    private static Kubernetes? CreateKubernetes(string? kubeconfig)
     {
         var configuration = kubeconfig is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
             : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
             : null;
-        var version = typeof(AgentCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        return configuration is null ? null : new KubernetesNodeRegistrar(new Kubernetes(configuration), version);
+        return configuration is null ? null : new Kubernetes(configuration);
     }
+
+    private static ProcessAttributor? CreateAttributor(string? hostProc, Kubernetes? kubernetes, string nodeName) =>
+        hostProc is null || kubernetes is null
+            ? null
+            : new ProcessAttributor(hostProc, new KubernetesWorkerDirectory(kubernetes, nodeName, TimeProvider.System, TimeSpan.FromSeconds(15)));
 
     private static IBearerTokenChecker? CreateChecker(string? token, string? audience, string[] allowedUsers, List<string> problems)
     {

@@ -21,6 +21,7 @@ public sealed class LocalEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Kubernetes? _client;
     private Task<int>? _operator;
+    private StreamWriter? _operatorLog;
     private string? _agentTokenFile;
 
     public IReadOnlyList<LocalAgentEndpoint> AgentEndpoints =>
@@ -79,7 +80,9 @@ public sealed class LocalEngine : IAsyncDisposable
             // The same secret the local agents check; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
         };
-        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, TextWriter.Null, _stopping.Token));
+        // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
+        _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);
+        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, _operatorLog, _stopping.Token));
         progress.Report($"operator started (metrics {OperatorMetrics})");
     }
 
@@ -96,6 +99,11 @@ public sealed class LocalEngine : IAsyncDisposable
             {
                 // Stopped while the operator was still starting its endpoint: nothing to drain.
             }
+        }
+
+        if (_operatorLog is not null)
+        {
+            await _operatorLog.DisposeAsync();
         }
 
         foreach (var agent in _agents)

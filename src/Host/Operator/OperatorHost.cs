@@ -30,7 +30,8 @@ public static class OperatorHost
         using var agentHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
         var agents = AgentAccess.OverHttp(agentHttp, () => token?.Current(), options.Operator.AgentTimeout);
-        var tensorFusion = new TensorFusionOperator(client, options.Operator, TimeProvider.System, registry, agents: agents);
+        var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System) };
+        var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents);
         if (!OperatorHostOptions.TryParseBindAddress(options.MetricsBindAddress, out var endpoint))
         {
             throw new ArgumentException($"--metrics-bind-address \"{options.MetricsBindAddress}\" is not host:port or :port", nameof(options));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
 using TensorFusion.Pipelines.Queue;
 
 namespace TensorFusion.Pipelines.Controllers;
@@ -10,7 +11,7 @@ namespace TensorFusion.Pipelines.Controllers;
 /// forget + delayed add, terminal → forget) and counted. Stopping stops taking keys and drains in-flight reconciles;
 /// <see cref="Abort"/> cancels them at once (lost leadership).
 /// </summary>
-public sealed class ReconcileLoop<TKey> : IDisposable
+public sealed partial class ReconcileLoop<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly WorkQueue<TKey> _queue;
@@ -88,8 +89,9 @@ public sealed class ReconcileLoop<TKey> : IDisposable
             var result = await _reconciler.ReconcileAsync(key, linked.Token);
             outcome = Apply(key, result);
         }
-        catch (TerminalReconcileException)
+        catch (TerminalReconcileException e)
         {
+            LogTerminal(_options.Logger, key, e.Message);
             _queue.Forget(key);
             outcome = ReconcileOutcome.Terminal;
         }
@@ -99,9 +101,11 @@ public sealed class ReconcileLoop<TKey> : IDisposable
             outcome = ReconcileOutcome.Error;
         }
 #pragma warning disable CA1031 // A Dataflow body must never throw: every failure becomes a retry.
-        catch (Exception)
+        catch (Exception e)
 #pragma warning restore CA1031
         {
+            // Retried with backoff; the log says why, so a stuck key is never silent.
+            LogFailed(_options.Logger, key, _queue.NumRequeues(key) + 1, e);
             _queue.AddRateLimited(key);
             outcome = ReconcileOutcome.Error;
         }
@@ -131,4 +135,10 @@ public sealed class ReconcileLoop<TKey> : IDisposable
         _queue.Forget(key);
         return ReconcileOutcome.Success;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "reconcile of {Key} failed (attempt {Attempt}); retrying with backoff")]
+    private static partial void LogFailed(ILogger logger, TKey key, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "reconcile of {Key} failed for good: {Reason}")]
+    private static partial void LogTerminal(ILogger logger, TKey key, string reason);
 }

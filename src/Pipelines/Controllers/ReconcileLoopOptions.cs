@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Controllers;
 
 public sealed record ReconcileLoopOptions
@@ -7,4 +10,7 @@ public sealed record ReconcileLoopOptions
 
     /// <summary>Per-reconcile time limit; a reconcile that runs longer is cancelled and retried.</summary>
     public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where failed and terminal reconciles are reported (with the key and the exception).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

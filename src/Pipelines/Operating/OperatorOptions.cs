@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Operating;
 
 /// <summary>How an embedded or stand-alone operator runs.</summary>
@@ -29,6 +32,9 @@ public sealed record OperatorOptions
     public int MaxConcurrentReconciles { get; init; } = 4;
 
     public Informers.InformerOptions Informers { get; init; } = new();
+
+    /// <summary>Where the operator reports what it could not do (failed reconciles with their keys and errors).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>Place worker pods on GPUs and push node plans (off only for tests whose own binder places workers).</summary>
     public bool EnableAllocation { get; init; } = true;

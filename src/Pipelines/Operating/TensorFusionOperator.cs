@@ -73,6 +73,7 @@ public sealed class TensorFusionOperator
             Add<V1Pod>(ResourceDescriptor.Pods, Labels.Workload),
             Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles));
         var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
+        _caches = _caches with { GpuNodes = gpuNodes };
         var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
         var quotas = Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
@@ -111,7 +112,7 @@ public sealed class TensorFusionOperator
         {
             await WaitForCachesAsync(cancellationToken);
             var reconciler = new WorkloadReconciler(_caches, _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time);
-            using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles }, _time, reconcileMetrics);
+            using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles, Logger = _options.Logger }, _time, reconcileMetrics);
             if (!_options.LeaderElection)
             {
                 await RunLeadingAsync(loop, abortOnStop: false, cancellationToken);

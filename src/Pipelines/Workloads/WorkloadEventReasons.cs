@@ -10,4 +10,5 @@ public static class WorkloadEventReasons
     public const string WorkloadProfileNotFound = "WorkloadProfileNotFound";
     public const string UnknownGpuModel = "UnknownGpuModel";
     public const string ReplicasIgnored = "ReplicasIgnored";
+    public const string GpuCountExceedsNodes = "GpuCountExceedsNodes";
 }

@@ -17,7 +17,7 @@ namespace TensorFusion.Pipelines.Workloads;
 /// <summary>
 /// Keeps a TensorFusionWorkload's workers and status: finalizer, hash, fixed replicas (scale and surge rolling
 /// update), dynamic replicas (one worker per client pod, or the client pod itself when local), and phase/Ready.
-/// Problems the user can fix (missing pool or profile, unknown GPU model) are stated in the Ready condition and an
+/// Problems the user can fix (missing pool or profile, unknown GPU model, gpuCount larger than any node) are stated in the Ready condition and an
 /// event and heal when the world changes: pool and profile changes requeue the workloads that name them.
 /// </summary>
 public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time)
@@ -123,7 +123,28 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
                 string.IsNullOrEmpty(poolName) ? "spec.poolName is empty: name the GPUPool the workers come from" : $"GPU pool \"{poolName}\" (spec.poolName) does not exist");
         }
 
-        return null;
+        return GpuCountProblem(workload, poolName!);
+    }
+
+    /// <summary>
+    /// A worker's GPUs all come from one node, so asking for more than the largest node of the pool can never be
+    /// placed. Said only once the pool has registered nodes: while none has, the allocator's own reasons apply.
+    /// </summary>
+    private Readiness? GpuCountProblem(TensorFusionWorkload workload, string poolName)
+    {
+        var wanted = workload.Spec.GpuCount ?? 1;
+        var largest = caches.GpuNodes?.List(node => node.Metadata.Label(Labels.GpuPool) == poolName)
+            .Select(node => (node.Metadata.Name, Gpus: node.Status?.TotalGpus ?? 0))
+            .OrderByDescending(node => node.Gpus)
+            .FirstOrDefault();
+        if (largest is not { Name: not null } node || node.Gpus == 0 || wanted <= node.Gpus)
+        {
+            return null;
+        }
+
+        return new Readiness(WorkloadPhase.Pending, false, WorkloadEventReasons.GpuCountExceedsNodes,
+            string.Create(CultureInfo.InvariantCulture,
+                $"spec.gpuCount {wanted} is more than any node of pool \"{poolName}\" has: the largest, {node.Name}, has {node.Gpus} GPUs (a worker's GPUs come from one node)"));
     }
 
     private async Task<ReconcileResult> FinalizeAsync(TensorFusionWorkload workload, List<V1Pod> workers, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace TensorFusion.Pipelines.Workloads;
 
 /// <summary>
 /// Maps cache changes to workload keys (Rx: only the key matters, the queue collapses repeats): the workload itself,
-/// pods labelled with it, pools it names and profiles it references.
+/// pods labelled with it, pools it names, profiles it references and GPU nodes of its pool.
 /// </summary>
 public static class WorkloadTriggers
 {
@@ -24,6 +24,9 @@ public static class WorkloadTriggers
         var profiles = caches.Profiles.Changes.SelectMany(change =>
             caches.Workloads.List(workload => workload.Metadata.NamespaceProperty == change.Current.Metadata.NamespaceProperty
                 && workload.Metadata.Annotation(Annotations.WorkloadProfile) == change.Current.Metadata.Name).Select(ObjectKeys.Of));
-        return Observable.Merge(workloads, pods, pools, profiles);
+        // A node joining or growing can heal "gpuCount larger than any node" for the workloads of its pool.
+        var nodes = caches.GpuNodes is null ? Observable.Empty<string>() : caches.GpuNodes.Changes.SelectMany(change =>
+            caches.Workloads.List(workload => workload.Spec.PoolName == change.Current.Metadata.Label(Labels.GpuPool)).Select(ObjectKeys.Of));
+        return Observable.Merge(workloads, pods, pools, profiles, nodes);
     }
 }

@@ -19,7 +19,7 @@ public sealed class NativeAcceleratorDeviceTests : IDisposable
         Assert.Equal(2, devices.Count);
         Assert.Equal("node-a-1", devices[1].Uuid);
         Assert.Equal("H200-141GB", devices[0].Model);
-        Assert.Equal(144384L * 1024 * 1024, devices[0].MemoryTotalBytes);
+        Assert.Equal(143771L * 1024 * 1024, devices[0].MemoryTotalBytes);
         Assert.Equal(989.0, devices[0].MaxTflops);
         Assert.True(devices[0].MigCapable);
         Assert.Equal(DeviceHealth.Healthy, devices[0].Health);

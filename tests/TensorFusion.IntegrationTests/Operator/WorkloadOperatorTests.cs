@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
+using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Kube;
@@ -95,6 +96,50 @@ public sealed class WorkloadOperatorTests
         await cluster.WaitForWorkloadAsync("w", w => w.Status?.Phase == WorkloadPhase.Running && w.Status.ReadyWorkers == 1, "the workload runs once the pool exists");
         var events = await cluster.Direct.GetAsync<Corev1EventList>(ResourceDescriptor.Events.CollectionPath(OperatorCluster.Namespace), CancellationToken.None);
         Assert.Contains(events.Items, e => e.Reason == ConditionReasons.PoolNotFound && e.InvolvedObject.Name == "w");
+    }
+
+    [Fact]
+    public async Task GpuCountLargerThanAnyNode_ConditionStatesIt_HealsWhenANodeGrows()
+    {
+        await using var cluster = await OperatorCluster.StartAsync();
+        await using var op = cluster.StartOperator();
+        await cluster.CreatePoolAsync("pool");
+        await SetGpuNodeAsync(cluster, "gpu-node-a", "pool", totalGpus: 8);
+
+        await cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = TensorFusionWorkload.KubeKind,
+            ["metadata"] = new JsonObject { ["name"] = "big", ["namespace"] = OperatorCluster.Namespace },
+            ["spec"] = new JsonObject
+            {
+                ["poolName"] = "pool",
+                ["replicas"] = 1,
+                ["gpuCount"] = 16,
+                ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" } },
+            },
+        }, CancellationToken.None);
+        await cluster.WaitForWorkloadAsync("big", w => w.Status?.Conditions?.Any(c => c.Reason == WorkloadEventReasons.GpuCountExceedsNodes) == true, "Ready=False GpuCountExceedsNodes");
+        var condition = cluster.Workloads.Get(OperatorCluster.Namespace, "big")!.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        Assert.Equal("spec.gpuCount 16 is more than any node of pool \"pool\" has: the largest, gpu-node-a, has 8 GPUs (a worker's GPUs come from one node)", condition.Message);
+        Assert.Empty(cluster.ActiveWorkers("big"));
+
+        // A 16-GPU node joins the pool: the GPUNode event requeues the workload, no timer involved.
+        await SetGpuNodeAsync(cluster, "gpu-node-b", "pool", totalGpus: 16);
+
+        await cluster.WaitForWorkloadAsync("big", w => w.Status?.Conditions?.Any(c => c.Reason == WorkloadEventReasons.GpuCountExceedsNodes) != true && cluster.ActiveWorkers("big").Count == 1, "the condition heals and the worker is created");
+    }
+
+    private static async Task SetGpuNodeAsync(OperatorCluster cluster, string name, string pool, int totalGpus)
+    {
+        await cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuNodes.CollectionPath(), new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = "GPUNode",
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [Labels.GpuPool] = pool } },
+        }, CancellationToken.None);
+        await cluster.Direct.MergePatchAsync<JsonNode>(ResourceDescriptor.GpuNodes.ObjectPath(null, name) + "/status",
+            new JsonObject { ["status"] = new JsonObject { ["totalGPUs"] = totalGpus } }, CancellationToken.None);
     }
 
     [Fact]

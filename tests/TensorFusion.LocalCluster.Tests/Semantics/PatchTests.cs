@@ -93,10 +93,37 @@ public sealed class PatchTests
 
         var (status, _) = await cluster.SendAsync(HttpMethod.Patch, "apis/example.tensor-fusion.ai/v1/namespaces/default/widgets/w",
             """{"spec":{"size":"large"}}""", "application/strategic-merge-patch+json");
-        var (applyStatus, _) = await cluster.SendAsync(HttpMethod.Patch, "apis/example.tensor-fusion.ai/v1/namespaces/default/widgets/w",
-            "spec: {}", "application/apply-patch+yaml");
 
         Assert.Equal(415, status);
-        Assert.Equal(415, applyStatus);
+    }
+
+    [Fact]
+    public async Task Patch_ApplyWithoutFieldManager_Answers422()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var (status, body) = await cluster.SendAsync(HttpMethod.Patch, "api/v1/namespaces/default/configmaps/c",
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n", "application/apply-patch+yaml");
+
+        Assert.Equal(422, status);
+        Assert.Contains("fieldManager: Required value", body!["message"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Patch_ApplyOnCustomResource_MergesAndValidatesAgainstTheSchema()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await cluster.ApplyWidgetsCrdAsync();
+        const string path = "apis/example.tensor-fusion.ai/v1/namespaces/default/widgets/w?fieldManager=ops";
+
+        var (created, body) = await cluster.SendAsync(HttpMethod.Patch, path,
+            "apiVersion: example.tensor-fusion.ai/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: small\n", "application/apply-patch+yaml");
+        var (invalid, _) = await cluster.SendAsync(HttpMethod.Patch, path,
+            "apiVersion: example.tensor-fusion.ai/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 12\n", "application/apply-patch+yaml");
+
+        Assert.Equal(200, created);
+        Assert.Equal("small", body!["spec"]!["size"]!.ToString());
+        Assert.Equal("ops", body["metadata"]!["managedFields"]![0]!["manager"]!.ToString());
+        Assert.Equal(422, invalid);
     }
 }

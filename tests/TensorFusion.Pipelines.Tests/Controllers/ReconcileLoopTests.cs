@@ -16,8 +16,9 @@ public sealed class ReconcileLoopTests
         using var queue = new WorkQueue<string>(time);
         var reconciler = new ScriptedReconciler((_, call) => call < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done));
         var metrics = new RecordingReconcileMetrics();
+        var logger = new CapturingLogger();
         using var stop = new CancellationTokenSource();
-        using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions(), time, metrics);
+        using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { Logger = logger }, time, metrics);
         var run = loop.RunAsync(stop.Token);
 
         queue.Add("a");
@@ -38,6 +39,11 @@ public sealed class ReconcileLoopTests
         Assert.Equal(3, reconciler.Calls("a"));
         Assert.Equal([ReconcileOutcome.Error, ReconcileOutcome.Error, ReconcileOutcome.Success], metrics.Outcomes);
         Assert.Equal(0, queue.NumRequeues("a"));
+        // Each failure is logged with the key, the attempt and the exception: a stuck key is never silent.
+        Assert.Equal(
+            ["reconcile of a failed (attempt 1); retrying with backoff", "reconcile of a failed (attempt 2); retrying with backoff"],
+            logger.Lines.Select(line => line.Message));
+        Assert.All(logger.Lines, line => Assert.Equal("boom", line.Exception?.Message));
     }
 
     [Fact]

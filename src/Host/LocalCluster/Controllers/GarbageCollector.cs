@@ -22,7 +22,7 @@ public sealed class GarbageCollector(ResourceOperations operations, ResourceRegi
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false);
+        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false, Concerns);
         using (subscription)
         {
             foreach (var stored in operations.Store.All())
@@ -151,6 +151,16 @@ public sealed class GarbageCollector(ResourceOperations operations, ResourceRegi
             set.Add(reference);
         }
     }
+
+    /// <summary>
+    /// The events that can start or finish a collection: deletions, objects being deleted, and objects that have (or had)
+    /// owners. An owner matters only once it is deleting, so plain creates and updates never reach this controller.
+    /// </summary>
+    private static bool Concerns(WatchEvent change) =>
+        change.Type == WatchEventType.Deleted || Meta.IsDeleting(change.Current!.Value) ||
+        HasOwners(change.Current.Value) || (change.Previous is { } previous && HasOwners(previous.Value));
+
+    private static bool HasOwners(JsonObject value) => value["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 };
 
     private static IEnumerable<string> OwnerUids(JsonObject value) =>
         value["metadata"]?["ownerReferences"] is JsonArray owners

@@ -13,7 +13,8 @@ public sealed class NamespaceController(ResourceOperations operations, ResourceR
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false);
+        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false, change =>
+            change.Type == WatchEventType.Deleted ? change.Current!.Namespace.Length > 0 : change.Current!.StorageId == "namespaces");
         using (subscription)
         {
             foreach (var stored in operations.Store.List("namespaces", null, item => Meta.IsDeleting(item.Value)).Items)

@@ -25,7 +25,8 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false);
+        var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false,
+            change => change.Type != WatchEventType.Deleted && change.Current!.StorageId is "pods" or "nodes");
         using (subscription)
         {
             var heartbeats = HeartbeatAsync(cancellationToken);

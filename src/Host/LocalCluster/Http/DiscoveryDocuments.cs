@@ -67,7 +67,7 @@ public static class DiscoveryDocuments
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = Strings(Verbs),
+                ["verbs"] = Strings(type.IsReview ? ["create"] : Verbs),
                 ["shortNames"] = type.ShortNames.Count > 0 ? Strings(type.ShortNames) : null,
                 ["categories"] = type.Categories.Count > 0 ? Strings(type.Categories) : null,
                 ["storageVersionHash"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(type.StorageId)))[..11],

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using TensorFusion.LocalCluster.Protobuf;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,49 +20,70 @@ public static class RequestBody
     public static async Task<(JsonNode? Node, int Bytes)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         CheckMediaType(request.ContentType);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // A pooled buffer sized from Content-Length: a create is ~1 KB, and a fresh 80 KB scratch array per request
+        // showed up in the write benchmark as page clearing and GC work.
+        var expected = request.ContentLength is > 0 and <= MaxRequestBytes ? (int)request.ContentLength.Value : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(expected + 1);
+        try
         {
-            total += read;
-            if (total <= MaxRequestBytes)
+            var length = 0;
+            long total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
             {
-                buffer.Write(chunk, 0, read);
+                total += read;
+                if (total > DrainLimitBytes)
+                {
+                    break;
+                }
+
+                // An oversized body is read to the end (up to the drain limit) so the client gets the 413, not a broken pipe.
+                length = total > MaxRequestBytes ? 0 : length + read;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxRequestBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
-            else if (total > DrainLimitBytes)
+
+            if (total > MaxRequestBytes)
             {
-                break;
+                throw TooLarge(total);
             }
-        }
 
-        // An oversized body is read to the end (up to the drain limit) so the client gets the 413, not a broken pipe.
-        if (total > MaxRequestBytes)
+            if (length == 0)
+            {
+                throw ApiException.BadRequest("the request body is empty");
+            }
+
+            var bytes = buffer.AsSpan(0, length);
+            var contentType = request.ContentType ?? "application/json";
+            JsonNode? node = contentType.StartsWith(KubernetesProtobuf.MediaType, StringComparison.OrdinalIgnoreCase) ? KubernetesProtobuf.Decode(bytes)
+                : contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes)
+                : ParseJson(bytes);
+            return (node, length);
+        }
+        finally
         {
-            throw TooLarge(total);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        var bytes = buffer.ToArray();
-        if (bytes.Length == 0)
-        {
-            throw ApiException.BadRequest("the request body is empty");
-        }
-
-        var contentType = request.ContentType ?? "application/json";
-        return (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? ParseYaml(bytes) : ParseJson(bytes), bytes.Length);
     }
 
-    /// <summary>Protobuf and CBOR are not spoken here; 415 makes client-go fall back to JSON.</summary>
+    /// <summary>JSON, YAML, and protobuf for the built-in kinds kubectl's generators send; CBOR is not spoken here.</summary>
     private static void CheckMediaType(string? contentType)
     {
-        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase) &&
+            !contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) &&
+            !contentType.StartsWith(KubernetesProtobuf.MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+            throw new ApiException(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {KubernetesProtobuf.MediaType} (got {contentType})");
         }
     }
 
-    public static JsonNode? ParseJson(byte[] bytes)
+    public static JsonNode? ParseJson(ReadOnlySpan<byte> bytes)
     {
         try
         {
@@ -72,7 +95,7 @@ public static class RequestBody
         }
     }
 
-    public static JsonNode? ParseYaml(byte[] bytes)
+    public static JsonNode? ParseYaml(ReadOnlySpan<byte> bytes)
     {
         try
         {

@@ -18,6 +18,12 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
         var request = context.Request;
         var @namespace = type.Namespaced ? target.Namespace : string.Empty;
         var asTable = request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+        if (type.IsReview)
+        {
+            await ReviewAsync(context, type, target);
+            return;
+        }
+
         switch (request.Method, target.Name, target.Subresource)
         {
             case ("GET", null, null):
@@ -159,6 +165,27 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
         await Responses.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
     }
 
+    /// <summary>There is no RBAC: the bearer token may do everything, and the review says so.</summary>
+    private static async Task ReviewAsync(HttpContext context, ResourceType type, RequestTarget target)
+    {
+        if (context.Request.Method != "POST" || target.Name is not null)
+        {
+            throw ApiException.MethodNotAllowed(context.Request.Method);
+        }
+
+        var review = await ObjectBodyAsync(context, type);
+        ObjectPreparation.CheckKind(type, review);
+        review["status"] = type.Kind == "SelfSubjectRulesReview"
+            ? new JsonObject
+            {
+                ["resourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["apiGroups"] = new JsonArray("*"), ["resources"] = new JsonArray("*") }),
+                ["nonResourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*") }),
+                ["incomplete"] = false,
+            }
+            : new JsonObject { ["allowed"] = true, ["reason"] = "the local control plane has no RBAC: its bearer token may do everything" };
+        await Responses.JsonAsync(context, 201, review);
+    }
+
     private static async Task<JsonObject> ObjectBodyAsync(HttpContext context, ResourceType type)
     {
         var (node, bytes) = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
@@ -180,7 +207,11 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
             "Ignore" => FieldValidation.Ignore,
             var other => throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{other}\": supported values: \"Ignore\", \"Warn\", \"Strict\""),
         };
-        return new WriteOptions(request.Query["dryRun"] == "All", validation);
+        return new WriteOptions(request.Query["dryRun"] == "All", validation)
+        {
+            FieldManager = request.Query["fieldManager"].FirstOrDefault(),
+            Force = request.Query["force"] == "true",
+        };
     }
 
     private static async Task<DeleteOptions> DeleteOptionsOf(HttpContext context)

@@ -46,10 +46,11 @@ public sealed class WatchStreamer(ObjectStore store, LocalApiServerOptions optio
         using (subscription)
         using (var timer = new CancellationTokenSource(timeout, options.TimeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, context.RequestAborted))
+        using (var streamEnded = CancellationTokenSource.CreateLinkedTokenSource(linked.Token))
         {
             await context.Response.StartAsync(linked.Token);
             await context.Response.Body.FlushAsync(linked.Token);
-            var bookmarks = query["allowWatchBookmarks"] == "true" ? BookmarkAsync(subscription, linked.Token) : Task.CompletedTask;
+            var bookmarks = query["allowWatchBookmarks"] == "true" ? BookmarkAsync(subscription, streamEnded.Token) : Task.CompletedTask;
             try
             {
                 var reader = subscription.Events;
@@ -72,6 +73,9 @@ public sealed class WatchStreamer(ObjectStore store, LocalApiServerOptions optio
                 // timeoutSeconds elapsed or the client went away: end the stream cleanly.
             }
 
+            // The feed can also end on its own (server stopping): the bookmark timer must stop with it, or the request
+            // would stay open until the client gives up and hold the server's graceful stop for that long.
+            await streamEnded.CancelAsync();
             await bookmarks;
         }
     }

@@ -24,6 +24,8 @@ public static class BuiltinResources
             Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Kind = "Lease", Singular = "lease",
             Namespaced = true,
         },
+        Review("selfsubjectaccessreviews", "SelfSubjectAccessReview", "selfsubjectaccessreview"),
+        Review("selfsubjectrulesreviews", "SelfSubjectRulesReview", "selfsubjectrulesreview"),
         new ResourceType
         {
             Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
@@ -32,6 +34,13 @@ public static class BuiltinResources
             PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
         },
     ];
+
+    /// <summary>What `kubectl auth can-i` asks; with no RBAC here, every answer is "yes".</summary>
+    private static ResourceType Review(string plural, string kind, string singular) => new()
+    {
+        Group = "authorization.k8s.io", Version = "v1", Plural = plural, Kind = kind, Singular = singular,
+        Namespaced = false, IsReview = true,
+    };
 
     private static ResourceType Core(
         string plural, string kind, string singular, bool namespaced, bool hasStatus,

@@ -31,6 +31,9 @@ public sealed record ResourceType
 
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
 
+    /// <summary>A review kind (SelfSubjectAccessReview, SelfSubjectRulesReview): create only, answered at once, never stored.</summary>
+    public bool IsReview { get; init; }
+
     /// <summary>True for kinds served from a CustomResourceDefinition (they get schema validation and pruning).</summary>
     public bool IsCustom { get; init; }
 

@@ -22,10 +22,40 @@ public static class KindRules
                 value["status"] = new JsonObject { ["phase"] = "Active" };
                 Labels(value)["kubernetes.io/metadata.name"] = Meta.Name(value);
                 break;
+            case "secrets":
+                DefaultSecret(value);
+                break;
             case "customresourcedefinitions.apiextensions.k8s.io":
                 MarkEstablished(value);
                 break;
         }
+    }
+
+    /// <summary>As the API server does: type defaults to Opaque, and write-only stringData is folded into data (base64).</summary>
+    private static void DefaultSecret(JsonObject secret)
+    {
+        if (string.IsNullOrEmpty(Meta.Text(secret, "type")))
+        {
+            secret["type"] = "Opaque";
+        }
+
+        if (secret["stringData"] is not JsonObject plain)
+        {
+            return;
+        }
+
+        if (secret["data"] is not JsonObject data)
+        {
+            data = [];
+            secret["data"] = data;
+        }
+
+        foreach (var (key, text) in plain)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text?.ToString() ?? string.Empty));
+        }
+
+        secret.Remove("stringData");
     }
 
     /// <summary>Checks a CRD and sets the conditions `kubectl wait --for condition=established` looks for.</summary>

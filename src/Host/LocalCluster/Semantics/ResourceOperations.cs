@@ -83,13 +83,18 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
     public Task<StoredObject> PatchAsync(
         ResourceType type, string @namespace, string name, string contentType, JsonNode? patch, string? subresource, WriteOptions options)
     {
+        if (contentType.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApplyAsync(type, @namespace, name, patch, subresource, options);
+        }
+
         Func<JsonObject, JsonNode?> apply = contentType switch
         {
             _ when contentType.StartsWith("application/json-patch+json", StringComparison.OrdinalIgnoreCase) => current => JsonPatch.Apply(current, patch),
             _ when contentType.StartsWith("application/merge-patch+json", StringComparison.OrdinalIgnoreCase) => current => JsonMergePatch.Apply(current, patch),
             _ when contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.OrdinalIgnoreCase) && !type.IsCustom =>
                 current => StrategicMergePatch.Apply(current, patch),
-            _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json{(type.IsCustom ? string.Empty : ", application/strategic-merge-patch+json")} (got {contentType})"),
+            _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(type.IsCustom ? string.Empty : ", application/strategic-merge-patch+json")} (got {contentType})"),
         };
         return WriteExistingAsync(type, @namespace, name, subresource, options, existing =>
             apply(existing.Value.DeepClone().AsObject()) as JsonObject ?? throw ApiException.BadRequest("the patch result is not an object"));
@@ -167,6 +172,12 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
                 {
                     metadata[field] = value.DeepClone();
                 }
+            }
+
+            // A write that does not mention managedFields keeps them (as on a real server); one that sends them replaces them.
+            if (!metadata.ContainsKey("managedFields") && old["managedFields"] is { } managedFields)
+            {
+                metadata["managedFields"] = managedFields.DeepClone();
             }
 
             ObjectPreparation.ApplySchema(type, next, options);

@@ -13,6 +13,7 @@ public sealed class ObjectStore : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _resources = new(StringComparer.Ordinal);
     private readonly List<WatchSubscription> _subscriptions = [];
+    private bool _watchesEnded;
     private readonly IObjectLog _log;
     private readonly EventHistory _history;
     private long _revision;
@@ -112,14 +113,16 @@ public sealed class ObjectStore : IAsyncDisposable
     /// <summary>
     /// Starts a feed for one resource (null: all). With <paramref name="fromRevision"/> it replays retained events after it
     /// (or throws <see cref="ExpiredRevisionException"/>); otherwise, if <paramref name="initialState"/>, it first sends
-    /// every current object as ADDED. Returns the revision the feed starts at.
+    /// every current object as ADDED. Returns the revision the feed starts at. <paramref name="accepts"/> narrows the live
+    /// events further; it runs under the write lock, so it must be cheap and must not call back into the store.
     /// </summary>
-    public (WatchSubscription Subscription, long Revision) Subscribe(string? storageId, long? fromRevision, bool initialState)
+    public (WatchSubscription Subscription, long Revision) Subscribe(
+        string? storageId, long? fromRevision, bool initialState, Func<WatchEvent, bool>? accepts = null)
     {
         lock (_gate)
         {
             var replay = fromRevision is { } from ? _history.After(from, storageId).ToList() : [];
-            var subscription = new WatchSubscription(storageId, Unsubscribe);
+            var subscription = new WatchSubscription(storageId, Unsubscribe, accepts);
             if (fromRevision is null && initialState && storageId is not null && _resources.TryGetValue(storageId, out var bucket))
             {
                 foreach (var stored in bucket.Values)
@@ -130,6 +133,13 @@ public sealed class ObjectStore : IAsyncDisposable
 
             replay.ForEach(subscription.Publish);
             _subscriptions.Add(subscription);
+            if (_watchesEnded)
+            {
+                // Shutting down: a client that reconnected on a kept-alive connection gets an ended stream at once
+                // instead of holding the server's graceful stop open until its own watch timeout.
+                subscription.Dispose();
+            }
+
             return (subscription, _revision);
         }
     }
@@ -148,6 +158,7 @@ public sealed class ObjectStore : IAsyncDisposable
     {
         lock (_gate)
         {
+            _watchesEnded = true;
             foreach (var subscription in _subscriptions.ToList())
             {
                 subscription.Dispose();
@@ -203,7 +214,9 @@ public sealed class ObjectStore : IAsyncDisposable
         _history.Add(change);
         foreach (var subscription in _subscriptions)
         {
-            if (subscription.StorageId is null || subscription.StorageId == change.Current!.StorageId)
+            // Controllers see every resource but want few of its events: filtering here saves a thread-pool hop per write.
+            if ((subscription.StorageId is null || subscription.StorageId == change.Current!.StorageId) &&
+                (subscription.Accepts is null || subscription.Accepts(change)))
             {
                 subscription.Publish(change);
             }

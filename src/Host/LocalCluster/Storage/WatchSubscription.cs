@@ -12,14 +12,18 @@ public sealed class WatchSubscription : IDisposable
     private readonly Channel<WatchEvent> _channel = Channel.CreateUnbounded<WatchEvent>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
-    internal WatchSubscription(string? storageId, Action<WatchSubscription> unsubscribe)
+    internal WatchSubscription(string? storageId, Action<WatchSubscription> unsubscribe, Func<WatchEvent, bool>? accepts = null)
     {
         StorageId = storageId;
         _unsubscribe = unsubscribe;
+        Accepts = accepts;
     }
 
     /// <summary>The resource watched, or null for every resource.</summary>
     public string? StorageId { get; }
+
+    /// <summary>Which live events the subscriber wants (null: all of its resource).</summary>
+    internal Func<WatchEvent, bool>? Accepts { get; }
 
     public ChannelReader<WatchEvent> Events => _channel.Reader;
 
