@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Nodes;
@@ -30,7 +31,7 @@ namespace TensorFusion.Pipelines.Operating;
 /// <see cref="AllocationFaultedException"/>; cancelling drains in-flight work (bounded by
 /// <see cref="OperatorOptions.GracefulShutdownTimeout"/>) and releases the Lease.
 /// </summary>
-public sealed class TensorFusionOperator
+public sealed partial class TensorFusionOperator
 {
     public const string WorkloadController = "tensorfusionworkload";
 
@@ -168,7 +169,11 @@ public sealed class TensorFusionOperator
             Allocation = pipeline;
             AllocationStarted?.Invoke(pipeline);
         };
-        controller.ConflictFound += conflict => AllocationConflict?.Invoke(conflict);
+        controller.ConflictFound += conflict =>
+        {
+            LogAllocationConflict(_options.Logger, conflict);
+            AllocationConflict?.Invoke(conflict);
+        };
         try
         {
             await Task.Yield();
@@ -180,6 +185,7 @@ public sealed class TensorFusionOperator
         }
         catch (AllocationFaultedException fault)
         {
+            LogAllocationFaulted(_options.Logger, fault.Message);
             _allocationFault = fault;
             await term.CancelAsync();
         }
@@ -228,4 +234,10 @@ public sealed class TensorFusionOperator
         _informers.Add(informer);
         return informer;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Allocation conflict (recorded allocations contradict each other or the inventory): {Conflict}")]
+    private static partial void LogAllocationConflict(ILogger logger, string conflict);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Message}")]
+    private static partial void LogAllocationFaulted(ILogger logger, string message);
 }
