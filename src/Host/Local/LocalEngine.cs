@@ -32,6 +32,9 @@ public sealed class LocalEngine : IAsyncDisposable
     public string? OperatorMetrics { get; private set; }
 
     /// <summary>The shared secret local agents accept; written to DIR/agent-token (mode 600) so users and scrapers can call the agents.</summary>
+    /// <summary>DIR/agent-token: the secret the agents check (the operator and the local Prometheus send it).</summary>
+    public string? AgentTokenFile => _agentTokenFile;
+
     public string AgentToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public async Task StartAgentsAsync(LocalModeOptions options, string kubeconfigPath, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
@@ -120,7 +123,7 @@ public sealed class LocalEngine : IAsyncDisposable
     }
 
     /// <summary>A port that was free a moment ago; the operator binds it right after.</summary>
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

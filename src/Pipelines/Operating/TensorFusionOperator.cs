@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Nodes;
@@ -31,7 +32,7 @@ namespace TensorFusion.Pipelines.Operating;
 /// <see cref="AllocationFaultedException"/>; cancelling drains in-flight work (bounded by
 /// <see cref="OperatorOptions.GracefulShutdownTimeout"/>) and releases the Lease.
 /// </summary>
-public sealed class TensorFusionOperator
+public sealed partial class TensorFusionOperator
 {
     public const string WorkloadController = "tensorfusionworkload";
 
@@ -180,7 +181,11 @@ public sealed class TensorFusionOperator
             AllocationStarted?.Invoke(pipeline);
             autoscaler = RunAutoscalerAsync(pipeline, term.Token);
         };
-        controller.ConflictFound += conflict => AllocationConflict?.Invoke(conflict);
+        controller.ConflictFound += conflict =>
+        {
+            LogAllocationConflict(_options.Logger, conflict);
+            AllocationConflict?.Invoke(conflict);
+        };
         try
         {
             await Task.Yield();
@@ -192,6 +197,7 @@ public sealed class TensorFusionOperator
         }
         catch (AllocationFaultedException fault)
         {
+            LogAllocationFaulted(_options.Logger, fault.Message);
             _allocationFault = fault;
             await term.CancelAsync();
         }
@@ -267,4 +273,10 @@ public sealed class TensorFusionOperator
         _informers.Add(informer);
         return informer;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Allocation conflict (recorded allocations contradict each other or the inventory): {Conflict}")]
+    private static partial void LogAllocationConflict(ILogger logger, string conflict);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping: {Message}")]
+    private static partial void LogAllocationFaulted(ILogger logger, string message);
 }

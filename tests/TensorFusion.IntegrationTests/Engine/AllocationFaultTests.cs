@@ -133,6 +133,42 @@ public sealed class AllocationFaultTests
         Assert.Equal((engine.RunningWorkers("w")[0].Metadata.Name, AllocationState.Applied), (applied.Worker, applied.State));
     }
 
+    [Fact]
+    public async Task LeaderPartitioned_StandbyRebuildsAndPlacesAgainstWhatIsAlreadyAllocated()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1);
+        var options = EngineCluster.FastOptions() with
+        {
+            LeaderElection = true,
+            LeaseNamespace = "default",
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            RetryPeriod = TimeSpan.FromMilliseconds(300),
+        };
+        await using var first = engine.StartOperator(out var firstStarted, options with { Identity = "first" });
+        await firstStarted.WaitAsync(OperatorCluster.Wait);
+        await engine.CreateWorkloadAsync("w1", replicas: 2, tflops: "300", vram: "10Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("w1").Count == 2, "the leader places w1");
+        await using var second = engine.StartOperator(out var secondStarted, options with { Identity = "second" });
+        Assert.Null(second.Operator.Allocation);
+
+        first.Faults.Intercept = _ => FaultInjectingHandler.Status(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable");
+        first.Faults.CutWatches();
+        await Assert.ThrowsAsync<Pipelines.Operating.LeadershipLostException>(() => first.Run.WaitAsync(OperatorCluster.Wait));
+        Assert.Null(first.Operator.Allocation);
+
+        // The new leader starts from the pods: w1's 600 of the GPU's 989 TFLOPs are taken, so of w2's two 300-TFLOP
+        // workers exactly one fits (989 − 600 − 300 = 89 left).
+        var pipeline = await secondStarted.WaitAsync(OperatorCluster.Wait);
+        Assert.Equal(2, pipeline.Read(state => state.Allocations.Count));
+        await engine.CreateWorkloadAsync("w2", replicas: 2, tflops: "300", vram: "10Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("w2").Count == 1
+            && engine.PendingWorkers("w2") is [{ Status.Conditions: { } conditions }] && conditions.Any(c => c.Type == "PodScheduled" && c.Status == "False"),
+            "one w2 worker runs and the other waits");
+        Assert.Equal(2, engine.RunningWorkers("w1").Count);
+    }
+
     private static JsonObject PlantedWorker(string name, string gpu) => new()
     {
         ["apiVersion"] = "v1",

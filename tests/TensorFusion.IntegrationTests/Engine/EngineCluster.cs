@@ -10,6 +10,7 @@ using TensorFusion.Host.Agent.Registration;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
 
@@ -137,11 +138,23 @@ internal sealed class EngineCluster : IAsyncDisposable
             ["spec"] = new JsonObject { ["total"] = new JsonObject { ["maxWorkers"] = maxWorkers } },
         }, CancellationToken.None);
 
-    /// <summary>Events recorded about a pod, as the API server holds them.</summary>
-    public async Task<IReadOnlyList<Corev1Event>> EventsAboutAsync(string pod)
+    /// <summary>Waits until the API server holds an event about <paramref name="pod"/> with <paramref name="reason"/>; returns it.</summary>
+    public async Task<Corev1Event> WaitForEventAsync(string pod, string reason)
     {
-        var list = await Cluster.Direct.GetAsync<Corev1EventList>(ResourceDescriptor.Events.CollectionPath(OperatorCluster.Namespace), CancellationToken.None);
-        return [.. list.Items.Where(e => e.InvolvedObject?.Name == pod)];
+        using var events = new Informer<Corev1Event>(Cluster.Direct, ResourceDescriptor.Events, new InformerOptions(), TimeProvider.System, new Random(3));
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => events.RunAsync(stop.Token));
+        try
+        {
+            bool Matches(Corev1Event e) => e.InvolvedObject?.Name == pod && e.Reason == reason;
+            await OperatorCluster.WaitUntilAsync(events, informer => informer.List(Matches).Count > 0, $"an event {reason} about {pod}");
+            return events.List(Matches)[0];
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
     }
 
     public IReadOnlyList<V1Pod> PendingWorkers(string workload) =>

@@ -72,8 +72,9 @@ public sealed class OperatorAllocationTests
         var condition = refused.Status.Conditions.Single(c => c.Type == "PodScheduled");
         Assert.Equal("Unschedulable", condition.Reason);
         Assert.Contains("maxWorkers", condition.Message, StringComparison.Ordinal);
-        var events = await engine.EventsAboutAsync(refused.Metadata.Name);
-        Assert.Contains(events, e => e.Reason == "FailedScheduling" && e.Type == "Warning" && e.Message.Contains("maxWorkers", StringComparison.Ordinal));
+        var failed = await engine.WaitForEventAsync(refused.Metadata.Name, "FailedScheduling");
+        Assert.Equal("Warning", failed.Type);
+        Assert.Contains("maxWorkers", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class OperatorAllocationTests
         Assert.True(engine.Cluster.Pods.Get(OperatorCluster.Namespace, victim.Metadata.Name) is not { } now
             || now.Metadata.Uid != victim.Metadata.Uid || now.Metadata.DeletionTimestamp is not null);
         Assert.Equal(protectedWorker.Metadata.Uid, Assert.Single(engine.RunningWorkers("kept")).Metadata.Uid);
-        Assert.Contains(await engine.EventsAboutAsync(victim.Metadata.Name), e => e.Reason == "Preempted" && e.Message.Contains("svc", StringComparison.Ordinal));
+        Assert.Contains("svc", (await engine.WaitForEventAsync(victim.Metadata.Name, "Preempted")).Message, StringComparison.Ordinal);
     }
 
     private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, Host.Agent.NodeAgent agent)
