@@ -84,7 +84,7 @@ public sealed class LocalEngine : IAsyncDisposable
             MetricsBindAddress = $"127.0.0.1:{port}",
             // The same secret the local agents check; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
-            // No Prometheus here: the autoscaler scrapes the agents' /metrics with the same token, every 10 s (examples use 15 s intervals).
+            // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
             Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) } },
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
