@@ -131,8 +131,21 @@ public static class AutoscaleTargetMapper
             delay = defaultDelay;
         }
 
+        TimeSpan? interval = null;
+        if (!string.IsNullOrWhiteSpace(config.Interval))
+        {
+            if (GoDuration.TryParse(config.Interval, out var every) && every > TimeSpan.Zero)
+            {
+                interval = every;
+            }
+            else
+            {
+                errors.Add($"autoScalingConfig.externalScaler.interval: '{config.Interval}' is not a positive duration such as 1m");
+            }
+        }
+
         var secret = config.ApiKeySecretRef;
-        return new ExternalScalerTarget(url, secret is null ? null : secret.NamespaceProperty ?? ns, secret?.Name, delay);
+        return new ExternalScalerTarget(url, secret is null ? null : secret.NamespaceProperty ?? ns, secret?.Name, delay, interval);
     }
 
     private static TargetResource Map(ApiTargetResource target) => target switch

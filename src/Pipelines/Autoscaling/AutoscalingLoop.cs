@@ -29,6 +29,7 @@ public sealed class AutoscalingLoop(
     public const string ResizeFailedReason = "ResizeFailed";
     public const string ExternalScalerFailedReason = "ExternalScalerFailed";
     private readonly Dictionary<string, DateTimeOffset> _lastEvaluated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, ExternalScalerAnswer Answer)> _externalAnswers = new(StringComparer.Ordinal);
     private DateTimeOffset? _readUpTo;
 
     public WorkloadUsageBook Book { get; } = new();
@@ -92,6 +93,7 @@ public sealed class AutoscalingLoop(
     {
         var key = $"{workloadNamespace}/{workload}";
         _lastEvaluated.Remove(key);
+        _externalAnswers.Remove(key);
         Book.Forget(key);
         metrics?.Forget(workloadNamespace, workload);
     }
@@ -116,7 +118,7 @@ public sealed class AutoscalingLoop(
             var current = target.Current ?? target.Spec;
             if (ExternalRecommender.IsPastInitialDelay(target.CreationTime, scaler.InitialDelay, now))
             {
-                var answer = await externalScaler.AskAsync(target, current, cancellationToken);
+                var answer = await AskAsync(externalScaler, scaler, target, current, now, cancellationToken);
                 if (answer.Error is { } error)
                 {
                     return new AutoscaleDecision(target.Namespace, target.Name, current, target.RecordedCronRule?.Name, Apply: false,
@@ -132,6 +134,24 @@ public sealed class AutoscalingLoop(
         }
 
         return Book.Evaluate(target, now, external, target.AutoSetResources ? headroom?.Invoke(target) : null);
+    }
+
+    /// <summary>Asks the scaler, or reuses its last good answer while its own interval has not passed.</summary>
+    private async Task<ExternalScalerAnswer> AskAsync(
+        IExternalScaler client, ExternalScalerTarget scaler, AutoscaleTarget target, WorkloadResources current, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (scaler.Interval is { } interval && _externalAnswers.TryGetValue(target.Key, out var last) && now - last.At < interval)
+        {
+            return last.Answer;
+        }
+
+        var answer = await client.AskAsync(target, current, cancellationToken);
+        if (answer.Error is null)
+        {
+            _externalAnswers[target.Key] = (now, answer);
+        }
+
+        return answer;
     }
 
     private async Task<(AutoscaleDecision Decision, int? Applied)> ResizeAsync(AutoscaleTarget target, AutoscaleDecision decision, CancellationToken cancellationToken)

@@ -46,6 +46,25 @@ public sealed class AutoscalingLoopPortsTests
     }
 
     [Fact]
+    public async Task RunOnce_ExternalScalerInterval_AskedOnceAndItsAnswerStandsInBetween()
+    {
+        var ports = new FakeAutoscalePorts();
+        var time = new FakeTimeProvider(Start);
+        var scaler = new ScriptedScaler(Asked);
+        var loop = new AutoscalingLoop(ports, ports, ports, time, TimeSpan.FromHours(2), TimeSpan.FromMinutes(1), externalScaler: scaler);
+        var target = Target() with { External = Target().External! with { Interval = TimeSpan.FromMinutes(5) } };
+
+        // Passes at 0, 1, 2 and 5 minutes: asked at 0 and 5 (its interval), its answer used at 1 and 2.
+        foreach (var minute in new[] { 0, 1, 1, 3 })
+        {
+            time.Advance(TimeSpan.FromMinutes(minute));
+            Assert.Equal(Asked.Requests, Assert.Single(await loop.RunOnceAsync([target], CancellationToken.None)).Recommendation.Requests);
+        }
+
+        Assert.Equal(2, scaler.Calls);
+    }
+
+    [Fact]
     [Trait("Category", "Fault")]
     public async Task RunOnce_ExternalScalerFails_NothingChangesAndConditionSaysWhy()
     {
@@ -73,9 +92,14 @@ public sealed class AutoscalingLoopPortsTests
 
     private sealed class ScriptedScaler(WorkloadResources? resources, string? error = null) : IExternalScaler
     {
-        public Task<ExternalScalerAnswer> AskAsync(AutoscaleTarget target, WorkloadResources current, CancellationToken cancellationToken) =>
-            Task.FromResult(error is null
+        public int Calls { get; private set; }
+
+        public Task<ExternalScalerAnswer> AskAsync(AutoscaleTarget target, WorkloadResources current, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult(error is null
                 ? new ExternalScalerAnswer(new ExternalScalerResponse(true, false, "busy", resources), null)
                 : new ExternalScalerAnswer(null, error));
+        }
     }
 }
