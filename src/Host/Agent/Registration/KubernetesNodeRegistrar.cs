@@ -34,6 +34,23 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
     public async Task PublishAsync(NodeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
+        try
+        {
+            await PublishOnceAsync(report, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Someone deleted the GPUNode (and with it, by owner reference, its GPUs) after we created them: forget what
+            // we believed published and create everything again now, rather than failing every heartbeat.
+            _nodeUid = null;
+            _endpointPublished = false;
+            _published.Clear();
+            await PublishOnceAsync(report, cancellationToken);
+        }
+    }
+
+    private async Task PublishOnceAsync(NodeReport report, CancellationToken cancellationToken)
+    {
         _nodeUid ??= await EnsureExistsAsync(GpuNode.KubePluralName, report.NodeName, new GpuNode
         {
             Metadata = new V1ObjectMeta
