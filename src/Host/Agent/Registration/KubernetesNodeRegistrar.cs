@@ -34,6 +34,23 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
     public async Task PublishAsync(NodeReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
+        try
+        {
+            await PublishOnceAsync(report, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Someone deleted the GPUNode (and with it, by owner reference, its GPUs) after we created them: forget what
+            // we believed published and create everything again now, rather than failing every heartbeat.
+            _nodeUid = null;
+            _endpointPublished = false;
+            _published.Clear();
+            await PublishOnceAsync(report, cancellationToken);
+        }
+    }
+
+    private async Task PublishOnceAsync(NodeReport report, CancellationToken cancellationToken)
+    {
         _nodeUid ??= await EnsureExistsAsync(GpuNode.KubePluralName, report.NodeName, new GpuNode
         {
             Metadata = new V1ObjectMeta
@@ -83,7 +100,7 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
             ManagedGpus = present.Count(g => g.Healthy),
             ManagedGpuDeviceIds = present.Where(g => g.Healthy).Select(g => g.Device.Uuid).ToList(),
             TotalTflops = new ResourceQuantity(Quantity(present.Sum(g => report.DeviceTflops(g.Device)))),
-            TotalVram = new ResourceQuantity(present.Sum(g => g.Device.MemoryTotalBytes).ToString(CultureInfo.InvariantCulture)),
+            TotalVram = new ResourceQuantity(ByteQuantity.Format(present.Sum(g => g.Device.MemoryTotalBytes))),
             HypervisorStatus = new HypervisorStatus
             {
                 HypervisorState = "Running",
@@ -115,7 +132,7 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
             Capacity = new GpuResourceAmount
             {
                 Tflops = new ResourceQuantity(Quantity(report.DeviceTflops(device))),
-                Vram = new ResourceQuantity(device.MemoryTotalBytes.ToString(CultureInfo.InvariantCulture)),
+                Vram = new ResourceQuantity(ByteQuantity.Format(device.MemoryTotalBytes)),
             },
             NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = report.NodeName },
             Message = gpu.Reason ?? "",

@@ -53,7 +53,7 @@ public sealed class KubernetesNodeRegistrarTests : IAsyncLifetime, IDisposable
         Assert.Equal(GpuPhase.Running, gpu.Status!.Phase);
         Assert.Equal(GpuUuid(1), gpu.Status.Uuid);
         Assert.Equal("989", gpu.Status.Capacity!.Tflops!.ToString());
-        Assert.Equal((80L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), gpu.Status.Capacity.Vram!.ToString());
+        Assert.Equal("80Gi", gpu.Status.Capacity.Vram!.ToString());
         Assert.Equal(NodeName, gpu.Metadata.OwnerReferences.Single().Name);
     }
 
@@ -91,6 +91,27 @@ public sealed class KubernetesNodeRegistrarTests : IAsyncLifetime, IDisposable
 
         var node = await GetAsync<GpuNode>("gpunodes", NodeName);
         Assert.Equal(Epoch.AddSeconds(30).UtcDateTime, node.Status!.HypervisorStatus!.LastHeartbeatTime);
+    }
+
+    [Fact]
+    public async Task Heartbeat_GpuNodeDeletedMeanwhile_RecreatedWithItsGpus()
+    {
+        var time = new FakeTimeProvider(Epoch);
+        await using var agent = await StartAgentAsync(Create("L4", gpus: 1), time);
+        await _client.CustomObjects.DeleteClusterCustomObjectAsync("tensor-fusion.ai", "v1", "gpunodes", NodeName);
+        await _client.CustomObjects.DeleteClusterCustomObjectAsync("tensor-fusion.ai", "v1", "gpus", KubernetesNodeRegistrar.GpuObjectName(GpuUuid(0)));
+        var beat = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.Agent.Heartbeat += (_, _) => beat.TrySetResult();
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await beat.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // The next heartbeat finds the objects gone (404) and registers the node and its GPU again.
+        var node = await GetAsync<GpuNode>("gpunodes", NodeName);
+        Assert.Equal(Epoch.AddSeconds(30).UtcDateTime, node.Status!.HypervisorStatus!.LastHeartbeatTime);
+        var gpu = await GetAsync<TensorFusion.Api.Gpus.Gpu>("gpus", KubernetesNodeRegistrar.GpuObjectName(GpuUuid(0)));
+        Assert.Equal(GpuPhase.Running, gpu.Status!.Phase);
+        Assert.Equal(node.Metadata.Uid, gpu.Metadata.OwnerReferences.Single().Uid);
     }
 
     private static readonly DateTimeOffset Epoch = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
