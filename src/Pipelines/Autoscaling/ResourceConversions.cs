@@ -47,7 +47,7 @@ public static class ResourceConversions
             Tflops = milli == 0 ? null : new ResourceQuantity(milli % 1000 == 0
                 ? (milli / 1000).ToString(CultureInfo.InvariantCulture)
                 : milli.ToString(CultureInfo.InvariantCulture) + "m"),
-            Vram = bytes == 0 ? null : new ResourceQuantity(bytes.ToString(CultureInfo.InvariantCulture)),
+            Vram = bytes == 0 ? null : new ResourceQuantity(ByteQuantity.Format(bytes)),
         };
     }
 
