@@ -3,6 +3,7 @@ using System.Globalization;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Host.Recommend;
+using TensorFusion.Pipelines.Autoscaling;
 
 namespace TensorFusion.Host.Cli;
 
@@ -50,7 +51,7 @@ public static class RecommendCommand
                 return 1;
             }
 
-            var outcome = WhatIfRecommender.Run(mapped, usage, evaluateAt, TimeProvider.System.GetUtcNow());
+            var outcome = WhatIfRecommender.Run(mapped.Value.Target, mapped.Value.Created, usage, evaluateAt, TimeProvider.System.GetUtcNow());
             if (outcome.Recommendation.Errors.Count > 0)
             {
                 foreach (var problem in outcome.Recommendation.Errors)
@@ -63,13 +64,14 @@ public static class RecommendCommand
 
             await stdout.WriteLineAsync(parseResult.GetValue(output) == "json"
                 ? RecommendationReport.Json(outcome)
-                : RecommendationReport.Table(mapped.Name, outcome));
+                : RecommendationReport.Table(mapped.Value.Target.Key, outcome));
             return 0;
         });
         return command;
     }
 
-    private static async Task<MappedWorkload?> ReadWorkloadAsync(FileInfo file, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>The workload as the operator's autoscaler reads it (same mapper), and its creation time if the file has one.</summary>
+    private static async Task<(AutoscaleTarget Target, DateTimeOffset? Created)?> ReadWorkloadAsync(FileInfo file, List<string> problems, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -80,7 +82,9 @@ public static class RecommendCommand
         try
         {
             var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
-            return WorkloadMapping.Map(ManifestReader.ReadSingle<TensorFusionWorkload>(text, file.Name));
+            var workload = ManifestReader.ReadSingle<TensorFusionWorkload>(text, file.Name);
+            DateTimeOffset? created = workload.Metadata?.CreationTimestamp is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
+            return (AutoscaleTargetMapper.Map(workload, TimeSpan.Zero), created);
         }
         catch (ManifestException exception)
         {

@@ -1,6 +1,6 @@
 using TensorFusion.Estimators.Aggregation;
-using TensorFusion.Estimators.Options;
 using TensorFusion.Estimators.Workload;
+using TensorFusion.Pipelines.Autoscaling;
 
 namespace TensorFusion.Host.Recommend;
 
@@ -10,20 +10,20 @@ namespace TensorFusion.Host.Recommend;
 /// </summary>
 public static class WhatIfRecommender
 {
-    /// <param name="workload">The mapped workload.</param>
+    /// <param name="workload">The workload as the operator's autoscaler maps it (<see cref="AutoscaleTargetMapper"/>).</param>
+    /// <param name="creationTime">metadata.creationTimestamp when the manifest has one (files usually do not).</param>
     /// <param name="samples">Usage rows in any order; rows after <paramref name="now"/> are left out.</param>
     /// <param name="now">Evaluation time; defaults to the last sample's time.</param>
     /// <param name="fallbackNow">Used when there is neither <paramref name="now"/> nor a sample nor a creation time.</param>
-    public static WhatIfOutcome Run(MappedWorkload workload, IReadOnlyList<UsageSample> samples, DateTimeOffset? now, DateTimeOffset fallbackNow)
+    public static WhatIfOutcome Run(AutoscaleTarget workload, DateTimeOffset? creationTime, IReadOnlyList<UsageSample> samples, DateTimeOffset? now, DateTimeOffset fallbackNow)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(samples);
-        var parsed = PercentileOptions.Parse(workload.AutoSetResources);
         var ordered = samples.OrderBy(sample => sample.Time).ToList();
-        var evaluatedAt = now ?? (ordered.Count > 0 ? ordered[^1].Time : workload.CreationTime ?? fallbackNow);
-        var createdAt = workload.CreationTime ?? (ordered.Count > 0 ? ordered[0].Time : evaluatedAt);
+        var evaluatedAt = now ?? (ordered.Count > 0 ? ordered[^1].Time : creationTime ?? fallbackNow);
+        var createdAt = creationTime ?? (ordered.Count > 0 ? ordered[0].Time : evaluatedAt);
 
-        var aggregate = new WorkloadUsageAggregate(AggregationOptions.ForHistoryPeriod(parsed.Options.HistoryDataPeriod));
+        var aggregate = new WorkloadUsageAggregate(AggregationOptions.ForHistoryPeriod(workload.Options.HistoryDataPeriod));
         var used = 0;
         foreach (var sample in ordered)
         {
@@ -41,12 +41,12 @@ public static class WhatIfRecommender
             workload.Spec,
             workload.Current,
             workload.Qos,
-            parsed.Options,
+            workload.Options,
             workload.CronRules,
             workload.RecordedCronRule,
             createdAt,
             evaluatedAt,
-            ConfigurationErrors: parsed.Errors));
+            ConfigurationErrors: workload.ConfigurationErrors ?? []));
         return new WhatIfOutcome(recommendation, evaluatedAt, createdAt, used, samples.Count - used, aggregate.WorkerCount);
     }
 }
