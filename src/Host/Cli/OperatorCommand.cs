@@ -25,12 +25,14 @@ public static class OperatorCommand
         var agentTimeout = new Option<double>("--agent-timeout") { Description = "Seconds one plan push may take", DefaultValueFactory = _ => defaults.AgentTimeout.TotalSeconds };
         var batchSize = new Option<int>("--allocation-batch-size") { Description = "Workers decided together at most", DefaultValueFactory = _ => defaults.Allocation.MaxBatchSize };
         var batchWindow = new Option<int>("--allocation-batch-window-ms") { Description = "Milliseconds a partial batch waits before it is decided", DefaultValueFactory = _ => (int)defaults.Allocation.BatchWindow.TotalMilliseconds };
+        var prometheusUrl = new Option<string?>("--prometheus-url") { Description = "Prometheus the autoscaler reads worker usage from (default: scrape the agents' /metrics)" };
+        var autoscalingInterval = new Option<double>("--autoscaling-interval") { Description = "Seconds between autoscaler passes (a workload's autoSetResources.interval, if longer, still applies)", DefaultValueFactory = _ => defaults.Autoscaling.Tick.TotalSeconds };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, concurrency,
-            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow,
+            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,6 +44,7 @@ public static class OperatorCommand
                 Context = parseResult.GetValue(context),
                 MetricsBindAddress = parseResult.GetValue(bind)!,
                 AgentTokenFile = parseResult.GetValue(agentTokenFile),
+                PrometheusUrl = parseResult.GetValue(prometheusUrl),
                 Operator = defaults with
                 {
                     LeaderElection = parseResult.GetValue(leaderElect),
@@ -53,6 +56,7 @@ public static class OperatorCommand
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                     AgentPort = parseResult.GetValue(agentPort),
                     AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),
+                    Autoscaling = defaults.Autoscaling with { Tick = TimeSpan.FromSeconds(parseResult.GetValue(autoscalingInterval)) },
                     Allocation = defaults.Allocation with
                     {
                         MaxBatchSize = parseResult.GetValue(batchSize),

@@ -12,6 +12,7 @@ public static class LocalBanner
         text.AppendLine();
         text.AppendLine($"TensorFusion local is running: API server {environment.Server.BaseUri}");
         text.AppendLine($"  endpoints: {environment.EndpointsPath}");
+        text.AppendLine($"  Prometheus: {environment.PrometheusNote}");
         text.AppendLine();
         text.AppendLine("Try it:");
         text.AppendLine($"  export KUBECONFIG={environment.KubeconfigPath}");

@@ -8,6 +8,8 @@ using TensorFusion.Host.Agent;
 using TensorFusion.Host.Agent.Auth;
 using TensorFusion.Host.Agent.Registration;
 using TensorFusion.Host.Operator;
+using TensorFusion.Pipelines.Autoscaling;
+using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.Host.Local;
 
@@ -30,6 +32,9 @@ public sealed class LocalEngine : IAsyncDisposable
     public string? OperatorMetrics { get; private set; }
 
     /// <summary>The shared secret local agents accept; written to DIR/agent-token (mode 600) so users and scrapers can call the agents.</summary>
+    /// <summary>DIR/agent-token: the secret the agents check (the operator and the local Prometheus send it).</summary>
+    public string? AgentTokenFile => _agentTokenFile;
+
     public string AgentToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public async Task StartAgentsAsync(LocalModeOptions options, string kubeconfigPath, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
@@ -79,6 +84,8 @@ public sealed class LocalEngine : IAsyncDisposable
             MetricsBindAddress = $"127.0.0.1:{port}",
             // The same secret the local agents check; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
+            // No Prometheus here: the autoscaler scrapes the agents' /metrics with the same token, every 10 s (examples use 15 s intervals).
+            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) } },
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
         _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);
@@ -116,7 +123,7 @@ public sealed class LocalEngine : IAsyncDisposable
     }
 
     /// <summary>A port that was free a moment ago; the operator binds it right after.</summary>
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -10,6 +10,7 @@ namespace TensorFusion.Host.Local;
 public sealed class LocalEnvironment : IAsyncDisposable
 {
     private readonly LocalEngine _engine = new();
+    private LocalPrometheus? _prometheus;
 
     private LocalEnvironment(LocalModeOptions options, LocalApiServer server, string kubeconfigPath)
     {
@@ -26,6 +27,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public string EndpointsPath => Path.Combine(Options.StateDirectory, "endpoints.json");
 
+    /// <summary>The local Prometheus, or null (not installed, disabled, or it failed to start: <see cref="PrometheusNote"/> says which).</summary>
+    public Uri? Prometheus => _prometheus?.Address;
+
+    public string PrometheusNote { get; private set; } = "not started";
+
     public static async Task<LocalEnvironment> StartAsync(LocalModeOptions options, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -36,7 +42,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
         progress.Report($"starting the embedded API server (state in {stateDirectory})");
         var server = await LocalApiServer.StartAsync(
-            new LocalApiServerOptions { Port = options.Port, StateDirectory = Path.Combine(stateDirectory, "store") },
+            new LocalApiServerOptions { Port = options.Port, StateDirectory = Path.Combine(stateDirectory, "store"), RunDefaultScheduler = true },
             cancellationToken);
         var environment = new LocalEnvironment(options, server, Path.Combine(stateDirectory, "kubeconfig"));
         try
@@ -48,6 +54,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
             await environment._engine.StartAgentsAsync(options, environment.KubeconfigPath, nodes, progress, cancellationToken);
             environment._engine.StartOperator(environment.KubeconfigPath, progress);
+            await environment.StartPrometheusAsync(progress, cancellationToken);
             environment.WriteEndpoints();
             return environment;
         }
@@ -60,6 +67,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_prometheus is not null)
+        {
+            await _prometheus.DisposeAsync();
+        }
+
         await _engine.DisposeAsync();
         await Server.DisposeAsync();
     }
@@ -83,8 +95,38 @@ public sealed class LocalEnvironment : IAsyncDisposable
         }
     }
 
+    private async Task StartPrometheusAsync(IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        if (!Options.StartPrometheus)
+        {
+            PrometheusNote = "not started (--no-prometheus)";
+            return;
+        }
+
+        if (LocalPrometheus.FindExecutable() is not { } executable)
+        {
+            PrometheusNote = "not started: no `prometheus` on PATH (Debian/Ubuntu: apt install prometheus) — metrics stay available on the endpoints above";
+            progress.Report(PrometheusNote);
+            return;
+        }
+
+        progress.Report($"starting Prometheus ({executable}), scraping the operator and {Options.Nodes} agents every 5 s");
+        try
+        {
+            _prometheus = await LocalPrometheus.StartAsync(executable, Options.StateDirectory, _engine.OperatorMetrics!,
+                _engine.AgentEndpoints.Select(agent => agent.Metrics), _engine.AgentTokenFile!, LocalEngine.FreeLoopbackPort(), cancellationToken);
+            PrometheusNote = $"{_prometheus.Address} (data in {Path.Combine(Options.StateDirectory, "prometheus")})";
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            // Local mode works without it; say why, once.
+            PrometheusNote = $"failed to start, continuing without it: {e.Message}";
+            progress.Report($"Prometheus {PrometheusNote}");
+        }
+    }
+
     private void WriteEndpoints() =>
-        new LocalEndpoints(Server.BaseUri.ToString().TrimEnd('/'), _engine.OperatorMetrics, _engine.AgentEndpoints, null).WriteTo(EndpointsPath);
+        new LocalEndpoints(Server.BaseUri.ToString().TrimEnd('/'), _engine.OperatorMetrics, _engine.AgentEndpoints, Prometheus?.ToString().TrimEnd('/')).WriteTo(EndpointsPath);
 
     internal static string NodeName(int index) => $"tf-node-{index}";
 }

@@ -35,4 +35,7 @@ public sealed record LocalApiServerOptions
 
     /// <summary>Run the garbage collector, namespace controller and simulated kubelet (off for raw-storage benchmarks).</summary>
     public bool RunControllers { get; init; } = true;
+
+    /// <summary>Bind pods that ask for the default scheduler to simulated nodes (local mode; tests keep them Pending).</summary>
+    public bool RunDefaultScheduler { get; init; }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
 
@@ -31,7 +32,9 @@ public static class OperatorHost
         var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
         var agents = AgentAccess.OverHttp(agentHttp, () => token?.Current(), options.Operator.AgentTimeout);
         var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System) };
-        var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents);
+        var prometheus = options.PrometheusUrl is null ? null : new Uri(options.PrometheusUrl.EndsWith('/') ? options.PrometheusUrl : options.PrometheusUrl + "/");
+        var autoscaling = AutoscalingAccess.OverHttp(agentHttp, prometheus, () => token?.Current(), TimeProvider.System, options.Operator.Autoscaling);
+        var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents, autoscaling: autoscaling);
         if (!OperatorHostOptions.TryParseBindAddress(options.MetricsBindAddress, out var endpoint))
         {
             throw new ArgumentException($"--metrics-bind-address \"{options.MetricsBindAddress}\" is not host:port or :port", nameof(options));

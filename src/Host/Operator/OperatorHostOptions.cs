@@ -23,6 +23,9 @@ public sealed record OperatorHostOptions
     /// </summary>
     public string? AgentTokenFile { get; init; }
 
+    /// <summary>Prometheus base URL the autoscaler reads worker usage from; null scrapes the agents' /metrics directly.</summary>
+    public string? PrometheusUrl { get; init; }
+
     /// <summary>Problems, each naming the flag to fix; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -40,6 +43,11 @@ public sealed record OperatorHostOptions
         if (AgentTokenFile is not null && Pipelines.Agents.BearerTokenFile.Problem(AgentTokenFile) is { } tokenProblem)
         {
             problems.Add($"--agent-token-file {tokenProblem}");
+        }
+
+        if (PrometheusUrl is not null && (!Uri.TryCreate(PrometheusUrl, UriKind.Absolute, out var prometheus) || prometheus.Scheme is not ("http" or "https")))
+        {
+            problems.Add($"--prometheus-url \"{PrometheusUrl}\" is not an http:// or https:// URL (e.g. http://prometheus.monitoring:9090)");
         }
 
         if (Operator.Validate() is { } problem)

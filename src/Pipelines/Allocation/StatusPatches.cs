@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using TensorFusion.Api.Resources;
 using TensorFusion.Gpu.Capacity;
 
 namespace TensorFusion.Pipelines.Allocation;
@@ -50,7 +51,7 @@ public static class StatusPatches
         ? (amount.MilliTflops / 1000).ToString(CultureInfo.InvariantCulture)
         : amount.MilliTflops.ToString(CultureInfo.InvariantCulture) + "m";
 
-    public static string Vram(GpuResources amount) => amount.VramBytes.ToString(CultureInfo.InvariantCulture);
+    public static string Vram(GpuResources amount) => ByteQuantity.Format(amount.VramBytes);
 
     private static JsonObject Amount(GpuResources amount) => new() { ["tflops"] = Tflops(amount), ["vram"] = Vram(amount) };
 

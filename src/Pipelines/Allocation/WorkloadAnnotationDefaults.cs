@@ -7,15 +7,17 @@ namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
 /// The owning workload's spec as resource annotations, for worker pods that do not carry them: the pod's own
-/// annotations still win. An autoscaled workload's status.recommendation replaces spec.resources, so new workers
-/// start with the recommendation.
+/// annotations still win. When autoSetResources resizes workers in place, status.recommendation replaces
+/// spec.resources, so new workers start with the recommendation (a recommend-only workload's new workers keep the spec).
 /// </summary>
 public static class WorkloadAnnotationDefaults
 {
     public static Dictionary<string, string> From(TensorFusionWorkload workload)
     {
         var spec = workload.Spec;
-        var resources = workload.Status?.Recommendation ?? spec.Resources;
+        var resources = Autoscaling.AutoscaleTargetMapper.ResizesInPlace(workload, out _)
+            ? workload.Status?.Recommendation ?? spec.Resources
+            : spec.Resources;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         Put(values, Annotations.GpuPool, spec.PoolName);
         Put(values, resources?.Requests, Annotations.TflopsRequest, Annotations.VramRequest, Annotations.ComputePercentRequest);

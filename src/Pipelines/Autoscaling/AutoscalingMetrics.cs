@@ -5,6 +5,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// <summary>Recommendation gauges per workload, named as in docs/metrics.md.</summary>
 public sealed class AutoscalingMetrics
 {
+    private static readonly string[] Bounds = ["lower", "target", "upper"];
     private readonly Gauge _tflops;
     private readonly Gauge _vram;
 
@@ -26,6 +27,16 @@ public sealed class AutoscalingMetrics
             _tflops.WithLabels(ns, name, "upper").Set(decision.Estimates.Tflops.UpperBound);
             _vram.WithLabels(ns, name, "lower").Set(decision.Estimates.Vram.LowerBound);
             _vram.WithLabels(ns, name, "upper").Set(decision.Estimates.Vram.UpperBound);
+        }
+    }
+
+    /// <summary>Removes a deleted workload's series.</summary>
+    public void Forget(string workloadNamespace, string workload)
+    {
+        foreach (var bound in Bounds)
+        {
+            _tflops.RemoveLabelled(workloadNamespace, workload, bound);
+            _vram.RemoveLabelled(workloadNamespace, workload, bound);
         }
     }
 }

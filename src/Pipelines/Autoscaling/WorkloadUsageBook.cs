@@ -1,4 +1,6 @@
 using TensorFusion.Estimators.Aggregation;
+using TensorFusion.Estimators.Merging;
+using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Estimators.Workload;
 using TensorFusion.Pipelines.MetricsSources;
 
@@ -12,6 +14,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 public sealed class WorkloadUsageBook
 {
     public const string MetricsUnavailableReason = "MetricsUnavailable";
+    public const string InvalidConfigurationReason = "InvalidConfiguration";
     private readonly Dictionary<string, WorkloadUsageAggregate> _aggregates = new(StringComparer.Ordinal);
 
     /// <summary>The source's error since its last good read; null while it answers.</summary>
@@ -54,8 +57,27 @@ public sealed class WorkloadUsageBook
 
     public WorkloadUsageAggregate? AggregateOf(string workloadKey) => _aggregates.GetValueOrDefault(workloadKey);
 
-    public AutoscaleDecision Evaluate(AutoscaleTarget target, DateTimeOffset now)
+    /// <summary>Drops the history of every workload <paramref name="keep"/> refuses (given "namespace/name").</summary>
+    public void Retain(Func<string, bool> keep)
     {
+        ArgumentNullException.ThrowIfNull(keep);
+        foreach (var key in _aggregates.Keys.Where(key => !keep(key)).ToList())
+        {
+            _aggregates.Remove(key);
+        }
+    }
+
+    /// <summary>Drops a workload's history (deleted, or recreated under the same name with a new uid).</summary>
+    public void Forget(string workloadKey) => _aggregates.Remove(workloadKey);
+
+    /// <summary>
+    /// One recommendation pass for <paramref name="target"/>. The condition is True when the pass ran (its reason says
+    /// what it concluded) and False when it could not: metrics unavailable or invalid configuration.
+    /// </summary>
+    public AutoscaleDecision Evaluate(
+        AutoscaleTarget target, DateTimeOffset now, RecommendationResult? external = null, IReadOnlyList<GpuHeadroom>? headroom = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
         var current = target.Current ?? target.Spec;
         if (SourceError is { } error)
         {
@@ -68,9 +90,15 @@ public sealed class WorkloadUsageBook
             AggregationOptions.ForHistoryPeriod(target.Options.HistoryDataPeriod), now);
         var result = WorkloadRecommender.Recommend(new WorkloadRecommendationInput(
             aggregate, target.Spec, target.Current, target.Qos, target.Options, target.CronRules, target.RecordedCronRule,
-            target.CreationTime, now, ConfigurationErrors: target.ConfigurationErrors));
-        return new AutoscaleDecision(target.Namespace, target.Name, result.Resources, result.ActiveCronRule,
-            result.ShouldApply && target.AutoSetResources && result.Errors.Count == 0,
-            result.ShouldApply && result.Errors.Count == 0, result.Reason.ToString(), result.Message, result.Estimates);
+            target.CreationTime, now, external, headroom, target.ConfigurationErrors));
+        if (result.Errors.Count > 0)
+        {
+            return new AutoscaleDecision(target.Namespace, target.Name, current, target.RecordedCronRule?.Name, Apply: false,
+                ConditionTrue: false, InvalidConfigurationReason, result.Message, result.Estimates);
+        }
+
+        var resources = ResourceConversions.Rounded(result.Resources);
+        return new AutoscaleDecision(target.Namespace, target.Name, resources, result.ActiveCronRule,
+            result.ShouldApply && target.AutoSetResources && resources != current, ConditionTrue: true, result.Reason.ToString(), result.Message, result.Estimates);
     }
 }

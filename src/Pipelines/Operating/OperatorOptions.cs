@@ -51,6 +51,9 @@ public sealed record OperatorOptions
     /// <summary>Longest wait between retries of a plan an agent did not acknowledge.</summary>
     public TimeSpan AgentMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How the autoscaler runs while leading (it runs only when the operator is given an AutoscalingAccess).</summary>
+    public Autoscaling.AutoscalingOptions Autoscaling { get; init; } = new();
+
     /// <summary>Null when valid; otherwise a message naming the setting (and its flag) to fix.</summary>
     public string? Validate()
     {
@@ -87,6 +90,11 @@ public sealed record OperatorOptions
         if (Allocation.MaxBatchSize < 1 || Allocation.BatchWindow <= TimeSpan.Zero)
         {
             return "--allocation-batch-size must be at least 1 and --allocation-batch-window-ms positive";
+        }
+
+        if (Autoscaling.Validate() is { } autoscaling)
+        {
+            return autoscaling;
         }
 
         return string.IsNullOrWhiteSpace(LeaseName) ? "--leader-elect-lease-name must not be empty" : null;

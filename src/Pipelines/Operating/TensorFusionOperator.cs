@@ -10,6 +10,7 @@ using TensorFusion.Api.Scheduling;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.Controllers;
 using TensorFusion.Pipelines.Events;
 using TensorFusion.Pipelines.Informers;
@@ -45,6 +46,8 @@ public sealed partial class TensorFusionOperator
     private readonly InventoryCaches _inventory;
     private readonly AllocationMetrics _allocationMetrics;
     private readonly AgentAccess _agents;
+    private readonly AutoscalingAccess? _autoscaling;
+    private readonly AutoscalingMetrics _autoscalingMetrics;
     private LeaseElector? _elector;
     private AllocationFaultedException? _allocationFault;
 
@@ -54,7 +57,9 @@ public sealed partial class TensorFusionOperator
     /// <param name="registry">Where the operator's metrics are registered.</param>
     /// <param name="random">Jitter source.</param>
     /// <param name="agents">How node agents are reached; null leaves every plan unacknowledged ("no agent access configured").</param>
-    public TensorFusionOperator(KubeRestClient client, OperatorOptions options, TimeProvider time, CollectorRegistry registry, Random? random = null, AgentAccess? agents = null)
+    /// <param name="autoscaling">How the autoscaler reads usage; null runs no autoscaler.</param>
+    public TensorFusionOperator(KubeRestClient client, OperatorOptions options, TimeProvider time, CollectorRegistry registry, Random? random = null, AgentAccess? agents = null,
+        AutoscalingAccess? autoscaling = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problem = options.Validate();
@@ -81,7 +86,12 @@ public sealed partial class TensorFusionOperator
         _inventory = new InventoryCaches(gpus, gpuNodes, quotas, templates, Add<V1Node>(ResourceDescriptor.Nodes));
         _allocationMetrics = new AllocationMetrics(registry);
         _agents = agents ?? AgentAccess.Fixed(new UnconfiguredAgents());
+        _autoscaling = autoscaling;
+        _autoscalingMetrics = new AutoscalingMetrics(registry);
     }
+
+    /// <summary>The running autoscaler while this process leads and allocates; null otherwise.</summary>
+    public AutoscalingService? Autoscaler { get; private set; }
 
     /// <summary>Raised when this process starts allocating (after the rebuild, while leading): the autoscaler resizes through it.</summary>
     public event Action<AllocationPipeline>? AllocationStarted;
@@ -164,10 +174,12 @@ public sealed partial class TensorFusionOperator
     private async Task RunAllocationAsync(CancellationTokenSource term)
     {
         var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics);
+        Task? autoscaler = null;
         controller.Started += pipeline =>
         {
             Allocation = pipeline;
             AllocationStarted?.Invoke(pipeline);
+            autoscaler = RunAutoscalerAsync(pipeline, term.Token);
         };
         controller.ConflictFound += conflict =>
         {
@@ -197,6 +209,33 @@ public sealed partial class TensorFusionOperator
         finally
         {
             Allocation = null;
+            await (autoscaler ?? Task.CompletedTask);
+        }
+    }
+
+    /// <summary>The autoscaler for this term, resizing through <paramref name="pipeline"/>; it ends with the term.</summary>
+    private async Task RunAutoscalerAsync(AllocationPipeline pipeline, CancellationToken term)
+    {
+        if (_autoscaling is null)
+        {
+            return;
+        }
+
+        var addresses = new AgentAddressBook(name => _inventory.GpuNodes.Get(null, name), name => _inventory.Nodes.Get(null, name), _options.AgentPort);
+        Autoscaler = AutoscalingService.ForAllocation(_caches.Workloads, _client, pipeline, _autoscaling,
+            () => [.. _inventory.GpuNodes.List().Select(node => node.Metadata.Name)], addresses.Resolve, _time, _options.Autoscaling, _autoscalingMetrics);
+        try
+        {
+            await Task.Yield();
+            await Autoscaler.RunAsync(term);
+        }
+        catch (OperationCanceledException) when (term.IsCancellationRequested)
+        {
+            // The term ended.
+        }
+        finally
+        {
+            Autoscaler = null;
         }
     }
 

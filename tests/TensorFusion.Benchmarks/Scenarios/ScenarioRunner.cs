@@ -19,6 +19,7 @@ public static class ScenarioRunner
         new LocalClusterScenario(),
         new AgentScenario(),
         new OperatorScenario(),
+        new AutoscalingScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

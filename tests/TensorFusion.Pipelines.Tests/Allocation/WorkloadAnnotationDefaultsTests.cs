@@ -1,4 +1,5 @@
 using k8s.Models;
+using TensorFusion.Api.Autoscaling;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Resources;
 using TensorFusion.Api.Workloads;
@@ -8,7 +9,7 @@ namespace TensorFusion.Pipelines.Tests.Allocation;
 
 public sealed class WorkloadAnnotationDefaultsTests
 {
-    private static TensorFusionWorkload Workload(GpuResourceRequirements? recommendation = null) => new()
+    private static TensorFusionWorkload Workload(GpuResourceRequirements? recommendation = null, bool resizeInPlace = true) => new()
     {
         Metadata = new V1ObjectMeta { Name = "llm", NamespaceProperty = "team" },
         Spec = new WorkloadProfileSpec
@@ -20,6 +21,10 @@ public sealed class WorkloadAnnotationDefaultsTests
             {
                 Requests = new GpuResourceAmount { Tflops = new ResourceQuantity("20"), Vram = new ResourceQuantity("8Gi") },
                 Limits = new GpuResourceAmount { Tflops = new ResourceQuantity("40"), Vram = new ResourceQuantity("16Gi") },
+            },
+            AutoScalingConfig = new AutoScalingConfig
+            {
+                AutoSetResources = new AutoSetResources { Enable = true, TargetResource = resizeInPlace ? TargetResource.All : null },
             },
         },
         Status = recommendation is null ? null : new TensorFusionWorkloadStatus { Recommendation = recommendation },
@@ -53,6 +58,20 @@ public sealed class WorkloadAnnotationDefaultsTests
         var request = WorkerRequestMapper.Map(BarePod(), Workload(recommendation)).Request!;
 
         Assert.Equal(12_000L, request.Request.MilliTflops);
+    }
+
+    [Fact]
+    public void Map_RecommendOnlyWorkload_NewWorkerKeepsTheSpec()
+    {
+        var recommendation = new GpuResourceRequirements
+        {
+            Requests = new GpuResourceAmount { Tflops = new ResourceQuantity("12"), Vram = new ResourceQuantity("4Gi") },
+        };
+
+        // autoSetResources without targetResource only records recommendations; workers keep spec's 20 TFLOPs.
+        var request = WorkerRequestMapper.Map(BarePod(), Workload(recommendation, resizeInPlace: false)).Request!;
+
+        Assert.Equal(20_000L, request.Request.MilliTflops);
     }
 
     [Fact]

@@ -139,4 +139,18 @@ public sealed class AutoscalingLoopTests
         Assert.Equal(1, book.SamplesIngested);
         Assert.True(book.AggregateOf("team/llm")!.Tflops.IsEmpty);
     }
+
+    [Fact]
+    public void Retain_WorkloadGone_HistoryDropped()
+    {
+        var book = new WorkloadUsageBook();
+        book.Ingest(new UsageReading(
+            [new UsageSample("team", "llm", "llm-0", Start, 10, GiB), new UsageSample("team", "gone", "gone-0", Start, 10, GiB)], null),
+            Start, Estimators.Aggregation.AggregationOptions.Default);
+
+        book.Retain(key => key == "team/llm");
+
+        Assert.NotNull(book.AggregateOf("team/llm"));
+        Assert.Null(book.AggregateOf("team/gone"));
+    }
 }

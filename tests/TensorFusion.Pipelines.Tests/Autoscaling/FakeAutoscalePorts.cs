@@ -17,6 +17,9 @@ internal sealed class FakeAutoscalePorts : IUsageSource, IWorkloadResizer, IWork
 
     public List<(AutoscaleDecision Decision, int? Applied)> Written { get; } = [];
 
+    /// <summary>When set, every status write throws it.</summary>
+    public Exception? WriteError { get; set; }
+
     public Task<UsageReading> ReadAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         Reads.Add((windowStart, windowEnd));
@@ -31,6 +34,11 @@ internal sealed class FakeAutoscalePorts : IUsageSource, IWorkloadResizer, IWork
 
     public Task WriteAsync(AutoscaleDecision decision, int? appliedRecommendedReplicas, CancellationToken cancellationToken)
     {
+        if (WriteError is not null)
+        {
+            return Task.FromException(WriteError);
+        }
+
         Written.Add((decision, appliedRecommendedReplicas));
         return Task.CompletedTask;
     }

@@ -83,7 +83,7 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
             ManagedGpus = present.Count(g => g.Healthy),
             ManagedGpuDeviceIds = present.Where(g => g.Healthy).Select(g => g.Device.Uuid).ToList(),
             TotalTflops = new ResourceQuantity(Quantity(present.Sum(g => report.DeviceTflops(g.Device)))),
-            TotalVram = new ResourceQuantity(present.Sum(g => g.Device.MemoryTotalBytes).ToString(CultureInfo.InvariantCulture)),
+            TotalVram = new ResourceQuantity(ByteQuantity.Format(present.Sum(g => g.Device.MemoryTotalBytes))),
             HypervisorStatus = new HypervisorStatus
             {
                 HypervisorState = "Running",
@@ -115,7 +115,7 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
             Capacity = new GpuResourceAmount
             {
                 Tflops = new ResourceQuantity(Quantity(report.DeviceTflops(device))),
-                Vram = new ResourceQuantity(device.MemoryTotalBytes.ToString(CultureInfo.InvariantCulture)),
+                Vram = new ResourceQuantity(ByteQuantity.Format(device.MemoryTotalBytes)),
             },
             NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = report.NodeName },
             Message = gpu.Reason ?? "",

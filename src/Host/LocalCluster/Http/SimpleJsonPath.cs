@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace TensorFusion.LocalCluster.Http;
 
 /// <summary>
-/// The JSONPath subset printer columns use: `.a.b`, `.a[0]`, `.a[*].b`, and filters such as
+/// The JSONPath subset printer columns use: `.a.b`, `.a.b\\.c` (escaped dot inside a key), `.a[0]`, `.a[*].b`, and filters such as
 /// `.status.conditions[?(@.type=="Ready")].status`. Returns every match in order.
 /// </summary>
 public static partial class SimpleJsonPath
@@ -20,7 +20,8 @@ public static partial class SimpleJsonPath
             {
                 if (step.Groups["field"].Success)
                 {
-                    if (node is JsonObject obj && obj.TryGetPropertyValue(step.Groups["field"].Value, out var child))
+                    // `kubernetes\.io/hostname`: an escaped dot belongs to the key (label and annotation names).
+                    if (node is JsonObject obj && obj.TryGetPropertyValue(step.Groups["field"].Value.Replace("\\.", ".", StringComparison.Ordinal), out var child))
                     {
                         next.Add(child);
                     }
@@ -52,6 +53,6 @@ public static partial class SimpleJsonPath
         return current;
     }
 
-    [GeneratedRegex("""\.(?<field>[A-Za-z0-9_\-/$]+)|\[(?<index>-?\d+)\]|\[(?<all>\*)\]|\[\?\(@\.(?<key>[A-Za-z0-9_]+)\s*==\s*["'](?<value>[^"']*)["']\)\]""")]
+    [GeneratedRegex("""\.(?<field>(?:\\\.|[A-Za-z0-9_\-/$])+)|\[(?<index>-?\d+)\]|\[(?<all>\*)\]|\[\?\(@\.(?<key>[A-Za-z0-9_]+)\s*==\s*["'](?<value>[^"']*)["']\)\]""")]
     private static partial Regex StepPattern();
 }

@@ -53,7 +53,7 @@ public sealed class KubernetesNodeRegistrarTests : IAsyncLifetime, IDisposable
         Assert.Equal(GpuPhase.Running, gpu.Status!.Phase);
         Assert.Equal(GpuUuid(1), gpu.Status.Uuid);
         Assert.Equal("989", gpu.Status.Capacity!.Tflops!.ToString());
-        Assert.Equal((80L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), gpu.Status.Capacity.Vram!.ToString());
+        Assert.Equal("80Gi", gpu.Status.Capacity.Vram!.ToString());
         Assert.Equal(NodeName, gpu.Metadata.OwnerReferences.Single().Name);
     }
 
