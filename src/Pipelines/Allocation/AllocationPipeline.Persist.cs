@@ -11,6 +11,7 @@ public sealed partial class AllocationPipeline
     private async Task DecideAndPersistAsync(PendingWorker[] batch)
     {
         var token = _stopping.Token;
+        Interlocked.Exchange(ref _deciding, 1);
         try
         {
             await _rebuilt.Task.WaitAsync(token);
@@ -20,6 +21,21 @@ public sealed partial class AllocationPipeline
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Stopping: what was not persisted stays pending on the pods and is decided after the restart.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _deciding, 0);
+            bool waiting;
+            lock (_gate)
+            {
+                waiting = _queued.Count > 0;
+            }
+
+            if (waiting && _decider.InputCount == 0 && !token.IsCancellationRequested)
+            {
+                // Whatever gathered while this batch was decided goes now, as one batch.
+                _batcher.TriggerBatch();
+            }
         }
     }
 
@@ -130,7 +146,7 @@ public sealed partial class AllocationPipeline
             }
         });
 
-        await PublishNodesAsync(touched, token);
+        PublishNodes(touched);
         UpdateUnschedulableGauge();
         return [.. outcomes];
     }
@@ -210,15 +226,14 @@ public sealed partial class AllocationPipeline
         }
     }
 
-    /// <summary>Sends the new plan of each touched node to its agent and writes the status aggregates.</summary>
-    private async Task PublishNodesAsync(HashSet<string> nodes, CancellationToken token)
+    /// <summary>Sends the new plan of each touched node to its agent and queues its status aggregates (written in the background).</summary>
+    private void PublishNodes(HashSet<string> nodes)
     {
         if (nodes.Count == 0)
         {
             return;
         }
 
-        CapacityReport report;
         lock (_gate)
         {
             var now = _time.GetUtcNow();
@@ -226,12 +241,9 @@ public sealed partial class AllocationPipeline
             {
                 _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now), _engine.Inventory.DeviceUuid));
             }
-
-            report = CapacityReport.Build(_engine.State, nodes);
         }
 
-        await _writer.WriteStatusAsync(report, token);
-        _metrics?.RecordCapacity(report);
+        MarkStatusDirty(nodes);
     }
 
     private void UpdateUnschedulableGauge()

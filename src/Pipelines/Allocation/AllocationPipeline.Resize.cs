@@ -53,7 +53,7 @@ public sealed partial class AllocationPipeline : IWorkloadResizer
             written.Add(pair);
         }
 
-        await PublishNodesAsync([.. resized.Select(pair => pair.After.Node)], cancellationToken);
+        PublishNodes([.. resized.Select(pair => pair.After.Node)]);
         return new ResizeOutcome(resized.Count, null);
     }
 

@@ -30,6 +30,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<string, string, TensorFusionWorkload?> _workloads;
+    private int _deciding;
 
     public AllocationPipeline(
         AllocationEngine engine,
@@ -53,7 +54,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             DecideAndPersistAsync,
             new ExecutionDataflowBlockOptions { BoundedCapacity = 2, MaxDegreeOfParallelism = 1 });
         _batcher.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
-        _flushTimer = time.CreateTimer(_ => _batcher.TriggerBatch(), null, _options.BatchWindow, _options.BatchWindow);
+        _flushTimer = time.CreateTimer(_ => FlushWhenIdle(), null, _options.BatchWindow, _options.BatchWindow);
     }
 
     /// <summary>
@@ -201,7 +202,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
 
         if (node is not null)
         {
-            await PublishNodesAsync(new HashSet<string>(StringComparer.Ordinal) { node }, cancellationToken);
+            PublishNodes(new HashSet<string>(StringComparer.Ordinal) { node });
             await CapacityChangedAsync(null, cancellationToken);
         }
     }
@@ -243,6 +244,18 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The timer's flush: only while no batch is being decided or waiting. While one is, workers gather and go together
+    /// as the next batch the moment it ends, so batches grow with the load instead of queueing up small.
+    /// </summary>
+    private void FlushWhenIdle()
+    {
+        if (Volatile.Read(ref _deciding) == 0 && _decider.InputCount == 0)
+        {
+            _batcher.TriggerBatch();
+        }
+    }
+
     /// <summary>Flushes the current partial batch now (the timer does this every batch window).</summary>
     public void Flush() => _batcher.TriggerBatch();
 
@@ -251,6 +264,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         await _flushTimer.DisposeAsync();
         _batcher.Complete();
         await _stopping.CancelAsync();
+        await StopStatusLoopAsync();
         _rebuilt.TrySetCanceled();
         try
         {

@@ -29,13 +29,16 @@ public sealed class EndToEndScenario : IScenario
 
     public string Name => "e2e";
 
-    public string Description => "workloads → operator → worker pods → batched allocation → bound, Running, status (TF_E2E_WORKLOADS, default 1000)";
+    public string Description => "workloads → operator → worker pods → batched allocation → bound, Running, status (TF_E2E_WORKLOADS, default 1000; TF_E2E_RECONCILES, default 8)";
 
     public async Task<IReadOnlyDictionary<string, double>> RunAsync(CancellationToken cancellationToken)
     {
         var workloads = int.TryParse(Environment.GetEnvironmentVariable("TF_E2E_WORKLOADS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : 1000;
+        var reconciles = int.TryParse(Environment.GetEnvironmentVariable("TF_E2E_RECONCILES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0
+            ? r
+            : 8;
         var nodes = (workloads / 64) + 1;
         await using var server = await LocalApiServer.StartAsync(
             new LocalApiServerOptions { UseHttps = false, PodStartDelay = TimeSpan.FromMilliseconds(200), WatchHistoryCapacity = Math.Max(100_000, workloads * 20) },
@@ -45,8 +48,9 @@ public sealed class EndToEndScenario : IScenario
         await InstallAsync(server, client, nodes, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = 8 }, TimeProvider.System,
-            Metrics.NewCustomRegistry(), new Random(1), AgentAccess.Fixed(new InstantAgents()));
+        var registry = Metrics.NewCustomRegistry();
+        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = reconciles }, TimeProvider.System,
+            registry, new Random(1), AgentAccess.Fixed(new InstantAgents()));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += _ => started.TrySetResult();
         var podsRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,10 +63,25 @@ public sealed class EndToEndScenario : IScenario
         using var workloadSubscription = tensorFusion.Caches.Workloads.Changes
             .Where(change => change.Current.Status?.Phase == WorkloadPhase.Running)
             .Subscribe(change => Count(ready, change.Current.Metadata.Name, workloads, workloadsRunning));
+        // Where the time goes: when each worker pod appeared, was bound, ran (seconds since the first create).
+        var stages = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var clock = new Stopwatch();
+        using var stageSubscription = tensorFusion.Caches.Pods.Changes.Subscribe(change =>
+        {
+            lock (stages)
+            {
+                var times = stages.TryGetValue(change.Current.Metadata.Name, out var known) ? known : stages[change.Current.Metadata.Name] = [double.NaN, double.NaN, double.NaN];
+                var now = clock.Elapsed.TotalSeconds;
+                times[0] = double.IsNaN(times[0]) ? now : times[0];
+                times[1] = double.IsNaN(times[1]) && !string.IsNullOrEmpty(change.Current.Spec?.NodeName) ? now : times[1];
+                times[2] = double.IsNaN(times[2]) && change.Current.Status?.Phase == "Running" ? now : times[2];
+            }
+        });
         var run = Task.Run(() => tensorFusion.RunAsync(stop.Token), CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
         var watch = Stopwatch.StartNew();
+        clock.Start();
         await Parallel.ForEachAsync(Enumerable.Range(0, workloads), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
             await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), Workload(i), ct));
         var created = watch.Elapsed.TotalSeconds;
@@ -75,9 +94,25 @@ public sealed class EndToEndScenario : IScenario
         var peak = process.PeakWorkingSet64 / (1024.0 * 1024.0);
         await stop.CancelAsync();
         await run.ContinueWith(static _ => { }, TaskScheduler.Default);
+        double[][] timeline;
+        lock (stages)
+        {
+            timeline = [.. stages.Values.Where(t => !double.IsNaN(t[2]))];
+        }
+
+        using var scrape = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(scrape, cancellationToken);
+        var text = System.Text.Encoding.UTF8.GetString(scrape.ToArray());
         return new Dictionary<string, double>
         {
+            ["batches"] = Sample(text, "tensorfusion_allocation_batch_size_count"),
+            ["meanBatchSize"] = Sample(text, "tensorfusion_allocation_batch_size_sum") / Sample(text, "tensorfusion_allocation_batch_size_count"),
+            ["meanAllocationLatencyMs"] = 1000 * Sample(text, "tensorfusion_allocation_latency_seconds_sum") / Sample(text, "tensorfusion_allocation_latency_seconds_count"),
+            ["secondsToAllWorkerPodsCreated"] = timeline.Max(t => t[0]),
+            ["createdToBoundP50Ms"] = Median(timeline.Select(t => (t[1] - t[0]) * 1000)),
+            ["boundToRunningP50Ms"] = Median(timeline.Select(t => (t[2] - t[1]) * 1000)),
             ["workloads"] = workloads,
+            ["maxConcurrentReconciles"] = reconciles,
             ["gpus"] = nodes * 8,
             ["workloadsPerSecond"] = workloads / seconds,
             ["secondsToAllRunning"] = seconds,
@@ -85,6 +120,17 @@ public sealed class EndToEndScenario : IScenario
             ["secondsToCreateAll"] = created,
             ["operatorPeakMemoryMb"] = peak,
         };
+    }
+
+    /// <summary>The value of the first sample line of <paramref name="name"/> with the bench pool's label.</summary>
+    private static double Sample(string exposition, string name) =>
+        exposition.Split('\n').Where(line => line.StartsWith(name + "{pool=\"bench\"}", StringComparison.Ordinal))
+            .Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault(double.NaN);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 
     private static void Count(HashSet<string> seen, string name, int target, TaskCompletionSource done)

@@ -44,6 +44,44 @@ public sealed class AllocationPipelineTests
     }
 
     [Fact]
+    public async Task Submit_WhileABatchIsDecided_WorkersGatherAndGoAsOneBatchWhenItEnds()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var binding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new FakeClusterWriter
+        {
+            BindHook = async (key, ct) =>
+            {
+                if (key == "team/a-0")
+                {
+                    binding.TrySetResult();
+                    await release.Task.WaitAsync(ct);
+                }
+
+                return null;
+            },
+        };
+        await using var harness = new PipelineHarness(writer);
+        await harness.StartAsync(PipelineHarness.Inventory(1, 1));
+        await harness.SubmitAsync(WorkerPods.Pending("a-0", 10, "1Gi"));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        await binding.Task.WaitAsync(PipelineHarness.Wait);
+
+        // While a-0's batch is being persisted, b-0 and c-0 arrive a batch window apart: no window flushes them apart.
+        await harness.SubmitAsync(WorkerPods.Pending("b-0", 10, "1Gi"));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        await harness.SubmitAsync(WorkerPods.Pending("c-0", 10, "1Gi"));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        release.TrySetResult();
+
+        var first = await harness.NextBatchAsync();
+        var second = await harness.NextBatchAsync();
+
+        Assert.Equal(["team/a-0"], first.Select(o => o.WorkerId));
+        Assert.Equal(["team/b-0", "team/c-0"], second.Select(o => o.WorkerId).Order());
+    }
+
+    [Fact]
     public async Task Submit_GpuStatus_ReportsAvailableAndRunningApps()
     {
         await using var harness = new PipelineHarness();
@@ -52,12 +90,14 @@ public sealed class AllocationPipelineTests
 
         await harness.FlushAsync();
 
-        var gpu = Assert.Single(harness.Writer.LastStatus!.Gpus);
+        // Status is written in the background after the batch: wait for the report that shows the two workers.
+        var status = await harness.Writer.WaitForStatusAsync(report => report.Gpus.Any(g => g.RunningApps.Count > 0)).WaitAsync(PipelineHarness.Wait);
+        var gpu = Assert.Single(status.Gpus);
         // H100: 989 TFLOPs, 80 GiB; two workers take 200 TFLOPs and 20 GiB → 789 TFLOPs and 60 GiB left.
         Assert.Equal(GpuResources.FromTflops(789, ByteSize.FromGibibytes(60)), gpu.Available);
         var app = Assert.Single(gpu.RunningApps);
         Assert.Equal(("team", "llm", 2), (app.Namespace, app.Name, app.Workers));
-        var pool = Assert.Single(harness.Writer.LastStatus.Pools);
+        var pool = Assert.Single(status.Pools);
         Assert.Equal(1, pool.ReadyNodes);
         Assert.Equal(2, pool.Workers);
     }

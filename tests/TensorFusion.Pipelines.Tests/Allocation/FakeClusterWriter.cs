@@ -14,6 +14,8 @@ internal sealed class FakeClusterWriter : IAllocationWriter
 
     public ConcurrentDictionary<string, string> Unschedulable { get; } = new(StringComparer.Ordinal);
 
+    private readonly List<(Func<CapacityReport, bool> When, TaskCompletionSource<CapacityReport> Done)> _statusWaiters = [];
+
     public CapacityReport? LastStatus { get; private set; }
 
     /// <summary>Lets a test fail or stall a bind (return null for the normal path).</summary>
@@ -87,8 +89,33 @@ internal sealed class FakeClusterWriter : IAllocationWriter
 
     public Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
     {
-        LastStatus = report;
+        lock (_statusWaiters)
+        {
+            LastStatus = report;
+            foreach (var waiter in _statusWaiters.Where(waiter => waiter.When(report)).ToArray())
+            {
+                _statusWaiters.Remove(waiter);
+                waiter.Done.TrySetResult(report);
+            }
+        }
+
         return Task.FromResult(WriteOutcome.Done);
+    }
+
+    /// <summary>Completes with the first status report (the last one written, or a later one) that satisfies <paramref name="when"/>.</summary>
+    public Task<CapacityReport> WaitForStatusAsync(Func<CapacityReport, bool> when)
+    {
+        lock (_statusWaiters)
+        {
+            if (LastStatus is { } last && when(last))
+            {
+                return Task.FromResult(last);
+            }
+
+            var done = new TaskCompletionSource<CapacityReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _statusWaiters.Add((when, done));
+            return done.Task;
+        }
     }
 
     private static string Key(V1Pod pod) => $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";

@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+
+namespace TensorFusion.Pipelines.Allocation;
+
+/// <summary>
+/// Status aggregates off the decision path: a batch marks its nodes dirty and moves on; one loop writes the newest
+/// aggregates of every dirty node (and their pools). Status is a summary that may trail the pods by a batch; what must
+/// not be lost (annotations, bindings, plans) is written before a batch completes.
+/// </summary>
+public sealed partial class AllocationPipeline
+{
+    private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _statusSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private Task? _statusLoop;
+
+    private void MarkStatusDirty(IEnumerable<string> nodes)
+    {
+        lock (_gate)
+        {
+            _dirtyNodes.UnionWith(nodes);
+            _statusLoop ??= Task.Run(() => WriteStatusLoopAsync(_stopping.Token));
+        }
+
+        _statusSignal.Writer.TryWrite(true);
+    }
+
+    private async Task WriteStatusLoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var _ in _statusSignal.Reader.ReadAllAsync(stopping))
+            {
+                CapacityReport report;
+                lock (_gate)
+                {
+                    if (_dirtyNodes.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    report = CapacityReport.Build(_engine.State, [.. _dirtyNodes]);
+                    _dirtyNodes.Clear();
+                }
+
+                await _writer.WriteStatusAsync(report, stopping);
+                _metrics?.RecordCapacity(report);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the next leader writes every aggregate after its rebuild.
+        }
+    }
+
+    private async Task StopStatusLoopAsync()
+    {
+        _statusSignal.Writer.TryComplete();
+        if (_statusLoop is { } loop)
+        {
+            await loop;
+        }
+    }
+}
