@@ -80,7 +80,7 @@ public sealed class OperatorScenario : IScenario
         }, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = 8 }, TimeProvider.System, Metrics.NewCustomRegistry());
+        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = 8, EnableAllocation = false }, TimeProvider.System, Metrics.NewCustomRegistry());
         var run = Task.Run(() => tensorFusion.RunAsync(stop.Token), CancellationToken.None);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = new HashSet<string>();
