@@ -68,7 +68,7 @@ public sealed class OperatorScenario : IScenario
         var client = KubeRestClient.WithBearerToken(http, server.BaseUri, server.Token);
         foreach (var kind in ApiKinds.All)
         {
-            await client.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", Crd(kind), cancellationToken);
+            await client.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", CrdGenerator.Generate(kind), cancellationToken);
         }
 
         await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), new JsonObject
@@ -76,7 +76,10 @@ public sealed class OperatorScenario : IScenario
             ["apiVersion"] = TensorFusionApi.ApiVersion,
             ["kind"] = "GPUPool",
             ["metadata"] = new JsonObject { ["name"] = "bench" },
-            ["spec"] = new JsonObject(),
+            ["spec"] = new JsonObject
+            {
+                ["nodeManagerConfig"] = JsonNode.Parse("""{"nodeSelector":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"nvidia.com/gpu.present","operator":"In","values":["true"]}]}]}}"""),
+            },
         }, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -114,25 +117,4 @@ public sealed class OperatorScenario : IScenario
         await run.ContinueWith(static _ => { }, TaskScheduler.Default);
         return (seconds, pods);
     }
-
-    private static JsonObject Crd(ApiKind kind) => new()
-    {
-        ["apiVersion"] = "apiextensions.k8s.io/v1",
-        ["kind"] = "CustomResourceDefinition",
-        ["metadata"] = new JsonObject { ["name"] = $"{kind.Plural}.{TensorFusionApi.Group}" },
-        ["spec"] = new JsonObject
-        {
-            ["group"] = TensorFusionApi.Group,
-            ["scope"] = kind.Scope == ResourceScope.Cluster ? "Cluster" : "Namespaced",
-            ["names"] = new JsonObject { ["plural"] = kind.Plural, ["singular"] = kind.Kind.ToLowerInvariant(), ["kind"] = kind.Kind },
-            ["versions"] = new JsonArray(new JsonObject
-            {
-                ["name"] = TensorFusionApi.Version,
-                ["served"] = true,
-                ["storage"] = true,
-                ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
-                ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
-            }),
-        },
-    };
 }

@@ -44,7 +44,9 @@ public sealed class AllocationFaultTests
         await thirdBind.Task.WaitAsync(OperatorCluster.Wait);
         await first.StopAsync();
         await first.DisposeAsync();
-        Assert.Single(engine.Cluster.ActiveWorkers("w"), pod => !string.IsNullOrEmpty(pod.Spec.NodeName));
+        // The one bind that went through reaches the test's cache through its watch: wait for it, do not race it.
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("w").Count(pod => !string.IsNullOrEmpty(pod.Spec.NodeName)) == 1,
+            "the first operator's single bind");
 
         await using var second = engine.StartOperator(out var secondStarted);
         var pipeline = await secondStarted.WaitAsync(OperatorCluster.Wait);

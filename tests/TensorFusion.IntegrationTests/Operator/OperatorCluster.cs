@@ -52,7 +52,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
         var cluster = new OperatorCluster(server);
         foreach (var kind in ApiKinds.All)
         {
-            await cluster.Direct.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", Crd(kind), CancellationToken.None);
+            await cluster.Direct.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", CrdGenerator.Generate(kind), CancellationToken.None);
         }
 
         await server.AddSimulatedNodeAsync(NodeName);
@@ -96,6 +96,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
             ["metadata"] = new JsonObject { ["name"] = name },
             ["spec"] = new JsonObject
             {
+                ["nodeManagerConfig"] = JsonNode.Parse("""{"nodeSelector":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"nvidia.com/gpu.present","operator":"In","values":["true"]}]}]}}"""),
                 ["componentConfig"] = new JsonObject
                 {
                     ["worker"] = new JsonObject
@@ -197,25 +198,4 @@ internal sealed class OperatorCluster : IAsyncDisposable
             // Already bound or already gone.
         }
     }
-
-    private static JsonObject Crd(ApiKind kind) => new()
-    {
-        ["apiVersion"] = "apiextensions.k8s.io/v1",
-        ["kind"] = "CustomResourceDefinition",
-        ["metadata"] = new JsonObject { ["name"] = $"{kind.Plural}.{TensorFusionApi.Group}" },
-        ["spec"] = new JsonObject
-        {
-            ["group"] = TensorFusionApi.Group,
-            ["scope"] = kind.Scope == ResourceScope.Cluster ? "Cluster" : "Namespaced",
-            ["names"] = new JsonObject { ["plural"] = kind.Plural, ["singular"] = kind.Kind.ToLowerInvariant(), ["kind"] = kind.Kind },
-            ["versions"] = new JsonArray(new JsonObject
-            {
-                ["name"] = TensorFusionApi.Version,
-                ["served"] = true,
-                ["storage"] = true,
-                ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
-                ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
-            }),
-        },
-    };
 }

@@ -8,7 +8,8 @@ namespace TensorFusion.LocalCluster.Schema;
 
 /// <summary>
 /// Validates, defaults and prunes a custom object against its CRD's structural openAPIV3Schema, like the API server:
-/// defaults fill missing properties of objects that exist, unknown fields are dropped (and reported), and each error
+/// nulls of non-nullable fields are pruned, defaults fill missing properties of objects that exist, unknown fields are
+/// dropped (and reported), and each error
 /// names its field path (`spec.replicas`). CEL rules (x-kubernetes-validations) are not evaluated.
 /// </summary>
 public static class StructuralSchema
@@ -80,6 +81,18 @@ public static class StructuralSchema
         var properties = schema["properties"] as JsonObject;
         var preserveUnknown = schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
         var additional = schema["additionalProperties"];
+
+        // As the API server does: a null for a field that is not nullable is pruned (dropped) before defaulting,
+        // so `replicas: null` means "not set" (and picks up the default, if any) rather than an error.
+        foreach (var name in value.Where(pair => pair.Value is null).Select(pair => pair.Key).ToList())
+        {
+            var fieldSchema = properties?[name] as JsonObject ?? additional as JsonObject;
+            if (fieldSchema is not null && fieldSchema["nullable"]?.GetValue<bool>() != true && !(isRoot && RootMeta.Contains(name)))
+            {
+                value.Remove(name);
+            }
+        }
+
         if (properties is not null)
         {
             foreach (var (name, propertySchema) in properties)
