@@ -39,8 +39,8 @@ public sealed class ApiServerRestartTests : IDisposable
             await direct.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", CrdGenerator.Generate(kind), CancellationToken.None);
         }
 
-        await direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), Pool(), CancellationToken.None);
-        await direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), Workload(replicas: 2), CancellationToken.None);
+        await direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), OperatorCluster.PoolObject("pool"), CancellationToken.None);
+        await direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), OperatorCluster.WorkloadObject("w", "pool", replicas: 2), CancellationToken.None);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         await using var op = new RunningOperator(
             new TensorFusionOperator(Client(server), OperatorCluster.FastOptions(), TimeProvider.System, registry, new Random(3)),
@@ -83,40 +83,6 @@ public sealed class ApiServerRestartTests : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static JsonObject Pool() => new()
-    {
-        ["apiVersion"] = TensorFusionApi.ApiVersion,
-        ["kind"] = "GPUPool",
-        ["metadata"] = new JsonObject { ["name"] = "pool" },
-        ["spec"] = new JsonObject
-        {
-            ["nodeManagerConfig"] = JsonNode.Parse("""{"nodeSelector":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"nvidia.com/gpu.present","operator":"In","values":["true"]}]}]}}"""),
-            ["componentConfig"] = new JsonObject
-            {
-                ["worker"] = new JsonObject
-                {
-                    ["podTemplate"] = new JsonObject
-                    {
-                        ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "worker", ["image"] = "tensorfusion/worker:test" }) },
-                    },
-                },
-            },
-        },
-    };
-
-    private static JsonObject Workload(int replicas) => new()
-    {
-        ["apiVersion"] = TensorFusionApi.ApiVersion,
-        ["kind"] = TensorFusionWorkload.KubeKind,
-        ["metadata"] = new JsonObject { ["name"] = "w", ["namespace"] = "default" },
-        ["spec"] = new JsonObject
-        {
-            ["poolName"] = "pool",
-            ["replicas"] = replicas,
-            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" } },
-        },
-    };
 
     /// <summary>The test's own view of the cluster through informers: it waits on their signals, not on a clock.</summary>
     private sealed class Watch : IAsyncDisposable

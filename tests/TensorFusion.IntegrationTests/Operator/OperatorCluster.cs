@@ -89,7 +89,10 @@ internal sealed class OperatorCluster : IAsyncDisposable
     };
 
     public Task<JsonNode> CreatePoolAsync(string name) =>
-        Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), new JsonObject
+        Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), PoolObject(name), CancellationToken.None);
+
+    /// <summary>A GPUPool valid under the generated CRD, with a minimal worker template.</summary>
+    public static JsonObject PoolObject(string name) => new()
         {
             ["apiVersion"] = TensorFusionApi.ApiVersion,
             ["kind"] = "GPUPool",
@@ -109,10 +112,13 @@ internal sealed class OperatorCluster : IAsyncDisposable
                     },
                 },
             },
-        }, CancellationToken.None);
+        };
 
-    public Task<JsonNode> CreateWorkloadAsync(string name, string pool, int? replicas, bool local = false) =>
-        Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(Namespace), new JsonObject
+    public Task<JsonNode> CreateWorkloadAsync(string name, string pool, int? replicas, bool local = false, int? gpuCount = null) =>
+        Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(Namespace), WorkloadObject(name, pool, replicas, local, gpuCount), CancellationToken.None);
+
+    /// <summary>A TensorFusionWorkload in <see cref="Namespace"/> asking 10–20 TFLOPs and 1–2 GiB per worker.</summary>
+    public static JsonObject WorkloadObject(string name, string pool, int? replicas, bool local = false, int? gpuCount = null) => new()
         {
             ["apiVersion"] = TensorFusionApi.ApiVersion,
             ["kind"] = TensorFusionWorkload.KubeKind,
@@ -122,13 +128,14 @@ internal sealed class OperatorCluster : IAsyncDisposable
                 ["poolName"] = pool,
                 ["replicas"] = replicas,
                 ["isLocalGPU"] = local,
+                ["gpuCount"] = gpuCount,
                 ["resources"] = new JsonObject
                 {
                     ["requests"] = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" },
                     ["limits"] = new JsonObject { ["tflops"] = "20", ["vram"] = "2Gi" },
                 },
             },
-        }, CancellationToken.None);
+        };
 
     public Task PatchWorkloadSpecAsync(string name, JsonObject spec) =>
         Direct.MergePatchAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(Namespace, name), new JsonObject { ["spec"] = spec }, CancellationToken.None);

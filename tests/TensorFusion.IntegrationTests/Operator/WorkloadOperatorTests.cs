@@ -106,19 +106,7 @@ public sealed class WorkloadOperatorTests
         await cluster.CreatePoolAsync("pool");
         await SetGpuNodeAsync(cluster, "gpu-node-a", "pool", totalGpus: 8);
 
-        await cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), new JsonObject
-        {
-            ["apiVersion"] = TensorFusionApi.ApiVersion,
-            ["kind"] = TensorFusionWorkload.KubeKind,
-            ["metadata"] = new JsonObject { ["name"] = "big", ["namespace"] = OperatorCluster.Namespace },
-            ["spec"] = new JsonObject
-            {
-                ["poolName"] = "pool",
-                ["replicas"] = 1,
-                ["gpuCount"] = 16,
-                ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" } },
-            },
-        }, CancellationToken.None);
+        await cluster.CreateWorkloadAsync("big", "pool", replicas: 1, gpuCount: 16);
         await cluster.WaitForWorkloadAsync("big", w => w.Status?.Conditions?.Any(c => c.Reason == WorkloadEventReasons.GpuCountExceedsNodes) == true, "Ready=False GpuCountExceedsNodes");
         var condition = cluster.Workloads.Get(OperatorCluster.Namespace, "big")!.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal("spec.gpuCount 16 is more than any node of pool \"pool\" has: the largest, gpu-node-a, has 8 GPUs (a worker's GPUs come from one node)", condition.Message);
