@@ -29,6 +29,7 @@ public sealed class Informer<T> : IInformer, IDisposable
     private readonly Subject<ObjectChange<T>> _changes = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, CacheIndex<T>> _indexes = new(StringComparer.Ordinal);
     private Dictionary<string, T> _cache = [];
     private string? _resourceVersion;
 
@@ -82,6 +83,31 @@ public sealed class Informer<T> : IInformer, IDisposable
         lock (_gate)
         {
             return filter is null ? [.. _cache.Values] : [.. _cache.Values.Where(filter)];
+        }
+    }
+
+    /// <summary>
+    /// Keeps the objects findable by <paramref name="valueOf"/> (null: not indexed), for <see cref="ListByIndex"/>.
+    /// May be added at any time; it covers what the cache already holds.
+    /// </summary>
+    public void AddIndex(string name, Func<T, string?> valueOf)
+    {
+        lock (_gate)
+        {
+            var index = new CacheIndex<T>(valueOf);
+            index.Rebuild(_cache);
+            _indexes.Add(name, index);
+        }
+    }
+
+    /// <summary>The cached objects whose index <paramref name="name"/> gives <paramref name="value"/> (shared: do not modify).</summary>
+    public IReadOnlyList<T> ListByIndex(string name, string value)
+    {
+        lock (_gate)
+        {
+            return _indexes.TryGetValue(name, out var index)
+                ? index.Get(value)
+                : throw new InvalidOperationException($"{_resource.Kind} cache has no index \"{name}\"");
         }
     }
 
@@ -164,6 +190,11 @@ public sealed class Informer<T> : IInformer, IDisposable
             // Deleted while we were not watching: client-go's Replace tombstones (DeletedFinalStateUnknown).
             changes.AddRange(_cache.Where(pair => !listed.ContainsKey(pair.Key)).Select(pair => new ObjectChange<T>(ChangeType.Deleted, pair.Value, pair.Value)));
             _cache = listed;
+            foreach (var index in _indexes.Values)
+            {
+                index.Rebuild(listed);
+            }
+
             _resourceVersion = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
         }
 
@@ -230,6 +261,19 @@ public sealed class Informer<T> : IInformer, IDisposable
         lock (_gate)
         {
             var known = _cache.TryGetValue(key, out var old);
+            foreach (var index in _indexes.Values)
+            {
+                if (old is not null)
+                {
+                    index.Remove(key, old);
+                }
+
+                if (type != "DELETED")
+                {
+                    index.Add(key, item);
+                }
+            }
+
             if (type == "DELETED")
             {
                 _cache.Remove(key);

@@ -80,6 +80,7 @@ public sealed partial class TensorFusionOperator
             Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles));
         var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
         _caches = _caches with { GpuNodes = gpuNodes };
+        _caches.IndexPods();
         var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
         var quotas = Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);

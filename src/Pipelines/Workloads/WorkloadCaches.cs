@@ -1,8 +1,10 @@
 using k8s.Models;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Nodes;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Informers;
+using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.Pipelines.Workloads;
 
@@ -15,4 +17,15 @@ public sealed record WorkloadCaches(
 {
     /// <summary>GPU nodes, to state "gpuCount larger than any node" up front; without it that check is skipped.</summary>
     public Informer<GpuNode>? GpuNodes { get; init; }
+
+    /// <summary>Name of the pod index by owning workload ("namespace/name" of the workload label); see <see cref="IndexPods"/>.</summary>
+    public const string PodsByWorkload = "workload";
+
+    /// <summary>Adds the pod index the reconciler reads (once, when the caches are built).</summary>
+    public void IndexPods() => Pods.AddIndex(PodsByWorkload, pod => pod.Metadata.Label(Labels.Workload) is { Length: > 0 } workload
+        ? ObjectKeys.Of(pod.Metadata.NamespaceProperty, workload)
+        : null);
+
+    /// <summary>The pods labelled with the workload <paramref name="key"/> ("namespace/name"): its workers and client pods.</summary>
+    public IReadOnlyList<V1Pod> PodsOf(string key) => Pods.ListByIndex(PodsByWorkload, key);
 }

@@ -34,7 +34,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             return ReconcileResult.Done;
         }
 
-        var pods = caches.Pods.List(pod => pod.Metadata.NamespaceProperty == ns && pod.Metadata.Label(Labels.Workload) == name);
+        var pods = caches.PodsOf(key);
         var active = pods.Where(WorkerPods.IsActive).ToList();
         var fixedReplicas = workload.Spec.Replicas is not null && !IsLocal(workload);
 

@@ -19,14 +19,25 @@ public static class WorkloadTriggers
             .Select(change => (change.Current.Metadata.NamespaceProperty, Workload: change.Current.Metadata.Label(Labels.Workload)))
             .Where(pair => !string.IsNullOrEmpty(pair.Workload))
             .Select(pair => ObjectKeys.Of(pair.NamespaceProperty, pair.Workload!));
-        var pools = caches.Pools.Changes.SelectMany(change =>
+        // Pool status moves with every allocation batch; only a pool appearing, going or changing its spec (the
+        // worker template is in the pod template hash) concerns the workloads, and each such change touches them all.
+        var pools = caches.Pools.Changes.Where(change => change.Type != ChangeType.Modified
+                || change.Previous?.Metadata.Generation != change.Current.Metadata.Generation)
+            .SelectMany(change =>
             caches.Workloads.List(workload => workload.Spec.PoolName == change.Current.Metadata.Name).Select(ObjectKeys.Of));
         var profiles = caches.Profiles.Changes.SelectMany(change =>
             caches.Workloads.List(workload => workload.Metadata.NamespaceProperty == change.Current.Metadata.NamespaceProperty
                 && workload.Metadata.Annotation(Annotations.WorkloadProfile) == change.Current.Metadata.Name).Select(ObjectKeys.Of));
         // A node joining or growing can heal "gpuCount larger than any node" for the workloads of its pool.
-        var nodes = caches.GpuNodes is null ? Observable.Empty<string>() : caches.GpuNodes.Changes.SelectMany(change =>
-            caches.Workloads.List(workload => workload.Spec.PoolName == change.Current.Metadata.Label(Labels.GpuPool)).Select(ObjectKeys.Of));
+        // Only a change of a node's GPU count or pool can change that answer (its status also moves with every
+        // allocation), and only for workloads that want more than one GPU per worker.
+        var nodes = caches.GpuNodes is null ? Observable.Empty<string>() : caches.GpuNodes.Changes
+            .Where(change => change.Type != ChangeType.Modified
+                || change.Previous?.Status?.TotalGpus != change.Current.Status?.TotalGpus
+                || change.Previous?.Metadata.Label(Labels.GpuPool) != change.Current.Metadata.Label(Labels.GpuPool))
+            .SelectMany(change => caches.Workloads.List(workload => workload.Spec.GpuCount > 1
+                && (workload.Spec.PoolName == change.Current.Metadata.Label(Labels.GpuPool) || workload.Spec.PoolName == change.Previous?.Metadata.Label(Labels.GpuPool)))
+                .Select(ObjectKeys.Of));
         return Observable.Merge(workloads, pods, pools, profiles, nodes);
     }
 }

@@ -111,6 +111,7 @@ public sealed class EndToEndScenario : IScenario
             ["secondsToAllWorkerPodsCreated"] = timeline.Max(t => t[0]),
             ["createdToBoundP50Ms"] = Median(timeline.Select(t => (t[1] - t[0]) * 1000)),
             ["boundToRunningP50Ms"] = Median(timeline.Select(t => (t[2] - t[1]) * 1000)),
+            ["reconciles"] = SumOf(text, "tensorfusion_reconcile_total{"),
             ["workloads"] = workloads,
             ["maxConcurrentReconciles"] = reconciles,
             ["gpus"] = nodes * 8,
@@ -119,6 +120,9 @@ public sealed class EndToEndScenario : IScenario
             ["secondsToAllWorkerPodsRunning"] = podsSeconds,
             ["secondsToCreateAll"] = created,
             ["operatorPeakMemoryMb"] = peak,
+            ["gcPauseSeconds"] = GC.GetTotalPauseDuration().TotalSeconds,
+            ["gen2Collections"] = GC.CollectionCount(2),
+            ["cpuSeconds"] = process.TotalProcessorTime.TotalSeconds,
         };
     }
 
@@ -126,6 +130,11 @@ public sealed class EndToEndScenario : IScenario
     private static double Sample(string exposition, string name) =>
         exposition.Split('\n').Where(line => line.StartsWith(name + "{pool=\"bench\"}", StringComparison.Ordinal))
             .Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault(double.NaN);
+
+    /// <summary>The sum of every sample line that starts with <paramref name="prefix"/> (all label values).</summary>
+    private static double SumOf(string exposition, string prefix) =>
+        exposition.Split('\n').Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     private static double Median(IEnumerable<double> values)
     {

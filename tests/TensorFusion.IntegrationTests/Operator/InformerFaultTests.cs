@@ -36,6 +36,9 @@ public sealed class InformerFaultTests
         Assert.Equal(["Added a", "Modified a", "Deleted a", "Added b"], harness.Log);
         Assert.Equal(1, harness.Metrics.Relists);
         Assert.Equal(["default/b"], harness.Informer.List().Select(ObjectKeys.Of));
+        // The index followed the update (a: 1 → 2), the delete and the create.
+        Assert.Equal(["b"], harness.Informer.ListByIndex(Harness.ByValue, "1").Select(cm => cm.Metadata.Name));
+        Assert.Empty(harness.Informer.ListByIndex(Harness.ByValue, "2"));
     }
 
     [Fact]
@@ -61,6 +64,9 @@ public sealed class InformerFaultTests
         Assert.Equal(2, harness.Metrics.Relists);
         Assert.Single(harness.Log, entry => entry == "Deleted gone");
         Assert.Equal(["default/keep"], harness.Informer.List().Select(ObjectKeys.Of));
+        // The relist rebuilt the index: "gone" left it, "keep" moved from 1 to 2.
+        Assert.Empty(harness.Informer.ListByIndex(Harness.ByValue, "1"));
+        Assert.Equal(["keep"], harness.Informer.ListByIndex(Harness.ByValue, "2").Select(cm => cm.Metadata.Name));
     }
 
     [Fact]
@@ -161,6 +167,9 @@ public sealed class InformerFaultTests
     /// <summary>A ConfigMap informer behind a fault handler, logging every change as "Type name".</summary>
     private sealed class Harness : IAsyncDisposable
     {
+        /// <summary>An index of the ConfigMaps by their data "v", kept through every fault.</summary>
+        public const string ByValue = "v";
+
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentQueue<string> _log = new();
         private readonly IDisposable _subscription;
@@ -171,6 +180,7 @@ public sealed class InformerFaultTests
             Faults = faults;
             var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, cluster.Server.BaseUri, cluster.Server.Token);
             Informer = new Informer<V1ConfigMap>(client, ConfigMaps, options, TimeProvider.System, new Random(3), Metrics);
+            Informer.AddIndex(ByValue, cm => cm.Data is { } data && data.TryGetValue("v", out var value) ? value : null);
             _subscription = Informer.Changes.Subscribe(change => _log.Enqueue($"{change.Type} {change.Current.Metadata.Name}"));
         }
 

@@ -16,6 +16,8 @@ public sealed class ObjectStore : IAsyncDisposable
     private bool _watchesEnded;
     private readonly IObjectLog _log;
     private readonly EventHistory _history;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IPendingWrite> _pendingWrites = new();
+    private int _committing;
     private long _revision;
 
     public ObjectStore(IObjectLog log, int historyCapacity)
@@ -94,20 +96,65 @@ public sealed class ObjectStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> atomically against the store and waits until its writes are durable.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> atomically against the store and waits until its writes are durable. Writers do not
+    /// queue on the lock: each enqueues its work, and whichever writer finds no one committing runs every queued
+    /// transaction back to back under the lock (flat combining). On two cores, writers spinning for a contended lock
+    /// cost more CPU than the writes themselves; here a waiting writer costs nothing until its commit is done.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<StoreTransaction, T> work)
     {
-        T result;
-        Task durable;
-        lock (_gate)
-        {
-            var transaction = new StoreTransaction(this);
-            result = work(transaction);
-            durable = transaction.Writes.Count == 0 ? Task.CompletedTask : _log.AppendAsync(transaction.Writes, _revision);
-        }
-
+        var pending = new PendingWrite<T>(work);
+        _pendingWrites.Enqueue(pending);
+        CommitPending();
+        var (result, durable) = await pending.Committed;
         await durable;
         return result;
+    }
+
+    /// <summary>Commits queued writes in arrival order until none is left or another writer has taken over.</summary>
+    private void CommitPending()
+    {
+        // Re-check after letting go: a write enqueued between the last dequeue and the release would otherwise wait
+        // for the next writer.
+        while (!_pendingWrites.IsEmpty && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    while (_pendingWrites.TryDequeue(out var write))
+                    {
+                        write.Commit(this);
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _committing, 0);
+            }
+        }
+    }
+
+    /// <summary>Runs one transaction (under the lock) and hands its writes to the durable log in revision order.</summary>
+    internal Task CommitLocked(Action<StoreTransaction> work)
+    {
+        var transaction = new StoreTransaction(this);
+        var durable = Task.CompletedTask;
+        try
+        {
+            work(transaction);
+        }
+        finally
+        {
+            // A transaction that failed part-way keeps what it already put (as before): that must be durable too.
+            if (transaction.Writes.Count > 0)
+            {
+                durable = _log.AppendAsync(transaction.Writes, _revision);
+            }
+        }
+
+        return durable;
     }
 
     /// <summary>
