@@ -168,7 +168,7 @@ public sealed class Informer<T> : IInformer, IDisposable
         var listed = new Dictionary<string, T>();
         foreach (var element in list.RootElement.GetProperty("items").EnumerateArray())
         {
-            var item = element.Deserialize<T>(TensorFusionJson.Options) ?? throw new JsonException($"{_resource.Kind} list held a null item");
+            var item = Decode(element, "list held a null item");
             listed[ObjectKeys.Of(item)] = item;
         }
 
@@ -236,6 +236,21 @@ public sealed class Informer<T> : IInformer, IDisposable
         }
     }
 
+    /// <summary>
+    /// The typed object without metadata.managedFields: no controller reads them, and in a real cluster they are often
+    /// the largest part of an object's metadata (client-go's TransformStripManagedFields does the same).
+    /// </summary>
+    private T Decode(JsonElement element, string nullMessage)
+    {
+        var item = element.Deserialize<T>(TensorFusionJson.Options) ?? throw new JsonException($"{_resource.Kind} {nullMessage}");
+        if (item.Metadata is { } metadata)
+        {
+            metadata.ManagedFields = null;
+        }
+
+        return item;
+    }
+
     private void Apply(string line)
     {
         using var document = JsonDocument.Parse(line);
@@ -254,7 +269,7 @@ public sealed class Informer<T> : IInformer, IDisposable
                 throw new ApiStatusException((System.Net.HttpStatusCode)code, reason, message ?? "watch error");
         }
 
-        var item = body.Deserialize<T>(TensorFusionJson.Options) ?? throw new JsonException($"{_resource.Kind} watch sent a null object");
+        var item = Decode(body, "watch sent a null object");
         var key = ObjectKeys.Of(item);
         ObjectChange<T> change;
         int count;

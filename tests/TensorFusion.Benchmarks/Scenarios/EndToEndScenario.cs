@@ -8,7 +8,6 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Schema;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Plans;
-using TensorFusion.LocalCluster;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
@@ -17,11 +16,12 @@ namespace TensorFusion.Benchmarks.Scenarios;
 
 /// <summary>
 /// Through the operator: N TensorFusionWorkloads (TF_E2E_WORKLOADS, default 1000; replicas 1, 100 TFLOPs / 8 GiB) applied
-/// to the embedded control plane → workload reconciler → worker pods → batched allocation → annotated, bound → the
+/// to the embedded control plane (in a process of its own, <see cref="ApiServerProcess"/>) → workload reconciler → worker pods → batched allocation → annotated, bound → the
 /// simulated kubelet's Running → workload status Running. GPUs are GPU/GPUNode objects as agents register them (8 × H100
 /// per node, 64 workers per node); plans go to agents that acknowledge at once (the agent has its own scenario).
 /// workloadsPerSecond = N / secondsToAllRunning, measured from the first create to the last workload whose status says
-/// Running. operatorPeakMemoryMb is the whole process's peak working set, embedded API server included: an upper bound.
+/// Running. operatorPeakMemoryMb is this process's peak working set: the operator plus the scenario's client and
+/// observers (an upper bound for the operator alone); the API server's own peak and CPU time are reported beside it.
 /// </summary>
 public sealed class EndToEndScenario : IScenario
 {
@@ -40,12 +40,10 @@ public sealed class EndToEndScenario : IScenario
             ? r
             : 8;
         var nodes = (workloads / 64) + 1;
-        await using var server = await LocalApiServer.StartAsync(
-            new LocalApiServerOptions { UseHttps = false, PodStartDelay = TimeSpan.FromMilliseconds(200), WatchHistoryCapacity = Math.Max(100_000, workloads * 20) },
-            cancellationToken);
+        await using var server = await ApiServerProcess.StartAsync(nodes, Math.Max(100_000, workloads * 20), cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout.InfiniteTimeSpan };
         var client = KubeRestClient.WithBearerToken(http, server.BaseUri, server.Token);
-        await InstallAsync(server, client, nodes, cancellationToken);
+        await InstallAsync(client, nodes, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var registry = Metrics.NewCustomRegistry();
@@ -80,6 +78,8 @@ public sealed class EndToEndScenario : IScenario
         var run = Task.Run(() => tensorFusion.RunAsync(stop.Token), CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
+        using var process = Process.GetCurrentProcess();
+        var memoryAtStart = process.WorkingSet64 / (1024.0 * 1024.0);
         var watch = Stopwatch.StartNew();
         clock.Start();
         await Parallel.ForEachAsync(Enumerable.Range(0, workloads), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
@@ -89,11 +89,12 @@ public sealed class EndToEndScenario : IScenario
         var podsSeconds = watch.Elapsed.TotalSeconds;
         await workloadsRunning.Task.WaitAsync(TimeSpan.FromMinutes(20), cancellationToken);
         var seconds = watch.Elapsed.TotalSeconds;
-        using var process = Process.GetCurrentProcess();
         process.Refresh();
         var peak = process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        var operatorCpu = process.TotalProcessorTime.TotalSeconds;
         await stop.CancelAsync();
         await run.ContinueWith(static _ => { }, TaskScheduler.Default);
+        var (apiServerPeak, apiServerCpu) = await server.StopAsync();
         double[][] timeline;
         lock (stages)
         {
@@ -120,9 +121,12 @@ public sealed class EndToEndScenario : IScenario
             ["secondsToAllWorkerPodsRunning"] = podsSeconds,
             ["secondsToCreateAll"] = created,
             ["operatorPeakMemoryMb"] = peak,
+            ["operatorMemoryAtStartMb"] = memoryAtStart,
             ["gcPauseSeconds"] = GC.GetTotalPauseDuration().TotalSeconds,
             ["gen2Collections"] = GC.CollectionCount(2),
-            ["cpuSeconds"] = process.TotalProcessorTime.TotalSeconds,
+            ["operatorCpuSeconds"] = operatorCpu,
+            ["apiServerPeakMemoryMb"] = apiServerPeak,
+            ["apiServerCpuSeconds"] = apiServerCpu,
         };
     }
 
@@ -154,7 +158,7 @@ public sealed class EndToEndScenario : IScenario
     }
 
     /// <summary>CRDs, the pool, and per node: the Kubernetes Node, its GPUNode and 8 H100 GPU objects with status.</summary>
-    private static async Task InstallAsync(LocalApiServer server, KubeRestClient client, int nodes, CancellationToken cancellationToken)
+    private static async Task InstallAsync(KubeRestClient client, int nodes, CancellationToken cancellationToken)
     {
         foreach (var kind in ApiKinds.All)
         {
@@ -174,7 +178,6 @@ public sealed class EndToEndScenario : IScenario
         await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var node = $"n{i.ToString(CultureInfo.InvariantCulture)}";
-            await server.AddSimulatedNodeAsync(node);
             await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuNodes.CollectionPath(), new JsonObject
             {
                 ["apiVersion"] = TensorFusionApi.ApiVersion,

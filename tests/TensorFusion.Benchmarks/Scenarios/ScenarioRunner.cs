@@ -36,6 +36,11 @@ public static class ScenarioRunner
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == ApiServerProcess.Verb)
+        {
+            return await ApiServerProcess.ServeAsync(args[1..], output);
+        }
+
         if (args[0] == "micro")
         {
             BenchmarkSwitcher.FromAssembly(typeof(ScenarioRunner).Assembly).Run(args[1..]);
