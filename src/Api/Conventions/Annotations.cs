@@ -55,6 +55,12 @@ public static class Annotations
     public const string PendingOwnedWorkload = Prefix + "pending-owned-workload";
     public const string PortNumber = Prefix + "port-number";
 
+    /// <summary>
+    /// On an autoscaled workload: its usage histograms (JSON of an AggregateCheckpoint), so a restarted operator that
+    /// reads agents directly (no Prometheus history) does not start from nothing. VPA keeps the same in its Checkpoint objects.
+    /// </summary>
+    public const string UsageCheckpoint = Prefix + "usage-checkpoint";
+
     /// <summary>On a workload: <c>dynamic</c> or <c>fixed</c> (see <see cref="WorkloadModeValues"/>).</summary>
     public const string WorkloadMode = Prefix + "workload-mode";
     public const string GpuReleased = Prefix + "gpu-released";

@@ -27,6 +27,12 @@ public sealed record AutoscalingOptions
     /// <summary>The external scaler's initial delay when its initialDelayPeriod is unset (upstream: 30 m).</summary>
     public TimeSpan ExternalScalerInitialDelay { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How often changed usage histograms are saved on their workloads (annotation <c>tensor-fusion.ai/usage-checkpoint</c>)
+    /// when the source cannot replay history. A crash loses at most this much history.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Null when valid; otherwise a message naming the flag to fix.</summary>
     public string? Validate()
     {
@@ -43,6 +49,11 @@ public sealed record AutoscalingOptions
         if (HistoryDataPeriod <= TimeSpan.Zero || HistoryDataPeriod > TimeSpan.FromDays(30))
         {
             return "the autoscaling history period must be between 0 and 30 days";
+        }
+
+        if (CheckpointInterval <= TimeSpan.Zero)
+        {
+            return "the usage checkpoint interval must be positive";
         }
 
         if (PrometheusStep <= TimeSpan.Zero || PrometheusTimeout <= TimeSpan.Zero || ScrapeTimeout <= TimeSpan.Zero)

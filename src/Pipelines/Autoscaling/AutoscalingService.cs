@@ -1,4 +1,5 @@
 using TensorFusion.Api.Workloads;
+using TensorFusion.Estimators.Aggregation;
 using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Estimators.Merging;
 using TensorFusion.Estimators.Recommendation;
@@ -49,6 +50,10 @@ public sealed class AutoscalingService
         _time = time;
         Writer = new KubernetesWorkloadStatusWriter(client, time, new EventRecorder(client, time));
         Writer.Written += Remember;
+        ArgumentNullException.ThrowIfNull(usage);
+        Checkpoints = usage.ReplaysHistory
+            ? null
+            : new UsageCheckpoints(client, time, _options.CheckpointInterval, AggregationOptions.ForHistoryPeriod(_options.HistoryDataPeriod));
         Loop = new AutoscalingLoop(usage, resizer, Writer, time, _options.HistoryDataPeriod, _options.DefaultInterval ?? _options.Tick,
             metrics, externalScaler, headroom is null ? null : target => headroom(target.Namespace, target.Name));
     }
@@ -78,6 +83,9 @@ public sealed class AutoscalingService
 
     public KubernetesWorkloadStatusWriter Writer { get; }
 
+    /// <summary>Usage history saved on the workloads; null when the source replays history itself (Prometheus).</summary>
+    public UsageCheckpoints? Checkpoints { get; }
+
     /// <summary>Passes that threw; each is retried on the next tick.</summary>
     public int FailedPasses { get; private set; }
 
@@ -103,6 +111,7 @@ public sealed class AutoscalingService
                 }
 
                 _uids[target.Key] = target.Uid;
+                Checkpoints?.RestoreIfMissing(Loop.Book, workload);
                 if (_written.TryGetValue(target.Key, out var written) && written.Uid == target.Uid)
                 {
                     target = target with
@@ -138,7 +147,13 @@ public sealed class AutoscalingService
     /// <summary>One pass over the cache now.</summary>
     public async Task<IReadOnlyList<AutoscaleDecision>> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var decisions = await Loop.RunOnceAsync(Targets(), cancellationToken);
+        var targets = Targets();
+        var decisions = await Loop.RunOnceAsync(targets, cancellationToken);
+        if (Checkpoints is not null)
+        {
+            await Checkpoints.SaveIfDueAsync(Loop.Book, targets, cancellationToken);
+        }
+
         PassCompleted?.Invoke(decisions);
         return decisions;
     }
@@ -177,6 +192,7 @@ public sealed class AutoscalingService
         var key = $"{workloadNamespace}/{workload}";
         _uids.Remove(key);
         _written.Remove(key);
+        Checkpoints?.Forget(key);
         Loop.Forget(workloadNamespace, workload);
     }
 }

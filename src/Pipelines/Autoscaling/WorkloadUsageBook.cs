@@ -67,6 +67,9 @@ public sealed class WorkloadUsageBook
         }
     }
 
+    /// <summary>Adopts <paramref name="aggregate"/> as the workload's history unless it already has one; false if it had.</summary>
+    public bool TryRestore(string workloadKey, WorkloadUsageAggregate aggregate) => _aggregates.TryAdd(workloadKey, aggregate);
+
     /// <summary>Drops a workload's history (deleted, or recreated under the same name with a new uid).</summary>
     public void Forget(string workloadKey) => _aggregates.Remove(workloadKey);
 

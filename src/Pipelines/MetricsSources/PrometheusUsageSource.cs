@@ -9,6 +9,8 @@ namespace TensorFusion.Pipelines.MetricsSources;
 /// </summary>
 public sealed class PrometheusUsageSource(HttpClient http, Uri baseAddress, TimeSpan step, TimeSpan timeout) : IUsageSource
 {
+    public bool ReplaysHistory => true;
+
     public async Task<UsageReading> ReadAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var tflops = await QueryAsync(WorkerUsageReader.TflopsMetric, windowStart, windowEnd, cancellationToken);

@@ -35,6 +35,7 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
     private readonly Kubernetes _kubernetes;
     private NodePlanDispatcher? _dispatcher;
     private Task? _run;
+    private CancellationTokenSource? _serviceStop;
 
     private AutoscalingCluster(OperatorCluster cluster, DateTimeOffset start)
     {
@@ -133,15 +134,27 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the service (first pass at once, then one per minute of fake time) and awaits its first pass.</summary>
-    public async Task<IReadOnlyList<AutoscaleDecision>> StartServiceAsync(IUsageSource usage, IExternalScaler? externalScaler = null, bool scaleUpCap = false)
+    public async Task<IReadOnlyList<AutoscaleDecision>> StartServiceAsync(
+        IUsageSource usage, IExternalScaler? externalScaler = null, bool scaleUpCap = false, AutoscalingOptions? options = null)
     {
         await OperatorCluster.WaitUntilAsync(Cluster.Workloads, informer => informer.Count > 0, "the workload is in the cache");
-        Service = new AutoscalingService(Cluster.Workloads, Direct, Pipeline, usage, Time, new AutoscalingOptions { Tick = TimeSpan.FromMinutes(1) },
+        Service = new AutoscalingService(Cluster.Workloads, Direct, Pipeline, usage, Time, options ?? new AutoscalingOptions { Tick = TimeSpan.FromMinutes(1) },
             externalScaler: externalScaler,
             headroom: scaleUpCap ? (ns, name) => Pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)) : null);
         Service.PassCompleted += decisions => _passes.Writer.TryWrite(decisions);
-        _run = Task.Run(() => Service.RunAsync(_stop.Token));
+        _serviceStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var stopping = _serviceStop.Token;
+        _run = Task.Run(() => Service.RunAsync(stopping));
         return await NextPassAsync();
+    }
+
+    /// <summary>Stops the running service, as an operator restart would (its in-memory history goes with it).</summary>
+    public async Task StopServiceAsync()
+    {
+        await _serviceStop!.CancelAsync();
+        await _run!.ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(OperatorCluster.Wait);
+        _serviceStop.Dispose();
+        _serviceStop = null;
     }
 
     /// <summary>Moves the fake clock one tick (or <paramref name="by"/>, one pass however far) and awaits the pass it triggers.</summary>
@@ -182,6 +195,7 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
             await _dispatcher.DisposeAsync();
         }
 
+        _serviceStop?.Dispose();
         _kubernetes.Dispose();
         await Cluster.DisposeAsync();
         _stop.Dispose();

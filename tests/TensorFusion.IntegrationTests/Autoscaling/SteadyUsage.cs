@@ -10,6 +10,9 @@ internal sealed class SteadyUsage(double tflops, double vramBytes, Func<IReadOnl
     {
     }
 
+    /// <summary>Every read returns its whole window, as Prometheus does.</summary>
+    public bool ReplaysHistory => true;
+
     public Task<UsageReading> ReadAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var samples = new List<UsageSample>();
