@@ -9,7 +9,7 @@ namespace TensorFusion.IntegrationTests.Operator;
 [Collection("Operator")]
 public sealed class InformerCacheTests
 {
-    private static readonly ResourceDescriptor ConfigMaps = new("ConfigMap", string.Empty, "v1", "configmaps", Namespaced: true);
+    private static readonly ResourceDescriptor ConfigMaps = OperatorCluster.ConfigMaps;
 
     [Fact]
     public async Task Cache_ServerObjectHasManagedFields_CachedCopyHasNoneAndKeepsTheRest()

@@ -15,7 +15,7 @@ namespace TensorFusion.IntegrationTests.Operator;
 [Trait("Category", "Fault")]
 public sealed class InformerFaultTests
 {
-    private static readonly ResourceDescriptor ConfigMaps = new("ConfigMap", string.Empty, "v1", "configmaps", Namespaced: true);
+    private static readonly ResourceDescriptor ConfigMaps = OperatorCluster.ConfigMaps;
 
     [Fact]
     public async Task WatchCut_ChangesWhileDisconnected_ResumesFromLastVersionWithoutRelist()

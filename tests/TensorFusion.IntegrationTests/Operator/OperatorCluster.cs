@@ -24,6 +24,9 @@ internal sealed class OperatorCluster : IAsyncDisposable
     public const string Namespace = "default";
     public const string NodeName = "sim-node-1";
 
+    /// <summary>Plain ConfigMaps: what informer tests watch when the kind itself does not matter.</summary>
+    public static readonly ResourceDescriptor ConfigMaps = new("ConfigMap", string.Empty, "v1", "configmaps", Namespaced: true);
+
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _background = [];
     private readonly List<IDisposable> _subscriptions = [];
