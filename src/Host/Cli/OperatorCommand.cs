@@ -27,12 +27,13 @@ public static class OperatorCommand
         var batchWindow = new Option<int>("--allocation-batch-window-ms") { Description = "Milliseconds a partial batch waits before it is decided", DefaultValueFactory = _ => (int)defaults.Allocation.BatchWindow.TotalMilliseconds };
         var prometheusUrl = new Option<string?>("--prometheus-url") { Description = "Prometheus the autoscaler reads worker usage from (default: scrape the agents' /metrics)" };
         var autoscalingInterval = new Option<double>("--autoscaling-interval") { Description = "Seconds between autoscaler passes (a workload's autoSetResources.interval, if longer, still applies)", DefaultValueFactory = _ => defaults.Autoscaling.Tick.TotalSeconds };
+        var checkpointInterval = new Option<double>("--autoscaling-checkpoint-interval") { Description = "Seconds between saves of usage histograms on the workloads when agents are scraped (no --prometheus-url); a crash loses at most this much history", DefaultValueFactory = _ => defaults.Autoscaling.CheckpointInterval.TotalSeconds };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, concurrency,
-            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval,
+            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -56,7 +57,11 @@ public static class OperatorCommand
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                     AgentPort = parseResult.GetValue(agentPort),
                     AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),
-                    Autoscaling = defaults.Autoscaling with { Tick = TimeSpan.FromSeconds(parseResult.GetValue(autoscalingInterval)) },
+                    Autoscaling = defaults.Autoscaling with
+                    {
+                        Tick = TimeSpan.FromSeconds(parseResult.GetValue(autoscalingInterval)),
+                        CheckpointInterval = TimeSpan.FromSeconds(parseResult.GetValue(checkpointInterval)),
+                    },
                     Allocation = defaults.Allocation with
                     {
                         MaxBatchSize = parseResult.GetValue(batchSize),

@@ -53,7 +53,7 @@ public sealed record AutoscalingOptions
 
         if (CheckpointInterval <= TimeSpan.Zero)
         {
-            return "the usage checkpoint interval must be positive";
+            return "--autoscaling-checkpoint-interval must be positive";
         }
 
         if (PrometheusStep <= TimeSpan.Zero || PrometheusTimeout <= TimeSpan.Zero || ScrapeTimeout <= TimeSpan.Zero)

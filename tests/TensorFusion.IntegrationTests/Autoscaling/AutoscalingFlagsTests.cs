@@ -11,6 +11,7 @@ public sealed class AutoscalingFlagsTests
     [InlineData("--prometheus-url", "prometheus:9090", "--prometheus-url \"prometheus:9090\" is not an http:// or https:// URL")]
     [InlineData("--prometheus-url", "ftp://prometheus", "--prometheus-url \"ftp://prometheus\" is not an http:// or https:// URL")]
     [InlineData("--autoscaling-interval", "0", "--autoscaling-interval must be positive")]
+    [InlineData("--autoscaling-checkpoint-interval", "-1", "--autoscaling-checkpoint-interval must be positive")]
     public async Task Operator_BadAutoscalingFlag_ExitCode2NamingIt(string flag, string value, string expected)
     {
         var output = new StringWriter();
