@@ -61,7 +61,7 @@ public static class AllocationAnnotations
         var node = pod.Spec?.NodeName;
         if (string.IsNullOrEmpty(node))
         {
-            // Annotated but never bound (the operator stopped between the two writes): still pending, placed again.
+            // Annotated but never bound (left by an operator that annotated and bound in two writes): still pending, placed again.
             return (null, null);
         }
 

@@ -9,7 +9,7 @@ namespace TensorFusion.Pipelines.Allocation;
 /// <summary>
 /// Pending workers → <see cref="BatchBlock{T}"/> (by size, and by time through a <see cref="TimeProvider"/> timer) →
 /// one decision stage (DOP=1: each batch is solved against one consistent state) → persist (evict victims, then
-/// annotate and bind winners, report the unschedulable) → per-node plans to the agents and status aggregates.
+/// bind winners with their allocation annotations, report the unschedulable) → per-node plans to the agents and status aggregates.
 /// Unschedulable workers wait until capacity changes. No decision is taken before <see cref="StartAsync"/> has
 /// rebuilt the state from the pods.
 /// </summary>

@@ -9,7 +9,8 @@ using TensorFusion.Gpu.Cluster;
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
-/// Persists decisions through the Kubernetes API: annotations by merge patch, then the binding subresource; victims
+/// Persists decisions through the Kubernetes API: the binding subresource carrying the allocation annotations (a resize
+/// rewrites them by merge patch); victims
 /// deleted with a preemption event; unschedulable workers get a PodScheduled=False condition and an event; status
 /// aggregates by merge patch on the status subresource. API errors are classified, never thrown.
 /// </summary>
@@ -20,15 +21,10 @@ public sealed class KubernetesAllocationWriter(IKubernetes client, TimeProvider 
     public async Task<WriteOutcome> BindAsync(V1Pod pod, WorkerAllocation allocation, CancellationToken cancellationToken)
     {
         var (name, ns) = (pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? "default");
-        var outcome = await UpdateAllocationAsync(allocation, cancellationToken);
-        if (outcome != WriteOutcome.Done)
-        {
-            return outcome;
-        }
-
+        // The API server copies the Binding's annotations onto the pod in the same write.
         var binding = new V1Binding
         {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Annotations = AllocationAnnotations.For(allocation) },
             Target = new V1ObjectReference { Kind = "Node", ApiVersion = "v1", Name = allocation.Node },
         };
         return await TryAsync(() => client.CoreV1.CreateNamespacedPodBindingAsync(binding, name, ns, cancellationToken: cancellationToken));

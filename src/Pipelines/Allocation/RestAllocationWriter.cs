@@ -12,7 +12,8 @@ namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
 /// The operator's <see cref="IAllocationWriter"/> over <see cref="KubeRestClient"/> (the client its informers use, so
-/// fault injection and credentials are shared): annotations by merge patch, then the binding subresource; victims
+/// fault injection and credentials are shared): the binding subresource carrying the allocation annotations, which the
+/// API server puts on the pod in the same write (a resize rewrites them by merge patch); victims
 /// deleted after a <c>Preempted</c> event; unschedulable workers get <c>PodScheduled=False</c> and one
 /// <c>FailedScheduling</c> event per distinct reason; status aggregates by merge patch on <c>/status</c>. API errors are
 /// classified (404 gone, anything else failed), never thrown.
@@ -30,18 +31,12 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(allocation);
-        var outcome = await UpdateAllocationAsync(allocation, cancellationToken);
-        if (outcome != WriteOutcome.Done)
-        {
-            return outcome;
-        }
-
         var (ns, name) = (allocation.Request.Namespace, allocation.Request.Worker);
         var binding = new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Binding",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["annotations"] = AnnotationsOf(allocation) },
             ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = allocation.Node },
         };
         return await TryAsync(() => client.CreateAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(ns, name) + "/binding", binding, cancellationToken), cancellationToken);
@@ -50,13 +45,7 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
     public Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allocation);
-        var annotations = new JsonObject();
-        foreach (var (key, value) in AllocationAnnotations.For(allocation))
-        {
-            annotations[key] = value;
-        }
-
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = AnnotationsOf(allocation) } };
         return TryAsync(() => client.MergePatchAsync<JsonNode>(
             ResourceDescriptor.Pods.ObjectPath(allocation.Request.Namespace, allocation.Request.Worker), patch, cancellationToken), cancellationToken);
     }
@@ -161,5 +150,16 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         {
             return WriteOutcome.Failed;
         }
+    }
+
+    private static JsonObject AnnotationsOf(WorkerAllocation allocation)
+    {
+        var annotations = new JsonObject();
+        foreach (var (key, value) in AllocationAnnotations.For(allocation))
+        {
+            annotations[key] = value;
+        }
+
+        return annotations;
     }
 }

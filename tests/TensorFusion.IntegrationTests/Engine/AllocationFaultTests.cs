@@ -19,7 +19,7 @@ public sealed class AllocationFaultTests
         await using var engine = await EngineCluster.StartAsync();
         var agent = await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 2);
 
-        // The first operator's first bind goes through; every later bind fails, so it stops with workers annotated but unbound.
+        // The first operator's first bind goes through; every later bind fails, so it stops with workers decided but unbound.
         var faults = new FaultInjectingHandler();
         var binds = 0;
         var thirdBind = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -152,6 +152,30 @@ public sealed class LifecycleTests
         Assert.Equal(409, secondStatus);
     }
 
+    [Fact]
+    public async Task Binding_WithAnnotations_MergedOntoThePodInTheSameWrite()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var created = await cluster.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "p", Annotations = new Dictionary<string, string> { ["kept"] = "yes", ["replaced"] = "old" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "x" }] },
+        }, "default");
+
+        await cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(new V1Binding
+        {
+            Metadata = new V1ObjectMeta { Name = "p", Annotations = new Dictionary<string, string> { ["replaced"] = "new", ["tensor-fusion.ai/gpu-ids"] = "gpu-0" } },
+            Target = new V1ObjectReference { Kind = "Node", Name = "n1" },
+        }, "p", "default");
+
+        var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync("p", "default");
+        Assert.Equal("n1", pod.Spec.NodeName);
+        Assert.Equal(new Dictionary<string, string> { ["kept"] = "yes", ["replaced"] = "new", ["tensor-fusion.ai/gpu-ids"] = "gpu-0" }, pod.Metadata.Annotations);
+        // One write: the resourceVersion moved by exactly one revision.
+        Assert.Equal(long.Parse(created.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture) + 1,
+            long.Parse(pod.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     internal static V1ConfigMap Map(string name, V1ConfigMap? owner = null, List<string>? finalizers = null, Dictionary<string, string>? labels = null) => new()
     {
         Metadata = new V1ObjectMeta

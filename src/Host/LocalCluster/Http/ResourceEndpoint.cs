@@ -160,6 +160,19 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
 
             var next = pod.Value.DeepClone().AsObject();
             next["spec"]!["nodeName"] = node;
+            // As the API server does: the Binding's annotations land on the pod in the same write, so a scheduler's
+            // allocation record and the binding can never be seen apart.
+            if (body?["metadata"]?["annotations"] is JsonObject annotations && annotations.Count > 0)
+            {
+                var metadata = next["metadata"]!.AsObject();
+                var onPod = metadata["annotations"] as JsonObject ?? [];
+                metadata["annotations"] = onPod;
+                foreach (var (key, value) in annotations)
+                {
+                    onPod[key] = value?.DeepClone();
+                }
+            }
+
             return transaction.Put("pods", @namespace, name, next);
         });
         await Responses.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
