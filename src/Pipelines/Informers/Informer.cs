@@ -30,6 +30,7 @@ public sealed class Informer<T> : IInformer, IDisposable
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CacheIndex<T>> _indexes = new(StringComparer.Ordinal);
+    private Action<T>? _trim;
     private Dictionary<string, T> _cache = [];
     private string? _resourceVersion;
 
@@ -85,6 +86,12 @@ public sealed class Informer<T> : IInformer, IDisposable
             return filter is null ? [.. _cache.Values] : [.. _cache.Values.Where(filter)];
         }
     }
+
+    /// <summary>
+    /// Drops what no reader of this cache needs from every object as it arrives (client-go's TransformFunc), before
+    /// the cache, the indexes or any subscriber sees it. Set it before <see cref="RunAsync"/>.
+    /// </summary>
+    public void TrimEachObject(Action<T> trim) => _trim = trim;
 
     /// <summary>
     /// Keeps the objects findable by <paramref name="valueOf"/> (null: not indexed), for <see cref="ListByIndex"/>.
@@ -248,6 +255,7 @@ public sealed class Informer<T> : IInformer, IDisposable
             metadata.ManagedFields = null;
         }
 
+        _trim?.Invoke(item);
         return item;
     }
 

@@ -81,6 +81,7 @@ public sealed partial class TensorFusionOperator
         var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
         _caches = _caches with { GpuNodes = gpuNodes };
         _caches.IndexPods();
+        _caches.Pods.TrimEachObject(PodCacheTrim.Apply);
         var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
         var quotas = Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
