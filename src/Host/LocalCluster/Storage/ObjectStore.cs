@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using TensorFusion.LocalCluster.Semantics;
 
@@ -16,7 +17,7 @@ public sealed class ObjectStore : IAsyncDisposable
     private bool _watchesEnded;
     private readonly IObjectLog _log;
     private readonly EventHistory _history;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<IPendingWrite> _pendingWrites = new();
+    private readonly ConcurrentQueue<IPendingWrite> _pendingWrites = new();
     private int _committing;
     private long _revision;
 
