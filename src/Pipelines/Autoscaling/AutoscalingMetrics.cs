@@ -8,13 +8,25 @@ public sealed class AutoscalingMetrics
     private static readonly string[] Bounds = ["lower", "target", "upper"];
     private readonly Gauge _tflops;
     private readonly Gauge _vram;
+    private readonly Counter _checkpoints;
 
     public AutoscalingMetrics(CollectorRegistry registry)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _tflops = factory.CreateGauge("tensorfusion_workload_recommendation_tflops", "Estimator output per worker.", "namespace", "workload", "bound");
         _vram = factory.CreateGauge("tensorfusion_workload_recommendation_vram_bytes", "Estimator output per worker.", "namespace", "workload", "bound");
+        _checkpoints = factory.CreateCounter("tensorfusion_autoscaling_checkpoints_total",
+            "Usage checkpoints on workloads: restored, rejected (unreadable or another version), written, failed (write errors).", "result");
+        foreach (var result in CheckpointResults)
+        {
+            _checkpoints.WithLabels(result);
+        }
     }
+
+    /// <summary>The values of the checkpoint counter's result label.</summary>
+    public static IReadOnlyList<string> CheckpointResults { get; } = ["restored", "rejected", "written", "failed"];
+
+    public void CountCheckpoint(string result) => _checkpoints.WithLabels(result).Inc();
 
     public void Record(AutoscaleDecision decision)
     {

@@ -53,7 +53,7 @@ public sealed class AutoscalingService
         ArgumentNullException.ThrowIfNull(usage);
         Checkpoints = usage.ReplaysHistory
             ? null
-            : new UsageCheckpoints(client, time, _options.CheckpointInterval, AggregationOptions.ForHistoryPeriod(_options.HistoryDataPeriod));
+            : new UsageCheckpoints(client, time, _options.CheckpointInterval, AggregationOptions.ForHistoryPeriod(_options.HistoryDataPeriod), metrics);
         Loop = new AutoscalingLoop(usage, resizer, Writer, time, _options.HistoryDataPeriod, _options.DefaultInterval ?? _options.Tick,
             metrics, externalScaler, headroom is null ? null : target => headroom(target.Namespace, target.Name));
     }

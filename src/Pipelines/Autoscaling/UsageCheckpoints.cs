@@ -14,7 +14,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// first time the book has no history for it. Like VPA's checkpoints, per-worker peak windows are not kept. A
 /// checkpoint that does not parse or has another version is ignored (and counted): history then starts afresh.
 /// </summary>
-public sealed class UsageCheckpoints(KubeRestClient client, TimeProvider time, TimeSpan interval, AggregationOptions options)
+public sealed class UsageCheckpoints(KubeRestClient client, TimeProvider time, TimeSpan interval, AggregationOptions options, AutoscalingMetrics? metrics = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, long> _savedSamples = new(StringComparer.Ordinal);
@@ -54,11 +54,13 @@ public sealed class UsageCheckpoints(KubeRestClient client, TimeProvider time, T
             {
                 _savedSamples[key] = aggregate.TotalSamplesCount;
                 Restored++;
+                metrics?.CountCheckpoint("restored");
             }
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             Rejected++;
+            metrics?.CountCheckpoint("rejected");
             LastError = $"{key}: usage checkpoint ignored: {e.Message}";
         }
     }
@@ -90,11 +92,13 @@ public sealed class UsageCheckpoints(KubeRestClient client, TimeProvider time, T
                 await client.MergePatchAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(target.Namespace, target.Name), patch, cancellationToken);
                 _savedSamples[target.Key] = samples;
                 Written++;
+                metrics?.CountCheckpoint("written");
             }
             catch (Exception e) when (e is ApiStatusException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // The next interval tries again; a deleted workload simply drops out of the targets.
                 FailedWrites++;
+                metrics?.CountCheckpoint("failed");
                 LastError = $"{target.Key}: usage checkpoint not written: {e.Message}";
             }
         }

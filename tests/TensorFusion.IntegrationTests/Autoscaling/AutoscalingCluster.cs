@@ -135,10 +135,11 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
 
     /// <summary>Starts the service (first pass at once, then one per minute of fake time) and awaits its first pass.</summary>
     public async Task<IReadOnlyList<AutoscaleDecision>> StartServiceAsync(
-        IUsageSource usage, IExternalScaler? externalScaler = null, bool scaleUpCap = false, AutoscalingOptions? options = null)
+        IUsageSource usage, IExternalScaler? externalScaler = null, bool scaleUpCap = false, AutoscalingOptions? options = null, AutoscalingMetrics? metrics = null)
     {
         await OperatorCluster.WaitUntilAsync(Cluster.Workloads, informer => informer.Count > 0, "the workload is in the cache");
         Service = new AutoscalingService(Cluster.Workloads, Direct, Pipeline, usage, Time, options ?? new AutoscalingOptions { Tick = TimeSpan.FromMinutes(1) },
+            metrics: metrics,
             externalScaler: externalScaler,
             headroom: scaleUpCap ? (ns, name) => Pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)) : null);
         Service.PassCompleted += decisions => _passes.Writer.TryWrite(decisions);

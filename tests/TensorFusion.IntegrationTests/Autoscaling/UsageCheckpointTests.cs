@@ -24,7 +24,9 @@ public sealed class UsageCheckpointTests
     {
         await using var cluster = await StartAsync();
         var usage = new ScrapedUsage(40, 8 * AutoscalingCluster.GiB, "llm-0");
-        await cluster.StartServiceAsync(usage, options: Options);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new AutoscalingMetrics(registry);
+        await cluster.StartServiceAsync(usage, options: Options, metrics: metrics);
         IReadOnlyList<AutoscaleDecision> decisions = [];
         for (var minute = 1; minute <= 5; minute++)
         {
@@ -44,12 +46,16 @@ public sealed class UsageCheckpointTests
         usage.Silent = true;
         await OperatorCluster.WaitUntilAsync(cluster.Cluster.Workloads,
             cache => cache.Get(AutoscalingCluster.Ns, "llm")?.Metadata.Annotation(Annotations.UsageCheckpoint) == saved, "the cache holds the checkpoint");
-        var after = Assert.Single(await cluster.StartServiceAsync(usage, options: Options));
+        var after = Assert.Single(await cluster.StartServiceAsync(usage, options: Options, metrics: metrics));
 
         Assert.Equal(1, cluster.Service.Checkpoints!.Restored);
         Assert.Equal(samples, cluster.Service.Loop.Book.AggregateOf(Key)!.TotalSamplesCount);
         Assert.Equal(before.Recommendation, after.Recommendation);
         Assert.True(after.ConditionTrue, after.ConditionMessage);
+        var scrape = await ScrapeAsync(registry);
+        Assert.Contains("tensorfusion_autoscaling_checkpoints_total{result=\"written\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("tensorfusion_autoscaling_checkpoints_total{result=\"restored\"} 1", scrape, StringComparison.Ordinal);
+        Assert.Contains("tensorfusion_autoscaling_checkpoints_total{result=\"rejected\"} 0", scrape, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,6 +75,13 @@ public sealed class UsageCheckpointTests
         Assert.StartsWith("default/llm: usage checkpoint ignored:", checkpoints.LastError, StringComparison.Ordinal);
         // Only this pass's scraped sample: nothing came from the bad checkpoint.
         Assert.Equal(1, cluster.Service.Loop.Book.AggregateOf(Key)!.TotalSamplesCount);
+    }
+
+    private static async Task<string> ScrapeAsync(Prometheus.CollectorRegistry registry)
+    {
+        using var text = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
     }
 
     private static async Task<AutoscalingCluster> StartAsync()
