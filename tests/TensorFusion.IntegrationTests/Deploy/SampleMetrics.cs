@@ -118,6 +118,8 @@ internal static class SampleMetrics
             ($"namespace=\"{w.Namespace}\",workload=\"{w.Workload}\",bound=\"{b.Bound}\"", w.Tflops * b.Factor))));
         text.Family("tensorfusion_workload_recommendation_vram_bytes", "gauge", workloads.SelectMany(w => bounds.Select(b =>
             ($"namespace=\"{w.Namespace}\",workload=\"{w.Workload}\",bound=\"{b.Bound}\"", w.Vram * b.Factor))));
+        (string Result, double Count)[] checkpoints = [("restored", 2), ("rejected", 0), ("written", 14), ("failed", 1)];
+        text.Family("tensorfusion_autoscaling_checkpoints_total", "counter", checkpoints.Select(c => ($"result=\"{c.Result}\"", c.Count)));
         return text.ToString();
     }
 }
