@@ -47,6 +47,32 @@ public sealed class ObjectStoreWriteTests
     }
 
     [Fact]
+    public async Task WriteAsync_MoreQueuedThanOneTurnWhileCommitting_EveryWriteCompletes()
+    {
+        await using var store = new ObjectStore(new InMemoryObjectLog(), historyCapacity: 1000);
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // The first writer's transaction holds the committer until released, so the next 200 writers only enqueue.
+        var first = Task.Run(() => store.WriteAsync(transaction =>
+        {
+            inside.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)), "released");
+            return transaction.Put(ConfigMaps, "default", "first", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "first" } });
+        }));
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(30)), "the first transaction is committing");
+        var queued = Enumerable.Range(0, 200).Select(i => store.WriteAsync(transaction =>
+            transaction.Put(ConfigMaps, "default", $"queued-{i}", new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"queued-{i}" } }))).ToList();
+        Assert.All(queued, write => Assert.False(write.IsCompleted));
+        release.Set();
+
+        // 201 writes, more than three turns of 64: the first writer commits one turn, thread-pool turns do the rest.
+        var stored = await Task.WhenAll(queued.Prepend(first)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(1, 201).Select(r => (long)r), stored.Select(s => s.ResourceVersion).Order());
+        Assert.Equal(Enumerable.Range(2, 200).Select(r => (long)r), queued.Select(write => write.Result.ResourceVersion));
+    }
+
+    [Fact]
     public async Task WriteAsync_TransactionThrows_OnlyThatWriterFailsAndLaterWritesCommit()
     {
         await using var store = new ObjectStore(new InMemoryObjectLog(), historyCapacity: 100);

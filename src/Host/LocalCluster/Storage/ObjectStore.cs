@@ -11,6 +11,7 @@ namespace TensorFusion.LocalCluster.Storage;
 /// </summary>
 public sealed class ObjectStore : IAsyncDisposable
 {
+    private const int CommitsPerTurn = 64;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _resources = new(StringComparer.Ordinal);
     private readonly List<WatchSubscription> _subscriptions = [];
@@ -99,9 +100,10 @@ public sealed class ObjectStore : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> atomically against the store and waits until its writes are durable. Writers do not
-    /// queue on the lock: each enqueues its work, and whichever writer finds no one committing runs every queued
-    /// transaction back to back under the lock (flat combining). On two cores, writers spinning for a contended lock
-    /// cost more CPU than the writes themselves; here a waiting writer costs nothing until its commit is done.
+    /// queue on the lock: each enqueues its work, and whichever writer finds no one committing runs the queued
+    /// transactions back to back under the lock (flat combining; a bounded run, then a thread-pool item goes on). On
+    /// two cores, writers spinning for a contended lock cost more CPU than the writes themselves; here a waiting
+    /// writer costs nothing until its commit is done.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<StoreTransaction, T> work)
     {
@@ -113,27 +115,34 @@ public sealed class ObjectStore : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Commits queued writes in arrival order until none is left or another writer has taken over.</summary>
+    /// <summary>Commits up to <see cref="CommitsPerTurn"/> queued writes in arrival order, unless another writer is committing.</summary>
     private void CommitPending()
     {
-        // Re-check after letting go: a write enqueued between the last dequeue and the release would otherwise wait
-        // for the next writer.
-        while (!_pendingWrites.IsEmpty && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        if (_pendingWrites.IsEmpty || Interlocked.CompareExchange(ref _committing, 1, 0) != 0)
         {
-            try
+            return;
+        }
+
+        try
+        {
+            lock (_gate)
             {
-                lock (_gate)
+                for (var committed = 0; committed < CommitsPerTurn && _pendingWrites.TryDequeue(out var write); committed++)
                 {
-                    while (_pendingWrites.TryDequeue(out var write))
-                    {
-                        write.Commit(this);
-                    }
+                    write.Commit(this);
                 }
             }
-            finally
-            {
-                Volatile.Write(ref _committing, 0);
-            }
+        }
+        finally
+        {
+            Volatile.Write(ref _committing, 0);
+        }
+
+        // Writes queued during this turn (their writers found the committer taken) or beyond its bound: a thread-pool
+        // item carries on, so no request thread commits for others indefinitely and none is left waiting.
+        if (!_pendingWrites.IsEmpty)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static store => store.CommitPending(), this, preferLocal: false);
         }
     }
 
