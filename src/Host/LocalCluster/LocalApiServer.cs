@@ -60,7 +60,7 @@ public sealed class LocalApiServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         IObjectLog log = options.StateDirectory is null ? new InMemoryObjectLog() : new SqliteObjectLog(options.StateDirectory);
-        var store = new ObjectStore(log, options.WatchHistoryCapacity);
+        var store = new ObjectStore(log, options.WatchHistoryCapacity, options.TimeProvider, options.WatchHistoryRetention);
         var registry = new ResourceRegistry();
         var operations = new ResourceOperations(store, registry, options.TimeProvider);
         foreach (var crd in store.List(ResourceOperations.CrdStorageId, null, null).Items)

@@ -24,6 +24,12 @@ public sealed record LocalApiServerOptions
     /// <summary>How many recent events watches can resume from; older resourceVersions answer 410 Expired.</summary>
     public int WatchHistoryCapacity { get; init; } = 100_000;
 
+    /// <summary>
+    /// How long an event stays resumable, as etcd's compaction every 5 minutes in Kubernetes: a watch resuming from an
+    /// older resourceVersion gets 410 Expired and relists. Keeps a long-running server's memory bounded.
+    /// </summary>
+    public TimeSpan WatchHistoryRetention { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often a watch with allowWatchBookmarks=true gets a BOOKMARK.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(10);
 

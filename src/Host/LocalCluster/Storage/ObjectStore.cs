@@ -18,13 +18,19 @@ public sealed class ObjectStore : IAsyncDisposable
     private bool _watchesEnded;
     private readonly IObjectLog _log;
     private readonly EventHistory _history;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<IPendingWrite> _pendingWrites = new();
     private int _committing;
     private long _revision;
 
-    public ObjectStore(IObjectLog log, int historyCapacity)
+    /// <param name="log">Durable log (or in-memory).</param>
+    /// <param name="historyCapacity">Most events watches can resume from.</param>
+    /// <param name="time">Clock that ages the watch history (default: the system clock).</param>
+    /// <param name="historyRetention">How long an event stays resumable (default: unbounded by time).</param>
+    public ObjectStore(IObjectLog log, int historyCapacity, TimeProvider? time = null, TimeSpan? historyRetention = null)
     {
         _log = log;
+        _time = time ?? TimeProvider.System;
         var (rows, revision) = log.Load();
         foreach (var row in rows)
         {
@@ -34,7 +40,7 @@ public sealed class ObjectStore : IAsyncDisposable
         }
 
         _revision = revision;
-        _history = new EventHistory(historyCapacity, revision);
+        _history = new EventHistory(historyCapacity, revision, historyRetention ?? TimeSpan.MaxValue);
     }
 
     public long Revision
@@ -268,7 +274,7 @@ public sealed class ObjectStore : IAsyncDisposable
 
     private void Publish(WatchEvent change)
     {
-        _history.Add(change);
+        _history.Add(change, _time.GetUtcNow());
         foreach (var subscription in _subscriptions)
         {
             // Controllers see every resource but want few of its events: filtering here saves a thread-pool hop per write.
