@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TensorFusion.IntegrationTests.Autoscaling;
 
@@ -32,10 +27,7 @@ internal sealed class StubExternalScaler : IAsyncDisposable
 
     public static async Task<StubExternalScaler> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackWebApp.Create();
         var stub = new StubExternalScaler(app);
         app.MapPost("/scale", async (HttpContext context) =>
         {
@@ -48,15 +40,13 @@ internal sealed class StubExternalScaler : IAsyncDisposable
 
             return Results.Text(stub.Answer, "application/json", statusCode: stub.Status);
         });
-        await app.StartAsync();
-        stub.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/scale");
+        stub.Url = new Uri(await LoopbackWebApp.StartAsync(app), "/scale");
         return stub;
     }
 
     public async ValueTask DisposeAsync()
     {
         _disposed.TrySetResult();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await LoopbackWebApp.StopAsync(_app);
     }
 }

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TensorFusion.Pipelines.MetricsSources;
 
 namespace TensorFusion.IntegrationTests.Autoscaling;
@@ -44,21 +39,16 @@ internal sealed class StubPrometheus : IAsyncDisposable
 
     public static async Task<StubPrometheus> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackWebApp.Create();
         var stub = new StubPrometheus(app);
         app.MapGet("/api/v1/query_range", (HttpContext context) => stub.Answer(context.Request.Query));
-        await app.StartAsync();
-        stub.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        stub.BaseAddress = new Uri(await LoopbackWebApp.StartAsync(app), "/");
         return stub;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await LoopbackWebApp.StopAsync(_app);
     }
 
     private IResult Answer(IQueryCollection query)

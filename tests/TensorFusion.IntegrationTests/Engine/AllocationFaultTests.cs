@@ -140,14 +140,7 @@ public sealed class AllocationFaultTests
     {
         await using var engine = await EngineCluster.StartAsync();
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1);
-        var options = EngineCluster.FastOptions() with
-        {
-            LeaderElection = true,
-            LeaseNamespace = "default",
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            RenewDeadline = TimeSpan.FromSeconds(2),
-            RetryPeriod = TimeSpan.FromMilliseconds(300),
-        };
+        var options = OperatorCluster.WithFastLeaderElection(EngineCluster.FastOptions());
         await using var first = engine.StartOperator(out var firstStarted, options with { Identity = "first" });
         await firstStarted.WaitAsync(OperatorCluster.Wait);
         await engine.CreateWorkloadAsync("w1", replicas: 2, tflops: "300", vram: "10Gi");

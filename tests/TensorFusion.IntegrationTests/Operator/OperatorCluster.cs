@@ -91,7 +91,17 @@ internal sealed class OperatorCluster : IAsyncDisposable
         GracefulShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public Task<JsonNode> CreatePoolAsync(string name) =>
+    /// <summary>Leader election in the default namespace, fast enough for a takeover within a few seconds (3 s lease).</summary>
+    public static OperatorOptions WithFastLeaderElection(OperatorOptions options) => options with
+    {
+        LeaderElection = true,
+        LeaseNamespace = "default",
+        LeaseDuration = TimeSpan.FromSeconds(3),
+        RenewDeadline = TimeSpan.FromSeconds(2),
+        RetryPeriod = TimeSpan.FromMilliseconds(300),
+    };
+
+        public Task<JsonNode> CreatePoolAsync(string name) =>
         Direct.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), PoolObject(name), CancellationToken.None);
 
     /// <summary>A GPUPool valid under the generated CRD, with a minimal worker template.</summary>

@@ -81,14 +81,7 @@ public sealed class OperatorFaultTests
     {
         await using var cluster = await OperatorCluster.StartAsync();
         await cluster.CreatePoolAsync("pool-a");
-        var options = OperatorCluster.FastOptions() with
-        {
-            LeaderElection = true,
-            LeaseNamespace = "default",
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            RenewDeadline = TimeSpan.FromSeconds(2),
-            RetryPeriod = TimeSpan.FromMilliseconds(300),
-        };
+        var options = OperatorCluster.WithFastLeaderElection(OperatorCluster.FastOptions());
         await using var first = cluster.StartOperator(options with { Identity = "first" });
         await cluster.CreateWorkloadAsync("w1", "pool-a", replicas: 2);
         await cluster.WaitForWorkloadAsync("w1", w => w.Status?.ReadyWorkers == 2, "the first operator leads and reconciles");
