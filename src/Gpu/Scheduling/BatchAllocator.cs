@@ -38,20 +38,36 @@ public sealed class BatchAllocator
         var evicted = new List<(WorkerAllocation Victim, string Preemptor)>();
         foreach (var request in BatchOrder.Sort(batch))
         {
-            var decision = Place(request, now, allowPreemption: true);
+            var decision = PlaceOrRefuse(request, now, allowPreemption: true);
             decisions.Add(decision);
             evicted.AddRange(decision.Victims.Select(victim => (victim, request.WorkerId)));
         }
 
         foreach (var (victim, preemptor) in evicted)
         {
-            var retry = Place(victim.Request, now, allowPreemption: false);
+            var retry = PlaceOrRefuse(victim.Request, now, allowPreemption: false);
             decisions.Add(retry.Kind == DecisionKind.Unschedulable
                 ? retry with { Reason = $"preempted by {preemptor} and not placed again: {retry.Reason}" }
                 : retry);
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// One request's fault stays its own: an arithmetic or state error while placing it makes it unschedulable with the
+    /// reason, and the rest of the batch is decided as if it had not been there.
+    /// </summary>
+    private AllocationDecision PlaceOrRefuse(AllocationRequest request, DateTimeOffset now, bool allowPreemption)
+    {
+        try
+        {
+            return Place(request, now, allowPreemption);
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
+        {
+            return AllocationDecision.Unschedulable(request, $"the allocator could not place this request ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     /// <summary>Places one request now (no batch ordering).</summary>
@@ -165,9 +181,9 @@ public sealed class BatchAllocator
             return "compute percent must be between 0 and 100";
         }
 
-        if (request.Request.MilliTflops < 0 || request.Request.VramBytes < 0)
+        if ((RequestBounds.Check(request.Request, "request") ?? RequestBounds.Check(request.Limit, "limit")) is { } outOfBounds)
         {
-            return "requests must not be negative";
+            return outOfBounds;
         }
 
         return request.GpuIndices is { Count: > 0 } indices && indices.Count != request.GpuCount

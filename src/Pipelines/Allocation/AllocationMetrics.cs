@@ -10,6 +10,7 @@ public sealed class AllocationMetrics
     private readonly Histogram _latency;
     private readonly Counter _decisions;
     private readonly Gauge _unschedulable;
+    private readonly Counter _batchFailures;
     private readonly Counter _preemptions;
     private readonly Gauge _poolCapacityTflops;
     private readonly Gauge _poolCapacityVram;
@@ -30,6 +31,7 @@ public sealed class AllocationMetrics
             new HistogramConfiguration { LabelNames = ["pool"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
         _decisions = factory.CreateCounter("tensorfusion_allocation_decisions_total", "Allocator decisions.", "pool", "result");
         _unschedulable = factory.CreateGauge("tensorfusion_allocation_unschedulable_workers", "Workers waiting with no fit.", "pool");
+        _batchFailures = factory.CreateCounter("tensorfusion_allocation_batch_failures_total", "Allocator batches that failed past their decisions; their workers wait and are retried.");
         _preemptions = factory.CreateCounter("tensorfusion_allocation_preemptions_total", "Workers evicted by preemption.", "pool");
         _poolCapacityTflops = factory.CreateGauge("tensorfusion_pool_capacity_tflops", "Physical TFLOPs of ready GPUs.", "pool");
         _poolCapacityVram = factory.CreateGauge("tensorfusion_pool_capacity_vram_bytes", "Physical VRAM of ready GPUs.", "pool");
@@ -75,6 +77,9 @@ public sealed class AllocationMetrics
             _latency.WithLabels(pool).Observe(latency.TotalSeconds);
         }
     }
+
+    /// <summary>A batch failed as a whole (logged with its cause); the pipeline went on.</summary>
+    public void CountBatchFailure() => _batchFailures.Inc();
 
     public void RecordPreemption(string pool) => _preemptions.WithLabels(pool).Inc();
 

@@ -22,6 +22,12 @@ public sealed partial class AllocationPipeline
         {
             // Stopping: what was not persisted stays pending on the pods and is decided after the restart.
         }
+#pragma warning disable CA1031 // A Dataflow body must never throw: a failed batch fails its own workers, never the pipeline.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            FailBatch(batch, e);
+        }
         finally
         {
             Interlocked.Exchange(ref _deciding, 0);
@@ -63,7 +69,7 @@ public sealed partial class AllocationPipeline
                     worker = queued with { Pod = pod };
                 }
 
-                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+                var mapping = MapOrRefuse(worker);
                 if (mapping.Request is { } request)
                 {
                     requests.Add(request);
@@ -96,6 +102,46 @@ public sealed partial class AllocationPipeline
         }
 
         return decisions;
+    }
+
+    /// <summary>A worker whose pod or workload cannot be read into a request is refused alone, with the reason.</summary>
+    private WorkerMapping MapOrRefuse(PendingWorker worker)
+    {
+        try
+        {
+            return WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+        }
+#pragma warning disable CA1031 // Whatever a stored object holds, it must not stop the batch: it becomes this worker's reason.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return WorkerMapping.Invalid($"pod {worker.WorkerId}: its request could not be read ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// A batch that failed past its decisions (a bug, or a write path fault that was not a plain API error): its workers
+    /// wait as unschedulable and are tried again on the next capacity change or resubmission; the pipeline goes on.
+    /// A worker the failed batch already placed keeps its placement (its bind may have gone through; releasing it could
+    /// give its GPUs twice): the next leader's rebuild, or the pod's deletion, settles it.
+    /// </summary>
+    private void FailBatch(PendingWorker[] batch, Exception fault)
+    {
+        LogBatchFailed(_logger, batch.Length, fault);
+        _metrics?.CountBatchFailure();
+        lock (_gate)
+        {
+            foreach (var worker in batch)
+            {
+                _queued.Remove(worker.WorkerId);
+                if (!_engine.State.Allocations.ContainsKey(worker.WorkerId))
+                {
+                    _parked[worker.WorkerId] = worker;
+                }
+            }
+        }
+
+        UpdateUnschedulableGauge();
     }
 
     private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>

@@ -12,6 +12,7 @@ public sealed partial class AllocationPipeline
     private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
     private readonly Channel<bool> _statusSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task? _statusLoop;
+    private int _statusFailures;
 
     private void MarkStatusDirty(IEnumerable<string> nodes)
     {
@@ -42,13 +43,38 @@ public sealed partial class AllocationPipeline
                     _dirtyNodes.Clear();
                 }
 
-                await _writer.WriteStatusAsync(report, stopping);
-                _metrics?.RecordCapacity(report);
+                await WriteStatusOrRetryAsync(report, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Stopping: the next leader writes every aggregate after its rebuild.
+        }
+    }
+
+    /// <summary>
+    /// One write of the aggregates. A failure is logged and the nodes marked dirty again, so the loop writes them after
+    /// <see cref="AllocationPipelineOptions.WriteRetryDelay"/>: a status fault heals and is never silent, and never ends the loop.
+    /// </summary>
+    private async Task WriteStatusOrRetryAsync(CapacityReport report, CancellationToken stopping)
+    {
+        try
+        {
+            await _writer.WriteStatusAsync(report, stopping);
+            _metrics?.RecordCapacity(report);
+            _statusFailures = 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            _statusFailures++;
+            LogStatusWriteFailed(_logger, _statusFailures, _options.WriteRetryDelay, e);
+            lock (_gate)
+            {
+                _dirtyNodes.UnionWith(report.Nodes.Select(node => node.Name));
+            }
+
+            await Task.Delay(_options.WriteRetryDelay, _time, stopping);
+            _statusSignal.Writer.TryWrite(true);
         }
     }
 

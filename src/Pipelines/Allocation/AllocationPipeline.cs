@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Pipelines.Agents;
@@ -21,6 +22,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly AllocationMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly AllocationPipelineOptions _options;
+    private readonly ILogger _logger;
     private readonly BatchBlock<PendingWorker> _batcher;
     private readonly ActionBlock<PendingWorker[]> _decider;
     private readonly ITimer _flushTimer;
@@ -48,6 +50,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         _time = time;
         _metrics = metrics;
         _options = options ?? new AllocationPipelineOptions();
+        _logger = _options.Logger;
         _batcher = new BatchBlock<PendingWorker>(
             _options.MaxBatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = _options.MaxBatchSize * 4 });
         _decider = new ActionBlock<PendingWorker[]>(
@@ -258,6 +261,12 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
 
     /// <summary>Flushes the current partial batch now (the timer does this every batch window).</summary>
     public void Flush() => _batcher.TriggerBatch();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Allocation batch of {Workers} workers failed; they wait and are retried, the pipeline goes on")]
+    private static partial void LogBatchFailed(ILogger logger, int workers, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing GPU/node/pool status failed (attempt {Attempt}); the aggregates are written again after {Delay}")]
+    private static partial void LogStatusWriteFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>Batching and retry settings of the allocation pipeline.</summary>
@@ -14,4 +17,7 @@ public sealed record AllocationPipelineOptions
 
     /// <summary>Concurrent API writes while persisting one batch (binds are independent per pod).</summary>
     public int PersistParallelism { get; init; } = 32;
+
+    /// <summary>Where failed batches and status-write faults are logged.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

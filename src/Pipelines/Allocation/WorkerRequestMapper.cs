@@ -108,9 +108,26 @@ public static class WorkerRequestMapper
     /// <summary>Parses annotation values, collecting one error per bad annotation.</summary>
     private sealed class AnnotationReader(IDictionary<string, string> annotations, List<string> errors)
     {
-        public long MilliTflops(string key) => Quantity(key) is { } value ? (long)Math.Round(value * 1000m) : 0;
+        public long MilliTflops(string key) => Bounded(key, Quantity(key), 1000m, RequestBounds.MaxMilliTflops, "TFLOPs");
 
-        public long Bytes(string key) => Quantity(key) is { } value ? (long)value : 0;
+        public long Bytes(string key) => Bounded(key, Quantity(key), 1m, RequestBounds.MaxVramBytes, "bytes");
+
+        /// <summary>The value in the allocator's unit; an absurd one is an error naming the annotation, never an overflow.</summary>
+        private long Bounded(string key, decimal? value, decimal scale, long max, string unit)
+        {
+            if (value is not { } amount)
+            {
+                return 0;
+            }
+
+            if (amount > max / scale)
+            {
+                errors.Add($"annotation {key} '{annotations[key]}' is larger than any GPU could be (at most {(max / scale).ToString(CultureInfo.InvariantCulture)} {unit} per GPU)");
+                return 0;
+            }
+
+            return (long)Math.Round(amount * scale);
+        }
 
         public double? Percent(string key)
         {
@@ -190,17 +207,15 @@ public static class WorkerRequestMapper
                 return null;
             }
 
-            try
+            if (!RequestBounds.TryDecimal(() => new ResourceQuantity(text).ToDecimal(), out var value, out var problem))
             {
-                var value = new ResourceQuantity(text).ToDecimal();
-                if (value >= 0)
-                {
-                    return value;
-                }
+                errors.Add($"annotation {key} '{text}' {problem}");
+                return null;
             }
-            catch (FormatException)
+
+            if (value >= 0)
             {
-                // Reported below with the annotation's name.
+                return value;
             }
 
             errors.Add($"annotation {key} '{text}' is not a non-negative quantity such as 10, 500m or 16Gi");

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Autoscaling;
 
 /// <summary>How the operator's autoscaler runs (upstream: a global 30 s autoScalingInterval, 2 h history, 10 s scaler timeout).</summary>
@@ -5,6 +8,9 @@ public sealed record AutoscalingOptions
 {
     /// <summary>How often the loop reads usage and looks for workloads whose interval is due (--autoscaling-interval).</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where failed passes are logged (they are retried on the next tick).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>A workload's evaluation interval when autoSetResources.interval is unset; null means <see cref="Tick"/>.</summary>
     public TimeSpan? DefaultInterval { get; init; }

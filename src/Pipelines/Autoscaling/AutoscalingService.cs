@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Estimators.Aggregation;
 using TensorFusion.Pipelines.Allocation;
@@ -19,7 +20,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// <c>headroom</c> (for the allocation pipeline: <c>(ns, name) =&gt; pipeline.Read(state =&gt; WorkloadHeadroom.From(state, ns, name))</c>)
 /// to cap scale-ups by what the workers' GPUs can still give.
 /// </summary>
-public sealed class AutoscalingService
+public sealed partial class AutoscalingService
 {
     private readonly Informer<TensorFusionWorkload> _workloads;
     private readonly AutoscalingOptions _options;
@@ -173,10 +174,14 @@ public sealed class AutoscalingService
                 // A pass that fails (a resizer or API error nobody classified) is retried on the next tick, not fatal.
                 FailedPasses++;
                 LastPassError = error.Message;
+                LogPassFailed(_options.Logger, FailedPasses, _options.Tick, error);
             }
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Autoscaler pass failed ({Failed} so far); retried on the next tick in {Tick}")]
+    private static partial void LogPassFailed(ILogger logger, int failed, TimeSpan tick, Exception exception);
 
     private void Remember(AutoscaleDecision decision)
     {

@@ -8,4 +8,7 @@ public interface IInformerMetrics
     void CountWatchRestart();
 
     void SetCacheObjects(int count);
+
+    /// <summary>Objects of the kind now quarantined (stored, but not decodable or not valid): tensorfusion_invalid_objects.</summary>
+    void SetInvalidObjects(int count);
 }

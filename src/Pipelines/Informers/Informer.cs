@@ -4,6 +4,7 @@ using System.Reactive.Subjects;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Pipelines.Kube;
 
@@ -14,9 +15,12 @@ namespace TensorFusion.Pipelines.Informers;
 /// resourceVersion; a watch that ends or breaks resumes from the last one after a jittered backoff (429 honours
 /// Retry-After and never relists); 410 Expired relists and emits a delete for every cached object the new list lacks;
 /// a watch silent for <see cref="InformerOptions.SilenceTimeout"/> is renewed. Changes surface on <see cref="Changes"/>
-/// after the cache holds them, from one loop, in order.
+/// after the cache holds them, from one loop, in order. An object that does not decode, or fails the kind's check
+/// (<see cref="ValidateEachObject"/>), is quarantined under its key alone: it never stops the list or the watch, the
+/// cache keeps its last good version (if any), and <see cref="Quarantined"/> reports it. Any other fault in the loop
+/// is logged, counted and healed by a relist after a backoff.
 /// </summary>
-public sealed class Informer<T> : IInformer, IDisposable
+public sealed partial class Informer<T> : IInformer, IDisposable
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly KubeRestClient _client;
@@ -27,10 +31,13 @@ public sealed class Informer<T> : IInformer, IDisposable
     private readonly IInformerMetrics _metrics;
     private readonly JitteredBackoff _backoff;
     private readonly Subject<ObjectChange<T>> _changes = new();
+    private readonly Subject<InvalidObject> _quarantined = new();
+    private readonly Dictionary<string, InvalidObject> _invalid = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CacheIndex<T>> _indexes = new(StringComparer.Ordinal);
     private Action<T>? _trim;
+    private Func<T, string?>? _validate;
     private Dictionary<string, T> _cache = [];
     private string? _resourceVersion;
 
@@ -44,15 +51,22 @@ public sealed class Informer<T> : IInformer, IDisposable
         _metrics = metrics ?? NoInformerMetrics.Instance;
         _backoff = new JitteredBackoff(options.InitialBackoff, options.MaxBackoff, random);
         Changes = _changes.AsObservable();
+        Quarantined = _quarantined.AsObservable();
         _metrics.SetCacheObjects(0);
+        _metrics.SetInvalidObjects(0);
     }
 
     public string Kind => _resource.Kind;
+
+    public ResourceDescriptor Resource => _resource;
 
     public bool HasSynced => _synced.Task.IsCompleted;
 
     /// <summary>Every change, after the cache has applied it. Subscribers must not block.</summary>
     public IObservable<ObjectChange<T>> Changes { get; }
+
+    /// <summary>Every stored version that was quarantined (once per resourceVersion), after <see cref="GetInvalid"/> holds it.</summary>
+    public IObservable<InvalidObject> Quarantined { get; }
 
     /// <summary>The resourceVersion the next watch resumes from.</summary>
     public string? LastResourceVersion => _resourceVersion;
@@ -78,6 +92,30 @@ public sealed class Informer<T> : IInformer, IDisposable
             return _cache.GetValueOrDefault(ObjectKeys.Of(@namespace, name));
         }
     }
+
+    /// <summary>Why the stored object under this key is quarantined; null when it is valid or gone.</summary>
+    public InvalidObject? GetInvalid(string? objectNamespace, string name)
+    {
+        lock (_gate)
+        {
+            return _invalid.GetValueOrDefault(ObjectKeys.Of(objectNamespace, name));
+        }
+    }
+
+    /// <summary>Every object now quarantined.</summary>
+    public IReadOnlyList<InvalidObject> ListInvalid()
+    {
+        lock (_gate)
+        {
+            return [.. _invalid.Values];
+        }
+    }
+
+    /// <summary>
+    /// A check each decoded object must pass (null: valid; otherwise the problem, naming the field and value). A failing
+    /// object is quarantined like one that does not decode. Set it before <see cref="RunAsync"/>.
+    /// </summary>
+    public void ValidateEachObject(Func<T, string?> validate) => _validate = validate;
 
     public IReadOnlyList<T> List(Func<T, bool>? filter = null)
     {
@@ -152,36 +190,85 @@ public sealed class Informer<T> : IInformer, IDisposable
             catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or JsonException or OperationCanceledException)
             {
                 _metrics.CountWatchRestart();
-                var delay = _backoff.Next();
-                if (e is ApiStatusException { RetryAfter: { } retryAfter } && retryAfter > delay)
-                {
-                    delay = retryAfter;
-                }
-
-                await Task.Delay(delay, _time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                await BackOffAsync(e, cancellationToken);
+            }
+#pragma warning disable CA1031 // The loop must outlive any fault: it is logged and healed by a relist, never silent.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogFaultHealed(_options.Logger, _resource.Kind, e);
+                _metrics.CountWatchRestart();
+                needList = true;
+                await BackOffAsync(e, cancellationToken);
             }
         }
 
         _changes.OnCompleted();
+        _quarantined.OnCompleted();
     }
 
-    public void Dispose() => _changes.Dispose();
+    public void Dispose()
+    {
+        _changes.Dispose();
+        _quarantined.Dispose();
+    }
+
+    private async Task BackOffAsync(Exception e, CancellationToken cancellationToken)
+    {
+        var delay = _backoff.Next();
+        if (e is ApiStatusException { RetryAfter: { } retryAfter } && retryAfter > delay)
+        {
+            delay = retryAfter;
+        }
+
+        await Task.Delay(delay, _time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
 
     private async Task ListAndReplaceAsync(CancellationToken cancellationToken)
     {
         _metrics.CountRelist();
+        LogRelist(_options.Logger, _resource.Kind, _resourceVersion ?? "(none)");
         var query = _options.LabelSelector is null ? string.Empty : "?labelSelector=" + Uri.EscapeDataString(_options.LabelSelector);
         using var list = await _client.GetAsync<JsonDocument>(_resource.CollectionPath() + query, cancellationToken);
         var listed = new Dictionary<string, T>();
+        var invalid = new Dictionary<string, InvalidObject>(StringComparer.Ordinal);
         foreach (var element in list.RootElement.GetProperty("items").EnumerateArray())
         {
-            var item = Decode(element, "list held a null item");
-            listed[ObjectKeys.Of(item)] = item;
+            var (item, problem) = DecodeOrQuarantine(element, "list held a null item");
+            if (item is not null)
+            {
+                listed[ObjectKeys.Of(item)] = item;
+            }
+            else
+            {
+                invalid[problem!.Key] = problem;
+            }
         }
 
         var changes = new List<ObjectChange<T>>();
+        var quarantined = new List<InvalidObject>();
         lock (_gate)
         {
+            foreach (var (key, problem) in invalid)
+            {
+                if (_cache.TryGetValue(key, out var lastGood))
+                {
+                    // The last good version stays: the object is still there, only its new version is unusable.
+                    listed[key] = lastGood;
+                }
+
+                if (_invalid.GetValueOrDefault(key)?.ResourceVersion != problem.ResourceVersion)
+                {
+                    quarantined.Add(problem);
+                }
+            }
+
+            _invalid.Clear();
+            foreach (var (key, problem) in invalid)
+            {
+                _invalid[key] = problem;
+            }
+
             foreach (var (key, item) in listed)
             {
                 if (!_cache.TryGetValue(key, out var old))
@@ -206,9 +293,15 @@ public sealed class Informer<T> : IInformer, IDisposable
         }
 
         _metrics.SetCacheObjects(listed.Count);
+        _metrics.SetInvalidObjects(invalid.Count);
         foreach (var change in changes)
         {
             _changes.OnNext(change);
+        }
+
+        foreach (var problem in quarantined)
+        {
+            Quarantine(problem);
         }
     }
 
@@ -247,6 +340,25 @@ public sealed class Informer<T> : IInformer, IDisposable
     /// The typed object without metadata.managedFields: no controller reads them, and in a real cluster they are often
     /// the largest part of an object's metadata (client-go's TransformStripManagedFields does the same).
     /// </summary>
+    private (T? Item, InvalidObject? Problem) DecodeOrQuarantine(JsonElement element, string nullMessage)
+    {
+        try
+        {
+            var item = Decode(element, nullMessage);
+            return _validate?.Invoke(item) is { } problem ? (null, InvalidObjectReader.Read(_resource.Kind, element, problem)) : (item, null);
+        }
+        catch (Exception e) when (InvalidObjectReader.IsDecodeFailure(e) && element.ValueKind == JsonValueKind.Object)
+        {
+            return (null, InvalidObjectReader.Read(_resource.Kind, element, InvalidObjectReader.Describe(e)));
+        }
+    }
+
+    private void Quarantine(InvalidObject problem)
+    {
+        LogQuarantined(_options.Logger, problem.Kind, problem.Key, problem.ResourceVersion ?? "?", problem.Problem);
+        _quarantined.OnNext(problem);
+    }
+
     private T Decode(JsonElement element, string nullMessage)
     {
         var item = element.Deserialize<T>(TensorFusionJson.Options) ?? throw new JsonException($"{_resource.Kind} {nullMessage}");
@@ -277,12 +389,21 @@ public sealed class Informer<T> : IInformer, IDisposable
                 throw new ApiStatusException((System.Net.HttpStatusCode)code, reason, message ?? "watch error");
         }
 
-        var item = Decode(body, "watch sent a null object");
+        var (item, problem) = DecodeOrQuarantine(body, "watch sent a null object");
+        if (item is null)
+        {
+            ApplyInvalid(type, problem!);
+            return;
+        }
+
         var key = ObjectKeys.Of(item);
         ObjectChange<T> change;
         int count;
+        int invalidCount;
         lock (_gate)
         {
+            _invalid.Remove(key);
+            invalidCount = _invalid.Count;
             var known = _cache.TryGetValue(key, out var old);
             foreach (var index in _indexes.Values)
             {
@@ -313,6 +434,66 @@ public sealed class Informer<T> : IInformer, IDisposable
         }
 
         _metrics.SetCacheObjects(count);
+        _metrics.SetInvalidObjects(invalidCount);
         _changes.OnNext(change);
     }
+
+    /// <summary>
+    /// A version that cannot be used: the cache keeps the last good one (a delete still removes it), the key is
+    /// quarantined until a valid version or the delete arrives.
+    /// </summary>
+    private void ApplyInvalid(string? type, InvalidObject problem)
+    {
+        ObjectChange<T>? deleted = null;
+        bool changed;
+        int count;
+        int invalidCount;
+        lock (_gate)
+        {
+            if (type == "DELETED")
+            {
+                changed = false;
+                _invalid.Remove(problem.Key);
+                if (_cache.Remove(problem.Key, out var old))
+                {
+                    foreach (var index in _indexes.Values)
+                    {
+                        index.Remove(problem.Key, old);
+                    }
+
+                    deleted = new ObjectChange<T>(ChangeType.Deleted, old, old);
+                }
+            }
+            else
+            {
+                changed = _invalid.GetValueOrDefault(problem.Key)?.ResourceVersion != problem.ResourceVersion;
+                _invalid[problem.Key] = problem;
+            }
+
+            _resourceVersion = problem.ResourceVersion ?? _resourceVersion;
+            count = _cache.Count;
+            invalidCount = _invalid.Count;
+        }
+
+        _metrics.SetCacheObjects(count);
+        _metrics.SetInvalidObjects(invalidCount);
+        if (deleted is not null)
+        {
+            _changes.OnNext(deleted);
+        }
+
+        if (changed)
+        {
+            Quarantine(problem);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} informer: listing (resuming after resourceVersion {ResourceVersion})")]
+    private static partial void LogRelist(ILogger logger, string kind, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key} (resourceVersion {ResourceVersion}) quarantined: {Problem}; every other object keeps flowing")]
+    private static partial void LogQuarantined(ILogger logger, string kind, string key, string resourceVersion, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} informer fault; relisting after a backoff")]
+    private static partial void LogFaultHealed(ILogger logger, string kind, Exception exception);
 }

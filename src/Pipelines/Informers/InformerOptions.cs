@@ -1,7 +1,13 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TensorFusion.Pipelines.Informers;
 
 public sealed record InformerOptions
 {
+    /// <summary>Where relists, quarantined objects and healed faults are logged.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     /// <summary>Only objects matching this label selector (e.g. <c>tensor-fusion.ai/workload</c> for pods).</summary>
     public string? LabelSelector { get; init; }
 

@@ -15,4 +15,8 @@ public sealed class NoInformerMetrics : IInformerMetrics
     public void SetCacheObjects(int count)
     {
     }
+
+    public void SetInvalidObjects(int count)
+    {
+    }
 }

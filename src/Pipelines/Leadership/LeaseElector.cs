@@ -1,4 +1,6 @@
 using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.Pipelines.Leadership;
@@ -9,10 +11,12 @@ namespace TensorFusion.Pipelines.Leadership;
 /// Updates carry the resourceVersion, so two candidates racing get one 409. The leader renews every RetryPeriod;
 /// if it cannot renew within RenewDeadline it stops leading at once (the work token is cancelled before another
 /// candidate can take over, since RenewDeadline &lt; LeaseDuration). On cancellation it releases the Lease so a
-/// standby takes over without waiting out the duration.
+/// standby takes over without waiting out the duration. A leader's work that crashes is never a clean stop: the Lease
+/// is released (a standby takes over at once) and the crash is rethrown to the caller, which exits non-zero.
 /// </summary>
-public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, string leaseName, string identity, TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod, TimeProvider time, Random random)
+public sealed partial class LeaseElector(KubeRestClient client, string leaseNamespace, string leaseName, string identity, TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod, TimeProvider time, Random random, ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly string _path = ResourceDescriptor.Leases.ObjectPath(leaseNamespace, leaseName);
     private string? _observedRecord;
     private long _observedAt;
@@ -22,7 +26,8 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
     /// <summary>
     /// Waits to become leader, runs <paramref name="lead"/> with a token that is cancelled when leadership is lost or
     /// <paramref name="cancellationToken"/> fires, and returns <c>true</c> if leadership was lost (the caller should
-    /// exit), <c>false</c> on a clean stop.
+    /// exit), <c>false</c> on a clean stop. If <paramref name="lead"/> throws, the Lease is released and the exception
+    /// is rethrown.
     /// </summary>
     public async Task<bool> RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
@@ -33,6 +38,7 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
         }
 
         IsLeader = true;
+        LogAcquired(_logger, leaseNamespace, leaseName, identity);
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = lead(leading.Token);
         var lost = false;
@@ -53,6 +59,7 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
                 }
                 else if (time.GetElapsedTime(lastRenew) >= renewDeadline)
                 {
+                    LogLost(_logger, leaseNamespace, leaseName, renewDeadline);
                     lost = true;
                     break;
                 }
@@ -72,6 +79,15 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
         if (!lost)
         {
             await ReleaseAsync();
+            LogReleased(_logger, leaseNamespace, leaseName);
+        }
+
+        if (work.IsFaulted)
+        {
+            // A crash of the leader's work is not a clean stop: the caller must see it and exit non-zero.
+            var crash = work.Exception!.GetBaseException();
+            LogWorkCrashed(_logger, crash);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(crash).Throw();
         }
 
         return lost;
@@ -171,6 +187,18 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
             // Best effort: a standby takes over after LeaseDuration anyway.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leader election: acquired the Lease {Namespace}/{Name} as {Identity}")]
+    private static partial void LogAcquired(ILogger logger, string @namespace, string name, string identity);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Leader election: lost the Lease {Namespace}/{Name} (not renewed within {RenewDeadline}); stopping all writes")]
+    private static partial void LogLost(ILogger logger, string @namespace, string name, TimeSpan renewDeadline);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leader election: released the Lease {Namespace}/{Name}")]
+    private static partial void LogReleased(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Leader election: the leader's work crashed; Lease released, rethrowing")]
+    private static partial void LogWorkCrashed(ILogger logger, Exception exception);
 
     private TimeSpan Jittered(TimeSpan period) => period * (1 + (0.2 * random.NextDouble()));
 }

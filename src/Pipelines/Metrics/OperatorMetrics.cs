@@ -17,6 +17,7 @@ public sealed class OperatorMetrics
     private readonly Counter _relists;
     private readonly Counter _watchRestarts;
     private readonly Gauge _cacheObjects;
+    private readonly Gauge _invalidObjects;
 
     public OperatorMetrics(CollectorRegistry registry)
     {
@@ -37,6 +38,7 @@ public sealed class OperatorMetrics
         _relists = factory.CreateCounter("tensorfusion_informer_relists_total", "Full relists (start, 410 Expired).", new CounterConfiguration { LabelNames = ["kind"] });
         _watchRestarts = factory.CreateCounter("tensorfusion_informer_watch_restarts_total", "Watch reconnects.", new CounterConfiguration { LabelNames = ["kind"] });
         _cacheObjects = factory.CreateGauge("tensorfusion_informer_cache_objects", "Objects in the informer cache.", new GaugeConfiguration { LabelNames = ["kind"] });
+        _invalidObjects = factory.CreateGauge("tensorfusion_invalid_objects", "Stored objects quarantined because they cannot be decoded or fail validation.", new GaugeConfiguration { LabelNames = ["kind"] });
     }
 
     /// <summary>Creates the controller's and its queue's series at zero and returns the sinks they report to.</summary>
@@ -54,7 +56,7 @@ public sealed class OperatorMetrics
 
     /// <summary>Creates the kind's informer series at zero and returns the sink it reports to.</summary>
     public Informers.IInformerMetrics ForKind(string kind) =>
-        new InformerSink(_relists.WithLabels(kind), _watchRestarts.WithLabels(kind), _cacheObjects.WithLabels(kind));
+        new InformerSink(_relists.WithLabels(kind), _watchRestarts.WithLabels(kind), _cacheObjects.WithLabels(kind), _invalidObjects.WithLabels(kind));
 
     private sealed class ControllerSink(Counter reconciles, Histogram.Child duration, string controller) : IReconcileMetrics
     {
@@ -74,12 +76,14 @@ public sealed class OperatorMetrics
         public void CountRetry() => retries.Inc();
     }
 
-    private sealed class InformerSink(Counter.Child relists, Counter.Child restarts, Gauge.Child objects) : Informers.IInformerMetrics
+    private sealed class InformerSink(Counter.Child relists, Counter.Child restarts, Gauge.Child objects, Gauge.Child invalid) : Informers.IInformerMetrics
     {
         public void CountRelist() => relists.Inc();
 
         public void CountWatchRestart() => restarts.Inc();
 
         public void SetCacheObjects(int count) => objects.Set(count);
+
+        public void SetInvalidObjects(int count) => invalid.Set(count);
     }
 }

@@ -53,7 +53,7 @@ public sealed class AllocationController(
         var writer = new RestAllocationWriter(client, time);
         await using var pipeline = new AllocationPipeline(
             new AllocationEngine(GpuModelCatalog.Default), writer, dispatcher, time,
-            options.Allocation, metrics, (ns, name) => workloads.Workloads.Get(ns, name))
+            options.Allocation with { Logger = options.Logger }, metrics, (ns, name) => workloads.Workloads.Get(ns, name))
         {
             CurrentPod = (ns, name) => workloads.Pods.Get(ns, name),
         };

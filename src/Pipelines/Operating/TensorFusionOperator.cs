@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Leadership;
 using TensorFusion.Pipelines.Metrics;
+using TensorFusion.Pipelines.Quarantine;
 using TensorFusion.Pipelines.Queue;
 using TensorFusion.Pipelines.Status;
 using TensorFusion.Pipelines.Workloads;
@@ -35,6 +37,9 @@ namespace TensorFusion.Pipelines.Operating;
 public sealed partial class TensorFusionOperator
 {
     public const string WorkloadController = "tensorfusionworkload";
+
+    /// <summary>The controller that states why a stored object is quarantined (condition and event), for every kind.</summary>
+    public const string QuarantineController = "quarantine";
 
     private readonly KubeRestClient _client;
     private readonly OperatorOptions _options;
@@ -82,9 +87,14 @@ public sealed partial class TensorFusionOperator
         _caches = _caches with { GpuNodes = gpuNodes };
         _caches.IndexPods();
         _caches.Pods.TrimEachObject(PodCacheTrim.Apply);
+        _caches.Workloads.ValidateEachObject(SpecChecks.Workload);
+        _caches.Profiles.ValidateEachObject(SpecChecks.Profile);
+        _caches.Pools.ValidateEachObject(pool => SpecChecks.Quantities(pool.Spec));
         var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);
         var quotas = Add<GpuResourceQuota>(ResourceDescriptor.GpuResourceQuotas);
+        quotas.ValidateEachObject(quota => SpecChecks.Quantities(quota.Spec));
+        templates.ValidateEachObject(template => SpecChecks.Quantities(template.Spec));
         _inventory = new InventoryCaches(gpus, gpuNodes, quotas, templates, Add<V1Node>(ResourceDescriptor.Nodes));
         _allocationMetrics = new AllocationMetrics(registry);
         _agents = agents ?? AgentAccess.Fixed(new UnconfiguredAgents());
@@ -120,21 +130,32 @@ public sealed partial class TensorFusionOperator
         var (reconcileMetrics, queueMetrics) = _metrics.ForController(WorkloadController);
         using var queue = new WorkQueue<string>(_time, null, queueMetrics);
         using var subscription = WorkloadTriggers.Keys(_caches).Subscribe(queue.Add, _ => { }, () => { });
+        // A quarantined workload being deleted still needs its finalizer removed by the workload controller.
+        using var quarantinedWorkloads = _caches.Workloads.Quarantined.Subscribe(invalid => queue.Add(invalid.Key), _ => { }, () => { });
+        var (quarantineMetrics, quarantineQueueMetrics) = _metrics.ForController(QuarantineController);
+        using var quarantineQueue = new WorkQueue<string>(_time, null, quarantineQueueMetrics);
+        using var quarantined = _informers.Select(informer => informer.Quarantined).Merge().Subscribe(invalid => quarantineQueue.Add(QuarantineKeys.Of(invalid)), _ => { }, () => { });
+        LogStarting(_options.Logger, _informers.Count, _options.LeaderElection ? $"on (Lease {_options.LeaseNamespace}/{_options.LeaseName}, identity {_options.Identity})" : "off");
         var informerTasks = _informers.Select(informer => Task.Run(() => informer.RunAsync(informerStop.Token), CancellationToken.None)).ToList();
         try
         {
             await WaitForCachesAsync(cancellationToken);
+            var quarantinedAtSync = _informers.Sum(informer => informer.ListInvalid().Count);
+            LogCachesSynced(_options.Logger, quarantinedAtSync);
             var reconciler = new WorkloadReconciler(_caches, _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time);
-            using var loop = new ReconcileLoop<string>(queue, reconciler, new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles, Logger = _options.Logger }, _time, reconcileMetrics);
+            var loopOptions = new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles, Logger = _options.Logger };
+            using var loop = new ReconcileLoop<string>(queue, reconciler, loopOptions, _time, reconcileMetrics);
+            var quarantine = new QuarantineReconciler(_informers.ToDictionary(informer => informer.Kind), _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time, _options.Logger);
+            using var quarantineLoop = new ReconcileLoop<string>(quarantineQueue, quarantine, loopOptions with { MaxConcurrentReconciles = 1 }, _time, quarantineMetrics);
             if (!_options.LeaderElection)
             {
-                await RunLeadingAsync(loop, abortOnStop: false, cancellationToken);
+                await RunLeadingAsync(loop, quarantineLoop, abortOnStop: false, cancellationToken);
                 ThrowIfAllocationFaulted();
                 return;
             }
 
-            _elector = new LeaseElector(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod, _time, _random);
-            var lost = await _elector.RunAsync(leading => RunLeadingAsync(loop, abortOnStop: !cancellationToken.IsCancellationRequested, leading), cancellationToken);
+            _elector = new LeaseElector(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod, _time, _random, _options.Logger);
+            var lost = await _elector.RunAsync(leading => RunLeadingAsync(loop, quarantineLoop, abortOnStop: !cancellationToken.IsCancellationRequested, leading), cancellationToken);
             ThrowIfAllocationFaulted();
             if (lost)
             {
@@ -145,6 +166,7 @@ public sealed partial class TensorFusionOperator
         {
             await informerStop.CancelAsync();
             await Task.WhenAll(informerTasks).ContinueWith(static _ => { }, TaskScheduler.Default);
+            LogStopped(_options.Logger);
         }
     }
 
@@ -164,13 +186,17 @@ public sealed partial class TensorFusionOperator
     }
 
     /// <summary>One leadership term: the reconcile loop and the allocation pipeline side by side; a pipeline fault ends both.</summary>
-    private async Task RunLeadingAsync(ReconcileLoop<string> loop, bool abortOnStop, CancellationToken leading)
+    private async Task RunLeadingAsync(ReconcileLoop<string> loop, ReconcileLoop<string> quarantine, bool abortOnStop, CancellationToken leading)
     {
+        LogLeading(_options.Logger, _options.EnableAllocation);
         using var term = CancellationTokenSource.CreateLinkedTokenSource(leading);
         var allocation = _options.EnableAllocation ? RunAllocationAsync(term) : Task.CompletedTask;
+        var quarantining = RunLoopAsync(quarantine, term.Token, abortOnStop);
         await RunLoopAsync(loop, term.Token, abortOnStop);
         await term.CancelAsync();
+        await quarantining;
         await allocation;
+        LogTermEnded(_options.Logger);
     }
 
     private async Task RunAllocationAsync(CancellationTokenSource term)
@@ -225,7 +251,7 @@ public sealed partial class TensorFusionOperator
 
         var addresses = new AgentAddressBook(name => _inventory.GpuNodes.Get(null, name), name => _inventory.Nodes.Get(null, name), _options.AgentPort);
         Autoscaler = AutoscalingService.ForAllocation(_caches.Workloads, _client, pipeline, _autoscaling,
-            () => [.. _inventory.GpuNodes.List().Select(node => node.Metadata.Name)], addresses.Resolve, _time, _options.Autoscaling, _autoscalingMetrics);
+            () => [.. _inventory.GpuNodes.List().Select(node => node.Metadata.Name)], addresses.Resolve, _time, _options.Autoscaling with { Logger = _options.Logger }, _autoscalingMetrics);
         try
         {
             await Task.Yield();
@@ -271,10 +297,25 @@ public sealed partial class TensorFusionOperator
     private Informer<T> Add<T>(ResourceDescriptor resource, string? labelSelector = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var informer = new Informer<T>(_client, resource, _options.Informers with { LabelSelector = labelSelector }, _time, _random, _metrics.ForKind(resource.Kind));
+        var informer = new Informer<T>(_client, resource, _options.Informers with { LabelSelector = labelSelector, Logger = _options.Logger }, _time, _random, _metrics.ForKind(resource.Kind));
         _informers.Add(informer);
         return informer;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator starting: {Informers} informers, leader election {LeaderElection}")]
+    private static partial void LogStarting(ILogger logger, int informers, string leaderElection);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caches synced ({Quarantined} stored objects quarantined)")]
+    private static partial void LogCachesSynced(ILogger logger, int quarantined);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leading: reconciling workloads and quarantined objects; allocation {Allocation}")]
+    private static partial void LogLeading(ILogger logger, bool allocation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leadership term ended: controllers and allocation stopped")]
+    private static partial void LogTermEnded(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator stopped: informers ended")]
+    private static partial void LogStopped(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Allocation conflict (recorded allocations contradict each other or the inventory): {Conflict}")]
     private static partial void LogAllocationConflict(ILogger logger, string conflict);

@@ -9,6 +9,7 @@ using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Pipelines.Controllers;
 using TensorFusion.Pipelines.Events;
+using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Status;
 
@@ -29,6 +30,13 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
     {
         var (ns, name) = SplitKey(key);
         var workload = caches.Workloads.Get(ns, name);
+        if (caches.Workloads.GetInvalid(ns, name) is { } invalid)
+        {
+            // Quarantined: the quarantine controller states why; its workers stay as they are until a valid spec arrives.
+            // Deleting it is always enough: the finalizer goes as for any workload.
+            return invalid.Deleting ? await FinalizeQuarantinedAsync(invalid, workload, key, cancellationToken) : ReconcileResult.Done;
+        }
+
         if (workload is null)
         {
             return ReconcileResult.Done;
@@ -168,6 +176,28 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         await SetFinalizersAsync(workload, [.. workload.Metadata.Finalizers.Where(f => f != Finalizers.TensorFusion)], cancellationToken);
         events.Forget(workload.Metadata.Uid ?? string.Empty);
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// A quarantined workload being deleted: its workers go (unless its last good spec made the client pods the workers)
+    /// and the finalizer is removed, read from the stored object's metadata, which decodes even when its spec does not.
+    /// </summary>
+    private Task<ReconcileResult> FinalizeQuarantinedAsync(InvalidObject invalid, TensorFusionWorkload? lastGood, string key, CancellationToken cancellationToken)
+    {
+        var stored = new TensorFusionWorkload
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = invalid.Name,
+                NamespaceProperty = invalid.Namespace,
+                Uid = invalid.Uid,
+                ResourceVersion = invalid.ResourceVersion,
+                Finalizers = [.. invalid.Finalizers],
+            },
+        };
+        var ownWorkers = lastGood is null || (lastGood.Spec.Replicas is not null && !IsLocal(lastGood));
+        var workers = ownWorkers ? caches.PodsOf(key).Where(WorkerPods.IsActive).Where(WorkerPods.IsWorker).ToList() : [];
+        return FinalizeAsync(stored, workers, cancellationToken);
     }
 
     private async Task SetFinalizersAsync(TensorFusionWorkload workload, List<string> finalizers, CancellationToken cancellationToken)

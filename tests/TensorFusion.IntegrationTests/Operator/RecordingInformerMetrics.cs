@@ -18,4 +18,8 @@ internal sealed class RecordingInformerMetrics : IInformerMetrics
     public void SetCacheObjects(int count)
     {
     }
+
+    public void SetInvalidObjects(int count)
+    {
+    }
 }
