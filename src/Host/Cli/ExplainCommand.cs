@@ -44,6 +44,11 @@ public static class ExplainCommand
                 await error.WriteLineAsync($"error: cannot reach the API server at {configuration.Host}: {failure.Message}");
                 return 1;
             }
+            catch (InvalidOperationException unreadable)
+            {
+                await error.WriteLineAsync($"error: {unreadable.Message}");
+                return 1;
+            }
 
             if (facts is null)
             {

@@ -54,7 +54,7 @@ public static class WorkloadExplainer
             lines.Add($"  quota {facts.Quota.Metadata.Name}: {QuotaText.Describe(quotaSpec, quotaStatus)}");
         }
 
-        foreach (var warning in facts.Events.Where(e => e.Type == "Warning").OrderByDescending(e => e.LastTimestamp ?? e.EventTime).Take(5))
+        foreach (var warning in facts.Events.Where(e => e.Type == "Warning" && IsAbout(e, workload)).OrderByDescending(e => e.LastTimestamp ?? e.EventTime).Take(5))
         {
             lines.Add($"  event {warning.Reason}: {warning.Message}");
         }
@@ -65,6 +65,25 @@ public static class WorkloadExplainer
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// Events are matched by the workload's UID, not its name: an earlier workload of the same name, deleted and
+    /// recreated, left events that say nothing about this one. An event without a UID is kept only for our kind.
+    /// </summary>
+    public static bool IsAbout(Corev1Event @event, TensorFusionWorkload workload)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(workload);
+        var involved = @event.InvolvedObject;
+        if (involved?.Name != workload.Metadata.Name)
+        {
+            return false;
+        }
+
+        return string.IsNullOrEmpty(involved.Uid) || string.IsNullOrEmpty(workload.Metadata.Uid)
+            ? involved.Kind is null or TensorFusionWorkload.KubeKind
+            : involved.Uid == workload.Metadata.Uid;
     }
 
     private static string DescribeReplicas(TensorFusionWorkload workload) =>

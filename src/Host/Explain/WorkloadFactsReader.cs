@@ -17,7 +17,19 @@ public sealed class WorkloadFactsReader(IKubernetes client)
     /// <summary>The facts, or null when the workload does not exist.</summary>
     public async Task<WorkloadFacts?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var workload = await GetCustomAsync<TensorFusionWorkload>(@namespace, TensorFusionWorkload.KubePluralName, name, cancellationToken);
+        TensorFusionWorkload? workload;
+        try
+        {
+            workload = await GetCustomAsync<TensorFusionWorkload>(@namespace, TensorFusionWorkload.KubePluralName, name, cancellationToken);
+        }
+        catch (JsonException invalid)
+        {
+            // The operator quarantines such a workload (Ready=False, InvalidSpec); say the same here instead of crashing.
+            throw new InvalidOperationException(
+                $"TensorFusionWorkload {@namespace}/{name} cannot be read: {FieldPath.FromJsonPath(invalid.Path)}: {invalid.Message}; the operator quarantines it " +
+                $"until it is fixed (kubectl get tfw {name} -n {@namespace} -o jsonpath='{{.status.conditions}}')", invalid);
+        }
+
         if (workload is null)
         {
             return null;
@@ -27,6 +39,7 @@ public sealed class WorkloadFactsReader(IKubernetes client)
         var pool = await GetCustomAsync<GpuPool>(null, GpuPool.KubePluralName, poolName, cancellationToken);
         var quota = await GetCustomAsync<GpuResourceQuota>(@namespace, GpuResourceQuota.KubePluralName, @namespace, cancellationToken);
         var pods = await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Labels.Workload}={name}", cancellationToken: cancellationToken);
+        // Listed by name (every API server supports that selector); WorkloadExplainer keeps only this workload's UID.
         var events = await client.CoreV1.ListNamespacedEventAsync(@namespace, fieldSelector: $"involvedObject.name={name}", cancellationToken: cancellationToken);
         return new WorkloadFacts(workload, poolName, pool, pods.Items.ToList(), quota, events.Items.ToList());
     }

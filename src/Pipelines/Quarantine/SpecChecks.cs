@@ -131,15 +131,24 @@ public static class SpecChecks
             return $"{path}: \"{Text(quantity)}\" {problem}";
         }
 
+        if (number >= long.MaxValue)
+        {
+            // The Kubernetes client saturates what it cannot hold ("99999999999Ei" reads as 2^63 − 1): not a real amount.
+            return $"{path}: \"{Text(quantity)}\" is too large to be an amount (it reads as 2^63 - 1)";
+        }
+
         return number < 0 ? $"{path}: \"{Text(quantity)}\" is negative" : null;
     }
 
-    /// <summary>The quantity as written back (its canonical form); even printing an absurd one must not throw.</summary>
+    /// <summary>The quantity as a number a person reads; even printing an absurd one must not throw.</summary>
     private static string Text(ResourceQuantity? quantity)
     {
         try
         {
-            return quantity?.ToString() ?? string.Empty;
+            // The number where it has one (the client's canonical text of a negative quantity is wrong: "-5" prints as "-0.0…05E").
+            return quantity is null ? string.Empty
+                : RequestBounds.TryDecimal(quantity.ToDecimal, out var number, out _) && number < long.MaxValue ? number.ToString(CultureInfo.InvariantCulture)
+                : quantity.ToString();
         }
         catch (Exception e) when (e is OverflowException or FormatException or ArgumentException or InvalidOperationException)
         {

@@ -55,6 +55,32 @@ public sealed class WorkloadExplainerTests
         Assert.Contains("nothing is wrong", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Explain_EventOfEarlierWorkloadWithSameName_IsNotShown()
+    {
+        // "canary" was deleted and created again: only the event naming the new UID concerns it.
+        var workload = Workload(replicas: 1);
+        workload.Metadata.Name = "canary";
+        workload.Metadata.Uid = "uid-new";
+        var earlier = WarningAbout("canary", "uid-old", "PoolNotFound", "pool gone does not exist");
+        var current = WarningAbout("canary", "uid-new", "InvalidSpec", "spec.gpuCount: 0 is not between 1 and 128");
+
+        var lines = WorkloadExplainer.Explain(new WorkloadFacts(workload, "default-pool", new GpuPool(), [], null, [earlier, current]));
+
+        Assert.Contains(lines, line => line.Contains("event InvalidSpec", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("event PoolNotFound", StringComparison.Ordinal));
+    }
+
+    private static Corev1Event WarningAbout(string name, string uid, string reason, string message) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = $"{name}.{uid}" },
+        InvolvedObject = new V1ObjectReference { Kind = TensorFusionWorkload.KubeKind, Name = name, Uid = uid },
+        Type = "Warning",
+        Reason = reason,
+        Message = message,
+        LastTimestamp = DateTime.UnixEpoch,
+    };
+
     private static TensorFusionWorkload Workload(int replicas) => new()
     {
         Metadata = new V1ObjectMeta { Name = "demo", NamespaceProperty = "default" },

@@ -163,13 +163,17 @@ internal sealed class OperatorCluster : IAsyncDisposable
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = informer.Changes.Subscribe(_ =>
+        void Check()
         {
             if (condition(informer))
             {
                 met.TrySetResult();
             }
-        });
+        }
+
+        // Quarantined versions count as changes too: a condition may be about an object that does not decode.
+        using var subscription = informer.Changes.Subscribe(_ => Check());
+        using var quarantined = informer.Quarantined.Subscribe(_ => Check());
         if (condition(informer))
         {
             return;
