@@ -82,6 +82,7 @@ internal static class SampleMetrics
         text.Family("tensorfusion_informer_relists_total", "counter", Kinds.Select(k => ($"kind=\"{k}\"", 1.0)));
         text.Family("tensorfusion_informer_watch_restarts_total", "counter", Kinds.Select(k => ($"kind=\"{k}\"", 1.0 * scrape)));
         text.Family("tensorfusion_informer_cache_objects", "gauge", Kinds.Select(k => ($"kind=\"{k}\"", 12.0)));
+        text.Family("tensorfusion_invalid_objects", "gauge", Kinds.Select(k => ($"kind=\"{k}\"", 0.0)));
 
         var pools = Pools.Select(p => $"pool=\"{p}\"").ToList();
         text.Histogram("tensorfusion_allocation_batch_size", pools.Select(p =>
@@ -94,6 +95,7 @@ internal static class SampleMetrics
         }));
         text.Family("tensorfusion_allocation_unschedulable_workers", "gauge", pools.Select(p => (p, 1.0)));
         text.Family("tensorfusion_allocation_preemptions_total", "counter", pools.Select(p => (p, 0.0)));
+        text.Family("tensorfusion_allocation_batch_failures_total", "counter", [(string.Empty, 0.0)]);
         text.Family("tensorfusion_pool_capacity_tflops", "gauge", Pools.Select(p => ($"pool=\"{p}\"", PoolTflops[p].Capacity)));
         text.Family("tensorfusion_pool_capacity_vram_bytes", "gauge", Pools.Select(p => ($"pool=\"{p}\"", p == "training" ? 40e9 : 240e9)));
         text.Family("tensorfusion_pool_allocated_tflops", "gauge", Pools.Select(p => ($"pool=\"{p}\"", PoolTflops[p].Allocated)));
