@@ -17,7 +17,7 @@ namespace TensorFusion.Host.Operator;
 /// </summary>
 public static class OperatorHost
 {
-    /// <returns>0 on a clean stop, 1 when leadership was lost, caches never synced or the allocation pipeline faulted.</returns>
+    /// <returns>0 on a clean stop, 1 when leadership was lost, caches never synced, the allocation pipeline faulted or anything else failed.</returns>
     public static async Task<int> RunAsync(OperatorHostOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,6 +65,13 @@ public static class OperatorHost
         catch (Exception e) when (e is LeadershipLostException or TimeoutException or AllocationFaultedException)
         {
             await output.WriteLineAsync($"tensorfusion operator: {e.Message}");
+            return 1;
+        }
+#pragma warning disable CA1031 // Any other fault stops the process loudly: exit code 1 and the whole exception, never a clean exit.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            await output.WriteLineAsync($"tensorfusion operator: stopped by an unexpected fault: {e}");
             return 1;
         }
         finally

@@ -40,7 +40,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         IsLeader = true;
         LogAcquired(_logger, leaseNamespace, leaseName, identity);
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var work = lead(leading.Token);
+        var work = Start(lead, leading.Token);
         var lost = false;
         var lastRenew = time.GetTimestamp();
         try
@@ -91,6 +91,21 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         }
 
         return lost;
+    }
+
+    /// <summary>The leader's work as a task, even when it throws before its first await (then the task is faulted).</summary>
+    private static Task Start(Func<CancellationToken, Task> lead, CancellationToken leading)
+    {
+        try
+        {
+            return lead(leading);
+        }
+#pragma warning disable CA1031 // Not swallowed: the faulted task is rethrown by RunAsync after the Lease is released.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Task.FromException(e);
+        }
     }
 
     private async Task<bool> TryRenewWithinAsync(CancellationToken cancellationToken)
