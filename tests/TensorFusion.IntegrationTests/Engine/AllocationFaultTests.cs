@@ -42,11 +42,14 @@ public sealed class AllocationFaultTests
         await firstStarted.WaitAsync(OperatorCluster.Wait);
         await engine.CreateWorkloadAsync("w", replicas: 3, tflops: "300", vram: "20Gi");
         await thirdBind.Task.WaitAsync(OperatorCluster.Wait);
-        await first.StopAsync();
-        await first.DisposeAsync();
-        // The one bind that went through reaches the test's cache through its watch: wait for it, do not race it.
+        // The three binds of a batch run concurrently: the refused ones can return while the one let through is still in
+        // flight, and stopping the operator then would cancel it (a legitimate outcome the rebuild handles, but not the
+        // one this test is about). So the first bind must be visible before the stop, awaited on the test's watch.
         await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("w").Count(pod => !string.IsNullOrEmpty(pod.Spec.NodeName)) == 1,
             "the first operator's single bind");
+        await first.StopAsync();
+        await first.DisposeAsync();
+        Assert.Single(engine.Cluster.ActiveWorkers("w"), pod => !string.IsNullOrEmpty(pod.Spec.NodeName));
 
         await using var second = engine.StartOperator(out var secondStarted);
         var pipeline = await secondStarted.WaitAsync(OperatorCluster.Wait);
