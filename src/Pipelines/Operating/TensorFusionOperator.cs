@@ -53,6 +53,7 @@ public sealed partial class TensorFusionOperator
     private readonly AgentAccess _agents;
     private readonly AutoscalingAccess? _autoscaling;
     private readonly AutoscalingMetrics _autoscalingMetrics;
+    private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LeaseElector? _elector;
     private AllocationFaultedException? _allocationFault;
 
@@ -122,6 +123,9 @@ public sealed partial class TensorFusionOperator
 
     public bool IsLeader => !_options.LeaderElection || _elector?.IsLeader == true;
 
+    /// <summary>Completes when this process first starts leading (at once without leader election): an event to await, not to poll.</summary>
+    public Task Leading => _leading.Task;
+
     public WorkloadCaches Caches => _caches;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -189,6 +193,7 @@ public sealed partial class TensorFusionOperator
     private async Task RunLeadingAsync(ReconcileLoop<string> loop, ReconcileLoop<string> quarantine, bool abortOnStop, CancellationToken leading)
     {
         LogLeading(_options.Logger, _options.EnableAllocation);
+        _leading.TrySetResult();
         using var term = CancellationTokenSource.CreateLinkedTokenSource(leading);
         var allocation = _options.EnableAllocation ? RunAllocationAsync(term) : Task.CompletedTask;
         var quarantining = RunLoopAsync(quarantine, term.Token, abortOnStop);

@@ -94,6 +94,9 @@ public sealed class OperatorFaultTests
         first.Faults.CutWatches();
         await Assert.ThrowsAsync<LeadershipLostException>(() => first.Run.WaitAsync(OperatorCluster.Wait));
 
+        // Each step awaited on its own event, so a failure names the step: the standby must lead once the 3 s Lease,
+        // last renewed before the partition, has not changed for 3 s on its clock.
+        await AwaitStepAsync(second.Operator.Leading, "the standby acquired the Lease");
         await cluster.CreateWorkloadAsync("w2", "pool-a", replicas: 2);
         await cluster.WaitForWorkloadAsync("w2", w => w.Status?.ReadyWorkers == 2, "the standby took over");
         Assert.True(second.Operator.IsLeader);
@@ -103,6 +106,18 @@ public sealed class OperatorFaultTests
         // Nothing was done twice: exactly the asked-for workers exist.
         Assert.Equal(2, cluster.ActiveWorkers("w1").Count);
         Assert.Equal(2, cluster.ActiveWorkers("w2").Count);
+    }
+
+    private static async Task AwaitStepAsync(Task step, string what)
+    {
+        try
+        {
+            await step.WaitAsync(OperatorCluster.Wait);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"timed out after {OperatorCluster.Wait.TotalSeconds} s waiting until {what}");
+        }
     }
 
     [Fact]
