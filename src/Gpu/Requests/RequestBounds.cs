@@ -51,7 +51,7 @@ public static class RequestBounds
         catch (Exception e) when (e is OverflowException or FormatException or ArgumentException or InvalidOperationException)
         {
             value = 0;
-            problem = e is OverflowException ? "is too large to be a GPU amount" : "is not a quantity";
+            problem = e is OverflowException ? "is too large to be a GPU amount" : "is not a non-negative quantity such as 10, 500m or 16Gi";
             return false;
         }
     }
