@@ -3,7 +3,7 @@ using System.Reflection;
 namespace TensorFusion.Host.Tests.Architecture;
 
 /// <summary>
-/// Enforces the dependency rule of design/ARCHITECTURE.md: arrows point toward pure code, and pure projects
+/// Enforces the dependency rule of docs/architecture.md: arrows point toward pure code, and pure projects
 /// (Estimators, Gpu) pull in no Kubernetes, Rx, Dataflow, ASP.NET or logging assembly.
 /// </summary>
 public sealed class DependencyRuleTests
@@ -11,7 +11,7 @@ public sealed class DependencyRuleTests
     private static readonly string[] OurAssemblies =
     [
         "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "tensorfusion",
+        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent", "tensorfusion",
     ];
 
     private static readonly Dictionary<string, string[]> AllowedOwnReferences = new()
@@ -22,10 +22,11 @@ public sealed class DependencyRuleTests
         ["TensorFusion.Gpu.Native"] = ["TensorFusion.Gpu"],
         ["TensorFusion.Pipelines"] = ["TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu"],
         ["TensorFusion.LocalCluster"] = [],
+        ["TensorFusion.Agent"] = ["TensorFusion.Api", "TensorFusion.Gpu", "TensorFusion.Gpu.Native"],
         ["tensorfusion"] =
         [
             "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-            "TensorFusion.Pipelines", "TensorFusion.LocalCluster",
+            "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent",
         ],
     };
 
