@@ -1,0 +1,7 @@
+namespace TensorFusion.Gpu.Requests;
+
+/// <summary>
+/// Marks a request as one member of an all-or-nothing gang: <see cref="RequiredMembers"/> workers of the group
+/// <see cref="GroupKey"/> (upstream's <c>&lt;namespace&gt;/&lt;workload&gt;</c>) must hold GPUs together, or none of them does.
+/// </summary>
+public sealed record GangMembership(string GroupKey, int RequiredMembers);
