@@ -87,7 +87,9 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
 
         var ready = workers.Count(WorkerPods.IsReady);
         var readiness = ReadinessRules.Derive(workers.Count(WorkerPods.IsFailed), desired, ready, dynamicReplicas: !fixedReplicas);
-        await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken);
+        var gang = fixedReplicas ? GangStatusRules.Derive(workload, workers, time.GetUtcNow().UtcDateTime) : null;
+        readiness = GangStatusRules.Apply(readiness, gang);
+        await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken, gang);
         return ReconcileResult.Done;
     }
 
@@ -244,28 +246,38 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         }
     }
 
-    private Task<bool> WriteStatusAsync(TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken) =>
+    private Task<bool> WriteStatusAsync(
+        TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken,
+        GangSchedulingStatus? gang = null) =>
         status.PatchAsync(
             ResourceDescriptor.Workloads.ObjectPath(workload.Metadata.NamespaceProperty, workload.Metadata.Name),
             workload,
-            current => BuildStatus(current, readiness, hash, workers, ready),
+            current => BuildStatus(current, readiness, hash, workers, ready, gang),
             current => current.Metadata.ResourceVersion,
             cancellationToken);
 
-    private JsonObject? BuildStatus(TensorFusionWorkload current, Readiness readiness, string? hash, int workers, int ready)
+    private JsonObject? BuildStatus(TensorFusionWorkload current, Readiness readiness, string? hash, int workers, int ready, GangSchedulingStatus? gang)
     {
         var old = current.Status ?? new TensorFusionWorkloadStatus();
         var generation = current.Metadata.Generation;
         var conditions = ConditionList.With(old.Conditions, ConditionTypes.Ready, readiness.Ready, readiness.Reason, readiness.Message, generation, time.GetUtcNow());
         var newHash = hash ?? old.PodTemplateHash;
+        if (gang is not null && old.Gang is { } previous && previous.Phase == gang.Phase)
+        {
+            gang.LastTransitionTime = previous.LastTransitionTime;
+        }
+
+        var gangNode = gang is null ? null : JsonSerializer.SerializeToNode(gang, TensorFusionJson.Options);
+        var sameGang = JsonNode.DeepEquals(gangNode, old.Gang is null ? null : JsonSerializer.SerializeToNode(old.Gang, TensorFusionJson.Options));
         if (old.Phase == readiness.Phase && old.WorkerCount == workers && old.ReadyWorkers == ready && old.PodTemplateHash == newHash
-            && old.ObservedGeneration == generation && ConditionList.SameMeaning(old.Conditions, conditions))
+            && old.ObservedGeneration == generation && ConditionList.SameMeaning(old.Conditions, conditions) && sameGang)
         {
             return null;
         }
 
         return new JsonObject
         {
+            ["gang"] = gangNode,
             ["phase"] = JsonSerializer.SerializeToNode(readiness.Phase, TensorFusionJson.Options),
             ["conditions"] = JsonSerializer.SerializeToNode(conditions, TensorFusionJson.Options),
             ["workerCount"] = workers,
