@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
+using TensorFusion.Pipelines.Connections;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
@@ -24,6 +25,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
     : IReconciler<string>
 {
     private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
+    private readonly ConnectionSync _connections = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -83,6 +85,14 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             var clients = active.Where(pod => !WorkerPods.IsWorker(pod)).ToList();
             desired = clients.Count;
             await FollowClientsAsync(workload, pool!, hash, clients, workers, cancellationToken);
+        }
+
+        if (!IsLocal(workload) && caches.Connections is not null)
+        {
+            // Remote mode: every client pod gets a connection to a running worker (docs/allocation.md, "Connections").
+            var clients = active.Where(pod => !WorkerPods.IsWorker(pod)).ToList();
+            var plan = ConnectionPlanner.Plan(clients, workers, caches.ConnectionsOf(key), fixedReplicas);
+            await _connections.ApplyAsync(ns, name, plan, clients, cancellationToken);
         }
 
         var ready = workers.Count(WorkerPods.IsReady);
