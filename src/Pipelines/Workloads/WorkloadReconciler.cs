@@ -99,6 +99,13 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         var readiness = ReadinessRules.Derive(workers.Count(WorkerPods.IsFailed), desired, ready, dynamicReplicas: !fixedReplicas);
         var gang = fixedReplicas ? GangStatusRules.Derive(workload, workers, time.GetUtcNow().UtcDateTime) : null;
         readiness = GangStatusRules.Apply(readiness, gang);
+        if (gang is not null && gang.Phase != workload.Status?.Gang?.Phase)
+        {
+            // Upstream's gang reasons as events, once per phase change (the status keeps the latest).
+            var type = gang.Phase is GangSchedulingPhase.Running or GangSchedulingPhase.Scheduling ? EventRecorder.Normal : EventRecorder.Warning;
+            await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, type, gang.Reason!, gang.Message!, cancellationToken);
+        }
+
         await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken, gang);
         return ReconcileResult.Done;
     }
