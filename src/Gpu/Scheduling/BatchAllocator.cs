@@ -9,7 +9,8 @@ namespace TensorFusion.Gpu.Scheduling;
 /// <summary>
 /// Places batches of requests against one cluster state. A batch is solved in <see cref="BatchOrder"/>; a request that
 /// does not fit may preempt strictly lower-QoS workers; evicted workers are tried again at the end of the batch without
-/// preempting anyone. Deterministic: the same state and batch give the same decisions. Time is a parameter.
+/// preempting anyone. Members of a gang are decided together, at the position of their first member, all or nothing
+/// (<see cref="GangPlacement"/>). Deterministic: the same state and batch give the same decisions. Time is a parameter.
 /// </summary>
 public sealed class BatchAllocator
 {
@@ -36,11 +37,32 @@ public sealed class BatchAllocator
     {
         var decisions = new List<AllocationDecision>();
         var evicted = new List<(WorkerAllocation Victim, string Preemptor)>();
-        foreach (var request in BatchOrder.Sort(batch))
+        var ordered = BatchOrder.Sort(batch);
+        var gangs = ordered.Where(request => request.Gang is not null)
+            .GroupBy(request => request.Gang!.GroupKey, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => (IReadOnlyList<AllocationRequest>)[.. group], StringComparer.Ordinal);
+        foreach (var request in ordered)
         {
-            var decision = PlaceOrRefuse(request, now, allowPreemption: true);
-            decisions.Add(decision);
-            evicted.AddRange(decision.Victims.Select(victim => (victim, request.WorkerId)));
+            IReadOnlyList<AllocationDecision> placed;
+            if (request.Gang is { } gang)
+            {
+                if (!gangs.Remove(gang.GroupKey, out var members))
+                {
+                    continue; // Decided with the gang's first member.
+                }
+
+                placed = DecideGangOrRefuse(gang.GroupKey, members, now);
+            }
+            else
+            {
+                placed = [PlaceOrRefuse(request, now, allowPreemption: true)];
+            }
+
+            foreach (var decision in placed)
+            {
+                decisions.Add(decision);
+                evicted.AddRange(decision.Victims.Select(victim => (victim, decision.Request.WorkerId)));
+            }
         }
 
         foreach (var (victim, preemptor) in evicted)
@@ -64,11 +86,27 @@ public sealed class BatchAllocator
         {
             return Place(request, now, allowPreemption);
         }
-        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
+        catch (Exception e) when (IsPlacementFault(e))
         {
             return AllocationDecision.Unschedulable(request, $"the allocator could not place this request ({e.GetType().Name}: {e.Message})");
         }
     }
+
+    /// <summary>A gang whose placement faults is refused as a whole, with the reason; the rest of the batch goes on.</summary>
+    private IReadOnlyList<AllocationDecision> DecideGangOrRefuse(string groupKey, IReadOnlyList<AllocationRequest> members, DateTimeOffset now)
+    {
+        try
+        {
+            return GangPlacement.Decide(this, groupKey, members, now);
+        }
+        catch (Exception e) when (IsPlacementFault(e))
+        {
+            return [.. members.Select(member => AllocationDecision.Unschedulable(member, $"the allocator could not place gang {groupKey} ({e.GetType().Name}: {e.Message})"))];
+        }
+    }
+
+    private static bool IsPlacementFault(Exception e) =>
+        e is ArithmeticException or InvalidOperationException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException;
 
     /// <summary>Places one request now (no batch ordering).</summary>
     public AllocationDecision Place(AllocationRequest request, DateTimeOffset now, bool allowPreemption = true)
@@ -149,6 +187,13 @@ public sealed class BatchAllocator
         }
 
         return released;
+    }
+
+    /// <summary>Puts back an allocation released in this batch (a victim of a rolled-back gang placement).</summary>
+    internal void Restore(WorkerAllocation allocation)
+    {
+        State.Apply(allocation);
+        Quotas.Add(allocation.Request);
     }
 
     /// <summary>Adjusts a placed worker's per-GPU request and limit in place; atomic, rolled back on failure.</summary>
