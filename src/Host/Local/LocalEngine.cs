@@ -89,8 +89,30 @@ public sealed class LocalEngine : IAsyncDisposable
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
         _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);
-        _operator = Task.Run(() => OperatorHost.RunAsync(hostOptions, _operatorLog, _stopping.Token));
+        _operator = Task.Run(() => SuperviseOperatorAsync(hostOptions, _operatorLog, _stopping.Token));
         progress.Report($"operator started (metrics {OperatorMetrics})");
+    }
+
+    /// <summary>
+    /// Runs the operator as a kubelet would with restartPolicy Always: an operator that stops with a non-zero code
+    /// (lost Lease, faulted pipeline, unexpected fault; the reason is already in operator.log) is restarted after a
+    /// backoff of 1, 2, 4 … 30 s, and the restart is logged there too, so local mode never goes on without an operator.
+    /// </summary>
+    private static async Task<int> SuperviseOperatorAsync(OperatorHostOptions options, TextWriter log, CancellationToken stopping)
+    {
+        for (var restarts = 0; ; restarts++)
+        {
+            var code = await OperatorHost.RunAsync(options, log, stopping);
+            if (stopping.IsCancellationRequested)
+            {
+                return code;
+            }
+
+            var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(restarts, 5)));
+            await log.WriteLineAsync($"tensorfusion local: the operator stopped with exit code {code}; restarting it in {delay.TotalSeconds:0} s (restart {restarts + 1})");
+            await log.FlushAsync(CancellationToken.None);
+            await Task.Delay(delay, TimeProvider.System, stopping);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -31,7 +31,7 @@ public static class OperatorHost
         using var agentHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
         var agents = AgentAccess.OverHttp(agentHttp, () => token?.Current(), options.Operator.AgentTimeout);
-        var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System) };
+        var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System, LogLevel.Information) };
         var prometheus = options.PrometheusUrl is null ? null : new Uri(options.PrometheusUrl.EndsWith('/') ? options.PrometheusUrl : options.PrometheusUrl + "/");
         var autoscaling = AutoscalingAccess.OverHttp(agentHttp, prometheus, () => token?.Current(), TimeProvider.System, options.Operator.Autoscaling);
         var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents, autoscaling: autoscaling);
