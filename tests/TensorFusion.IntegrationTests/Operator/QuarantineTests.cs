@@ -82,6 +82,35 @@ public sealed class QuarantineTests
         Assert.Contains("spec.capacityConfig.minResources.tflops", invalid.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ProfileAndQuota_UnknownEnumAndWrongType_EachQuarantinedNamingTheField()
+    {
+        await using var cluster = await OperatorCluster.StartAsync();
+        await cluster.CreatePoolAsync("pool-a");
+        await Store(cluster, "workloadprofiles.tensor-fusion.ai", "gold", "WorkloadProfile", new JsonObject { ["qos"] = "platinum" });
+        await Store(cluster, "gpuresourcequotas.tensor-fusion.ai", "team", "GPUResourceQuota", new JsonObject { ["total"] = new JsonObject { ["maxWorkers"] = "many" } });
+
+        await using var op = cluster.StartOperator();
+        await cluster.CreateWorkloadAsync("w", "pool-a", replicas: 1);
+        await cluster.WaitForWorkloadAsync("w", w => w.Status?.ReadyWorkers == 1, "a workload runs beside a quarantined profile and quota");
+
+        Assert.Contains("spec.qos", op.Operator.Caches.Profiles.GetInvalid(OperatorCluster.Namespace, "gold")?.Problem, StringComparison.Ordinal);
+        Assert.Contains("spec.total.maxWorkers", op.Operator.Inventory.Quotas.GetInvalid(OperatorCluster.Namespace, "team")?.Problem, StringComparison.Ordinal);
+        var metrics = await op.ScrapeAsync();
+        Assert.Contains("tensorfusion_invalid_objects{kind=\"WorkloadProfile\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("tensorfusion_invalid_objects{kind=\"GPUResourceQuota\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    /// <summary>Puts an object straight into the store (no admission), as an older or laxer API server could hold it.</summary>
+    private static Task Store(OperatorCluster cluster, string storage, string name, string kind, JsonObject spec) =>
+        cluster.Server.Store.WriteAsync(transaction => transaction.Put(storage, OperatorCluster.Namespace, name, new JsonObject
+        {
+            ["apiVersion"] = Api.TensorFusionApi.ApiVersion,
+            ["kind"] = kind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = OperatorCluster.Namespace, ["uid"] = Guid.NewGuid().ToString() },
+            ["spec"] = spec,
+        }));
+
     /// <summary>Rewrites the stored workload's tflops request, bypassing admission (a new resourceVersion, a watch event).</summary>
     private static Task CorruptAsync(OperatorCluster cluster, string name, string tflops) =>
         cluster.Server.Store.WriteAsync(transaction =>
