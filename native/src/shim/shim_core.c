@@ -55,6 +55,8 @@ static int ordinal_map[TFSHIM_MAX_DEVICES];   /* -2 unresolved, -1 denied, else 
 
 static tfshim_region_slot* my_slot;
 static pid_t my_pid;
+/* Process-local: two threads claiming at once would otherwise take two slots and later release from the wrong one. */
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct record {
     struct record* next;
@@ -437,9 +439,7 @@ static int sweep_dead_slots(void) {
     return reclaimed;
 }
 
-static tfshim_region_slot* claim_slot(void) {
-    pid_t self = getpid();
-    if (my_slot != NULL && my_pid == self) return my_slot;
+static tfshim_region_slot* claim_slot_locked(pid_t self) {
     uint64_t start_time = process_start_time(self);
     uint32_t namespace_inode = pid_namespace_inode();
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -450,14 +450,24 @@ static tfshim_region_slot* claim_slot(void) {
             if (!atomic_compare_exchange_strong(ATOMICPID(slot->pid), &expected, (int32_t)self)) continue;
             slot->pid_namespace = namespace_inode;
             slot->start_time = start_time;
-            my_slot = slot;
             my_pid = self;
+            __atomic_store_n(&my_slot, slot, __ATOMIC_RELEASE);
             return slot;
         }
         if (sweep_dead_slots() == 0) break;
     }
     shim_log("%s", "all accounting slots are taken by live processes; refusing device memory");
     return NULL;
+}
+
+static tfshim_region_slot* claim_slot(void) {
+    pid_t self = getpid();
+    tfshim_region_slot* slot = __atomic_load_n(&my_slot, __ATOMIC_ACQUIRE);
+    if (slot != NULL && my_pid == self) return slot;
+    pthread_mutex_lock(&slot_lock);
+    slot = my_slot != NULL && my_pid == self ? my_slot : claim_slot_locked(self);
+    pthread_mutex_unlock(&slot_lock);
+    return slot;
 }
 
 static void release_own_slot(void) {
@@ -573,6 +583,7 @@ void shim_record_release(int kind, uint64_t key) {
 /* A forked child owns none of its parent's device memory: it starts with no records and claims its own slot. */
 static void reset_after_fork(void) {
     pthread_mutex_init(&records_lock, NULL);
+    pthread_mutex_init(&slot_lock, NULL);
     for (uint32_t i = 0; i < RECORD_BUCKETS; i++) {
         record* entry = records[i];
         while (entry != NULL) { record* next = entry->next; free(entry); entry = next; }
