@@ -1,7 +1,7 @@
 /* The shim's test application: reaches the (fake) driver one of the ways real programs do and runs one scenario
  * against libtfshim (LD_PRELOAD'd by CTest). Usage: tfshim_app <mode> <scenario>
  *   mode: direct (linked), dlsym (dlopen + dlsym), gpa:<cudaVersion> (cuGetProcAddress), gpa2:<cudaVersion> (_v2)
- *   scenario: families | race | sigkill | fork | live | bucket-standalone | bucket-agent | bucket-stale |
+ *   scenario: families | race | threads | sigkill | fork | live | bucket-standalone | bucket-agent | bucket-stale |
  *             bucket-realtime | passthrough | missing
  * Exits 0 when every check holds; a failing check prints its line. Limits come from the environment CTest sets
  * (TF_SHIM_VRAM_LIMIT=8Gi unless the scenario says otherwise). */
@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -507,6 +508,35 @@ static void scenario_race(void) {
     CHECK_EQ(0, used_bytes(0));   /* exiting processes gave their slots back */
 }
 
+/* Threads of one process racing: the process claims one slot, and together they hold exactly the limit. */
+static _Atomic int thread_blocks;
+static void* allocate_until_refused(void* unused) {
+    (void)unused;
+    CUdeviceptr p;
+    CUresult r;
+    while ((r = api.cuMemAlloc_v2(&p, 256 * MiB)) == CUDA_SUCCESS) atomic_fetch_add(&thread_blocks, 1);
+    return r == CUDA_ERROR_OUT_OF_MEMORY ? NULL : (void*)1;
+}
+
+static void scenario_threads(void) {
+    enum { THREADS = 8 };
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++) CHECK(pthread_create(&threads[i], NULL, allocate_until_refused, NULL) == 0);
+    for (int i = 0; i < THREADS; i++) {
+        void* failed = NULL;
+        CHECK(pthread_join(threads[i], &failed) == 0 && failed == NULL);
+    }
+    CHECK_EQ(32, thread_blocks);   /* 8 GiB / 256 MiB */
+    tfshim_region* region = region_map();
+    int owned = 0;
+    for (uint32_t i = 0; i < TFSHIM_MAX_SLOTS; i++) {
+        if (region->slots[i].pid != getpid()) continue;
+        owned++;
+        CHECK_EQ(8 * GiB, region->slots[i].bytes[0]);
+    }
+    CHECK_EQ(1, owned);
+}
+
 /* A process killed with SIGKILL cannot run its destructor; the next refused reservation reclaims its slot. */
 static void scenario_sigkill(void) {
     int ready[2];
@@ -726,6 +756,7 @@ int main(int argc, char** argv) {
     resolve();
     if (strcmp(scenario, "families") == 0) scenario_families();
     else if (strcmp(scenario, "race") == 0) scenario_race();
+    else if (strcmp(scenario, "threads") == 0) scenario_threads();
     else if (strcmp(scenario, "sigkill") == 0) scenario_sigkill();
     else if (strcmp(scenario, "fork") == 0) scenario_fork();
     else if (strcmp(scenario, "live") == 0) scenario_live();
