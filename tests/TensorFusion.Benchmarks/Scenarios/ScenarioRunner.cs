@@ -20,6 +20,7 @@ public static class ScenarioRunner
         new AgentScenario(),
         new OperatorScenario(),
         new AutoscalingScenario(),
+        new ShimScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
