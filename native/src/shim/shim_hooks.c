@@ -373,13 +373,11 @@ TFSHIM_EXPORT CUresult cuGetProcAddress_v2(const char* symbol, void** function, 
  * our wrapper exactly when the caller's handle resolved to the driver's own export of a hooked name. */
 TFSHIM_EXPORT void* dlsym(void* handle, const char* name) {
     void* found = shim_real_dlsym(handle, name);
-    if (found == NULL || shim_loading_driver) return found;
-    int cuda = name[0] == 'c' && name[1] == 'u';
-    int nvml = strncmp(name, "nvml", 4) == 0;
-    if (!cuda && !nvml) return found;
-    if (cuda) shim_ensure_cuda(); else shim_ensure_nvml();
+    if (found == NULL || shim_loading_driver || (name[0] != 'c' && name[0] != 'n')) return found;
+    /* Name first, so a process that never uses CUDA is not made to load the driver by an unrelated lookup. */
     for (int i = 0; i < HOOK_COUNT; i++) {
         if (strcmp(shim_hooks[i].name, name) != 0) continue;
+        if (name[0] == 'c') shim_ensure_cuda(); else shim_ensure_nvml();
         return found == shim_hooks[i].real || found == shim_hooks[i].wrapper ? shim_hooks[i].wrapper : found;
     }
     return found;
