@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "cuda_types.h"
 #include "tfshim_region.h"
+#include "agent_region.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define GiB (1ull << 30)
@@ -635,29 +636,15 @@ static void create_agent_region(int64_t heartbeat, int64_t tokens) {
     const char* path = getenv("TF_SHIM_STATE");
     char temp[512];
     snprintf(temp, sizeof(temp), "%s.agent", path);
-    int fd = open(temp, O_RDWR | O_CREAT | O_TRUNC, 0600);
-    CHECK(fd >= 0 && ftruncate(fd, sizeof(tfshim_region)) == 0);
-    tfshim_region* r = mmap(NULL, sizeof(tfshim_region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    CHECK(r != MAP_FAILED);
-    r->header.version = TFSHIM_REGION_VERSION;
-    r->header.header_size = sizeof(tfshim_region_header);
-    r->header.region_size = sizeof(tfshim_region);
-    r->header.device_count = 1;
-    r->header.slot_count = TFSHIM_MAX_SLOTS;
-    r->header.flags = TFSHIM_FLAG_AGENT_OWNED;
-    r->header.heartbeat_ns = heartbeat;
-    r->header.device_offset = 128;
-    r->header.device_stride = 256;
-    r->header.slot_offset = 4224;
-    r->header.slot_stride = 192;
+    tfshim_region* r = agent_region_create(temp, 1, heartbeat);
+    CHECK(r != NULL);
     snprintf(r->devices[0].uuid, TFSHIM_UUID_LEN, "GPU-a0a1a2a3-a4a5-a6a7-a8a9-aaabacadae00");
     r->devices[0].memory_hard_bytes = r->devices[0].memory_soft_bytes = 4 * GiB;
     r->devices[0].compute_hard_percent = 50;
     r->devices[0].compute_soft_percent = 30;
     r->devices[0].tokens = tokens;
     r->devices[0].token_capacity = 100;
-    r->header.magic = TFSHIM_REGION_MAGIC;
+    agent_region_publish(r);
     CHECK(rename(temp, path) == 0);
     agent_region = r;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cuda_types.h"
 #include "tfshim_region.h"
+#include "agent_region.h"
 
 CUresult cuLaunchKernel(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
                         void**, void**);
@@ -39,21 +40,11 @@ static int compare(const void* a, const void* b) {
 }
 
 static tfshim_region* write_agent_region(const char* path) {
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || ftruncate(fd, sizeof(tfshim_region)) != 0) return NULL;
-    tfshim_region* r = mmap(NULL, sizeof(tfshim_region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (r == MAP_FAILED) return NULL;
-    r->header.version = TFSHIM_REGION_VERSION;
-    r->header.header_size = sizeof(tfshim_region_header);
-    r->header.region_size = sizeof(tfshim_region);
-    r->header.device_count = 1;
-    r->header.slot_count = TFSHIM_MAX_SLOTS;
-    r->header.flags = TFSHIM_FLAG_AGENT_OWNED;
-    r->header.heartbeat_ns = (int64_t)now_ns();
+    tfshim_region* r = agent_region_create(path, 1, (int64_t)now_ns());
+    if (r == NULL) return NULL;
     r->devices[0].compute_hard_percent = 50;
     r->devices[0].tokens = r->devices[0].token_capacity = (int64_t)1 << 62;
-    r->header.magic = TFSHIM_REGION_MAGIC;
+    agent_region_publish(r);
     return r;
 }
 
