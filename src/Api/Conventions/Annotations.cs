@@ -28,6 +28,9 @@ public static class Annotations
     public const string DedicatedGpu = Prefix + "dedicated-gpu";
     public const string InjectContainer = Prefix + "inject-container";
     public const string WorkloadProfile = Prefix + "workload-profile";
+
+    /// <summary>GPUNode annotation with the node agent's base URI (e.g. <c>http://10.0.3.7:9090/</c>), set at registration.</summary>
+    public const string AgentEndpoint = Prefix + "agent-endpoint";
     public const string Workload = Prefix + "workload";
     public const string WorkerPodTemplate = Prefix + "worker-pod-template";
     public const string Autoscale = Prefix + "autoscale";

@@ -5,10 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using TensorFusion.Gpu.Devices;
-using TensorFusion.Host.Agent;
-using TensorFusion.Host.Agent.Attribution;
-using TensorFusion.Host.Agent.Auth;
-using TensorFusion.Host.Agent.Registration;
+using TensorFusion.Agent;
+using TensorFusion.Agent.Attribution;
+using TensorFusion.Agent.Auth;
+using TensorFusion.Agent.Registration;
 
 namespace TensorFusion.Host.Cli;
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Nodes;
 
 namespace TensorFusion.Pipelines.Agents;
@@ -11,8 +12,8 @@ namespace TensorFusion.Pipelines.Agents;
 /// </summary>
 public sealed class AgentAddressBook(Func<string, GpuNode?> gpuNodes, Func<string, V1Node?> nodes, int agentPort)
 {
-    /// <summary>GPUNode annotation with the agent's base URI (e.g. <c>http://10.0.3.7:9090/</c>), set at registration.</summary>
-    public const string EndpointAnnotation = "tensor-fusion.ai/agent-endpoint";
+    /// <summary>GPUNode annotation with the agent's base URI; see <see cref="Annotations.AgentEndpoint"/>.</summary>
+    public const string EndpointAnnotation = Annotations.AgentEndpoint;
 
     public Uri? Resolve(string node)
     {

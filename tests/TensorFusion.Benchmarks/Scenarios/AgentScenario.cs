@@ -4,10 +4,10 @@ using System.Net.Http.Json;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Native.Devices;
 using TensorFusion.Gpu.Plans;
-using TensorFusion.Host.Agent;
-using TensorFusion.Host.Agent.Applying;
-using TensorFusion.Host.Agent.Auth;
-using TensorFusion.Host.Agent.Checkpoint;
+using TensorFusion.Agent;
+using TensorFusion.Agent.Applying;
+using TensorFusion.Agent.Auth;
+using TensorFusion.Agent.Checkpoint;
 
 namespace TensorFusion.Benchmarks.Scenarios;
 

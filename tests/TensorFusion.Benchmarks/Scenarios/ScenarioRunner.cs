@@ -20,6 +20,7 @@ public static class ScenarioRunner
         new AgentScenario(),
         new OperatorScenario(),
         new AutoscalingScenario(),
+        new GangsScenario(),
         new ShimScenario(),
     ];
 

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace TensorFusion.Host.Tests.Architecture;
 
 /// <summary>
-/// Enforces the dependency rule of design/ARCHITECTURE.md: arrows point toward pure code, and pure projects
+/// Enforces the dependency rule of docs/architecture.md: arrows point toward pure code, and pure projects
 /// (Estimators, Gpu) pull in no Kubernetes, Rx, Dataflow, ASP.NET or logging assembly.
 /// </summary>
 public sealed class DependencyRuleTests
@@ -11,7 +11,7 @@ public sealed class DependencyRuleTests
     private static readonly string[] OurAssemblies =
     [
         "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "tensorfusion",
+        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent", "tensorfusion",
     ];
 
     private static readonly Dictionary<string, string[]> AllowedOwnReferences = new()
@@ -22,10 +22,11 @@ public sealed class DependencyRuleTests
         ["TensorFusion.Gpu.Native"] = ["TensorFusion.Gpu"],
         ["TensorFusion.Pipelines"] = ["TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu"],
         ["TensorFusion.LocalCluster"] = [],
+        ["TensorFusion.Agent"] = ["TensorFusion.Api", "TensorFusion.Gpu", "TensorFusion.Gpu.Native"],
         ["tensorfusion"] =
         [
             "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-            "TensorFusion.Pipelines", "TensorFusion.LocalCluster",
+            "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent",
         ],
     };
 
@@ -58,6 +59,15 @@ public sealed class DependencyRuleTests
             .ToArray();
 
         Assert.True(offending.Length == 0, $"{assemblyName} is pure code but references {string.Join(", ", offending)}");
+    }
+
+    [Fact]
+    public void References_Pipelines_NeedsNoWebFramework()
+    {
+        // The engine library logs through Microsoft.Extensions.Logging.Abstractions; Kestrel belongs to Host and Agent.
+        var web = ReferencedNames("TensorFusion.Pipelines").Where(name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)).ToArray();
+
+        Assert.True(web.Length == 0, $"TensorFusion.Pipelines references {string.Join(", ", web)}");
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class OperatorAllocationTests
         Assert.Contains("svc", (await engine.WaitForEventAsync(victim.Metadata.Name, "Preempted")).Message, StringComparison.Ordinal);
     }
 
-    private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, Host.Agent.NodeAgent agent)
+    private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, TensorFusion.Agent.NodeAgent agent)
     {
         var pushed = pipeline.Agents.AckOf(agent.NodeName)!.PushedGeneration;
         var ack = await pipeline.Agents.WaitAcknowledgedAsync(agent.NodeName, pushed, CancellationToken.None).WaitAsync(OperatorCluster.Wait);

@@ -1,0 +1,92 @@
+using System.Net;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Agent.Auth;
+using TensorFusion.Agent.Checkpoint;
+using TensorFusion.Agent.Registration;
+
+namespace TensorFusion.Agent;
+
+/// <summary>Everything one node agent needs. Local mode builds one per simulated node.</summary>
+public sealed record AgentOptions
+{
+    public required string NodeName { get; init; }
+
+    /// <summary>Holds checkpoint.json and limits/ (the limiter files the in-container runtime reads).</summary>
+    public required string StateDirectory { get; init; }
+
+    public required IBearerTokenChecker TokenChecker { get; init; }
+
+    public string Pool { get; init; } = "default";
+
+    public AgentBackend Backend { get; init; } = AgentBackend.Simulator;
+
+    /// <summary>Required with <see cref="AgentBackend.Simulator"/> unless <see cref="Device"/> is given.</summary>
+    public SimulatorOptions? Simulator { get; init; }
+
+    /// <summary>A device the caller owns (tests share one simulator across agent restarts); the agent never disposes it.</summary>
+    public IAcceleratorDevice? Device { get; init; }
+
+    /// <summary>libnvidia-ml.so.1 to load instead of the loader's default (NVML backend only).</summary>
+    public string? NvmlLibraryPath { get; init; }
+
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>0 picks a free port; read the bound address from <see cref="NodeAgent.BaseAddress"/>.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Serve /metrics without a token (for a Prometheus that cannot send one).</summary>
+    public bool AnonymousMetrics { get; init; }
+
+    /// <summary>How often pending allocations are retried and GPU health is checked.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public string BootIdPath { get; init; } = BootId.DefaultPath;
+
+    /// <summary>Dense FP16 TFLOPs of a device when the driver does not say (NVML); see <see cref="CatalogTflops"/>.</summary>
+    public Func<DeviceInfo, double> DeviceTflops { get; init; } = CatalogTflops.Of;
+
+    /// <summary>Publishes GPUNode/GPU objects and heartbeats; null runs the agent without a cluster.</summary>
+    public INodeRegistrar? Registrar { get; init; }
+
+    /// <summary>Names the worker of each process the driver reports (NVML backend; the simulator names its own).</summary>
+    public Attribution.ProcessAttributor? Attributor { get; init; }
+
+    /// <summary>Test hook: called at each fault point of every device change; throw to simulate a crash.</summary>
+    public Action<AgentFaultPoint, CheckpointIntent>? FaultHook { get; init; }
+
+    /// <summary>Problems that stop the agent from starting, each naming the flag to fix.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(NodeName))
+        {
+            errors.Add("--node-name (NODE_NAME): required");
+        }
+
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            errors.Add("--state-dir: required");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add($"--port: {Port} is not a TCP port (0 picks a free one)");
+        }
+
+        if (Backend == AgentBackend.Simulator && Device is null && Simulator is null)
+        {
+            errors.Add("--simulate MODEL:COUNT: required with the simulator backend");
+        }
+
+        if (ReconcileInterval <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
+        {
+            errors.Add("--reconcile-interval and --heartbeat-interval must be positive");
+        }
+
+        return errors;
+    }
+}

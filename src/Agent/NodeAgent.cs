@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TensorFusion.Gpu.Devices;
+using TensorFusion.Gpu.Native.Devices;
+using TensorFusion.Gpu.Plans;
+using TensorFusion.Agent.Applying;
+using TensorFusion.Agent.Checkpoint;
+using TensorFusion.Agent.Health;
+using TensorFusion.Agent.Http;
+using TensorFusion.Agent.Metrics;
+
+namespace TensorFusion.Agent;
+
+/// <summary>
+/// One node agent: the device, the crash-safe plan applier, health tracking, Prometheus metrics and the
+/// authenticated HTTP API on its own Kestrel listener. Embeddable: local mode starts several in one process.
+/// </summary>
+public sealed partial class NodeAgent : IAsyncDisposable
+{
+    private readonly AgentOptions _options;
+    private readonly IAcceleratorDevice _device;
+    private readonly bool _ownsDevice;
+    private readonly GpuHealthTracker _health = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly DateTimeOffset _startedAt;
+    private WebApplication? _app;
+    private Task _loops = Task.CompletedTask;
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private string _lastUnhealthy = "";
+
+    private NodeAgent(AgentOptions options, IAcceleratorDevice device, bool ownsDevice, NodePlanApplier applier)
+    {
+        _options = options;
+        _device = device;
+        _ownsDevice = ownsDevice;
+        _startedAt = options.TimeProvider.GetUtcNow();
+        Applier = applier;
+        Metrics = new AgentMetrics(options.NodeName, options.Pool);
+    }
+
+    public string NodeName => _options.NodeName;
+    public NodePlanApplier Applier { get; }
+    public AgentMetrics Metrics { get; }
+    public RecoveryReport Recovery { get; private set; } = new(false, false, null, null);
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Opens the device, recovers from the checkpoint, then starts serving and the background loops.</summary>
+    public static async Task<NodeAgent> StartAsync(AgentOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"invalid agent options: {string.Join("; ", errors)}", nameof(options));
+        }
+
+        Directory.CreateDirectory(options.StateDirectory);
+        var limits = Path.Combine(options.StateDirectory, "limits");
+        var device = options.Device ?? (options.Backend == AgentBackend.Nvml
+            ? NativeAcceleratorDevice.OpenNvml(limits, options.NvmlLibraryPath)
+            : NativeAcceleratorDevice.OpenSimulator(options.Simulator!, limits));
+        var applier = new NodePlanApplier(device, new AgentCheckpointStore(Path.Combine(options.StateDirectory, "checkpoint.json")),
+            options.NodeName, BootId.Read(options.BootIdPath), options.DeviceTflops, options.FaultHook);
+        var agent = new NodeAgent(options, device, ownsDevice: options.Device is null, applier);
+        try
+        {
+            await agent.StartServingAsync(cancellationToken);
+            return agent;
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Handles a plan push (the HTTP endpoint's body, callable directly when embedded).</summary>
+    public NodePlanStatus ApplyPlan(NodePlan plan)
+    {
+        var status = Applier.Apply(plan);
+        Metrics.RecordApply(status);
+        LogPlanHandled(_logger, plan.Generation, status.Result, status.Message ?? "");
+        return status;
+    }
+
+    /// <summary>Reads the device and folds the reading into health tracking.</summary>
+    public IReadOnlyList<GpuHealthState> RefreshHealth() => Snapshot().Gpus;
+
+    /// <summary>Re-renders every GPU and worker series from a fresh reading of the device.</summary>
+    public void RefreshMetrics() => Metrics.Update(Snapshot());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loops;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+
+        if (_ownsDevice)
+        {
+            _device.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task StartServingAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(NodeAgent).Assembly.GetName().Name });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(_options.BindAddress, _options.Port);
+            kestrel.Limits.MaxRequestBodySize = AgentEndpoints.MaxPlanBytes;
+            kestrel.AddServerHeader = false;
+        });
+        _app = builder.Build();
+        _logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger($"TensorFusion.Agent.{_options.NodeName}");
+        Recovery = Applier.Recover();
+        if (Recovery.HadCheckpoint)
+        {
+            LogRecovered(_logger, Recovery.Rebooted, Recovery.InterruptedAction ?? "none", Recovery.Outcome ?? "nothing to do");
+        }
+
+        Metrics.RecordGeneration(Applier.Status.ObservedGeneration);
+        _app.UseMiddleware<BearerTokenMiddleware>(_options.TokenChecker, _options.AnonymousMetrics);
+        AgentEndpoints.Map(_app, this);
+        await _app.StartAsync(cancellationToken);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        await PublishAsync(cancellationToken);
+        Metrics.RecordHeartbeat(_options.TimeProvider.GetUtcNow());
+        _loops = Task.WhenAll(RunReconcileLoopAsync(_stopping.Token), RunHeartbeatLoopAsync(_stopping.Token));
+    }
+
+    private AgentSnapshot Snapshot()
+    {
+        if (_ownsDevice && _device is ISimulatedAccelerator simulator)
+        {
+            // The simulator's load models run on the agent's clock (FakeTimeProvider in tests).
+            simulator.SetTime((long)(_options.TimeProvider.GetUtcNow() - _startedAt).TotalMilliseconds);
+        }
+
+        var devices = _device.ListDevices();
+        var metrics = new Dictionary<int, DeviceMetrics>();
+        foreach (var device in devices)
+        {
+            try
+            {
+                metrics[device.Index] = _device.GetMetrics(device.Index);
+            }
+            catch (AcceleratorException e) when (e.Error is AcceleratorError.GpuLost or AcceleratorError.NotFound)
+            {
+                // Lost between the listing and the read: the health tracker reports it on the next listing.
+            }
+        }
+
+        var processes = _device.ListProcesses();
+        if (_options.Attributor is { } attributor)
+        {
+            processes = attributor.Attribute(processes);
+        }
+        return new AgentSnapshot(_health.Observe(devices, metrics), metrics, processes, Applier.CurrentPlan, _options.DeviceTflops);
+    }
+}

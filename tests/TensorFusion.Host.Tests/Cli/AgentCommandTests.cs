@@ -1,0 +1,60 @@
+namespace TensorFusion.Host.Tests.Cli;
+
+public sealed class AgentCommandTests
+{
+    [Fact]
+    public async Task Invoke_AgentHelp_ListsTheFlags()
+    {
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("agent", "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--simulate", output, StringComparison.Ordinal);
+        Assert.Contains("--token-review-audience", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_NoToken_FailsNamingTheFlag()
+    {
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("agent", "--simulate", "L4:1", "--token", "");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--token", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_BadSimulateValue_FailsWithExample()
+    {
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("agent", "--simulate", "A100", "--token", "0123456789abcdef0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("MODEL:COUNT", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_BadListenAddress_FailsNamingTheFlag()
+    {
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
+            "agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--listen-address", "nine-thousand");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--listen-address", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownModel_FailsWithCatalog()
+    {
+        var stateDir = Directory.CreateTempSubdirectory("tf-agent-cli-").FullName;
+        try
+        {
+            var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
+                "agent", "--simulate", "Z9:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("A100-80GB", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
+    }
+}
