@@ -417,6 +417,14 @@ static void drain_slot(tfshim_region_slot* slot, int reclaimed) {
     }
 }
 
+/* Identity first, pid last: a slot being claimed shows pid_namespace 0 until its owner fills it in, so a sweeper in
+ * another namespace (which compares namespaces first) never mistakes a fresh owner for a dead one. */
+static void free_slot(tfshim_region_slot* slot) {
+    slot->start_time = 0;
+    slot->pid_namespace = 0;
+    atomic_store(ATOMICPID(slot->pid), 0);
+}
+
 /* Frees the slots of dead processes in our pid namespace; returns how many were reclaimed. A slot whose pid is
  * negative is being reclaimed by process -pid; if that process died too, anyone may finish the job (draining is
  * an exchange, so bytes are never returned twice). */
@@ -432,8 +440,7 @@ static int sweep_dead_slots(void) {
         if (owner_alive(owner, pid > 0 ? slot->start_time : 0)) continue;
         if (!atomic_compare_exchange_strong(ATOMICPID(slot->pid), &pid, -self)) continue;
         drain_slot(slot, 1);
-        slot->start_time = 0;
-        atomic_store(ATOMICPID(slot->pid), 0);
+        free_slot(slot);
         reclaimed++;
     }
     return reclaimed;
@@ -473,8 +480,7 @@ static tfshim_region_slot* claim_slot(void) {
 static void release_own_slot(void) {
     if (region == NULL || my_slot == NULL || my_pid != getpid()) return;
     drain_slot(my_slot, 0);
-    my_slot->start_time = 0;
-    atomic_store(ATOMICPID(my_slot->pid), 0);
+    free_slot(my_slot);
     my_slot = NULL;
 }
 
