@@ -115,6 +115,7 @@ EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
     return CUDA_SUCCESS;
 }
 EXPORT CUresult cuCtxGetDevice(CUdevice* device) { *device = current_device; return CUDA_SUCCESS; }
+EXPORT CUresult cuCtxSynchronize(void) { return CUDA_SUCCESS; }
 
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) { return alloc_pointer("cuMemAlloc_v2", p, bytes); }
 EXPORT CUresult cuMemAlloc(CUdeviceptr_v1* p, unsigned int bytes) {
