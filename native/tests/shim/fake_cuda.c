@@ -116,6 +116,13 @@ EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
 }
 EXPORT CUresult cuCtxGetDevice(CUdevice* device) { *device = current_device; return CUDA_SUCCESS; }
 EXPORT CUresult cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+/* Enough module support for tfshim-gpu-probe's compute check to run its arithmetic against the fake. */
+EXPORT CUresult cuModuleLoadData(void** module, const void* image) { (void)image; *module = (void*)0x10; return CUDA_SUCCESS; }
+EXPORT CUresult cuModuleGetFunction(CUfunction* function, void* module, const char* name) {
+    (void)module; (void)name;
+    *function = (CUfunction)0x20;
+    return CUDA_SUCCESS;
+}
 
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) { return alloc_pointer("cuMemAlloc_v2", p, bytes); }
 EXPORT CUresult cuMemAlloc(CUdeviceptr_v1* p, unsigned int bytes) {
