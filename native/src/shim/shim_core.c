@@ -147,6 +147,11 @@ static void load_nvml(void) {
 
 void shim_ensure_nvml(void) { pthread_once(&nvml_once, load_nvml); }
 
+void* shim_cuda_symbol(const char* name) {
+    shim_ensure_cuda();
+    return cuda_handle == NULL ? NULL : shim_real_dlsym(cuda_handle, name);
+}
+
 void* shim_nvml_symbol(const char* name) {
     shim_ensure_nvml();
     return nvml_handle == NULL ? NULL : shim_real_dlsym(nvml_handle, name);
@@ -333,6 +338,13 @@ static int match_device(const char* uuid, int fallback_index) {
     return -1;
 }
 
+static int region_has_uuids(void) {
+    for (uint32_t i = 0; i < region->header.device_count; i++) {
+        if (region->devices[i].uuid[0] != '\0') return 1;
+    }
+    return 0;
+}
+
 tfshim_region_device* shim_device_for_ordinal(int ordinal) {
     shim_ensure_cuda();
     if (region_state == REGION_INERT) return NULL;
@@ -344,7 +356,8 @@ tfshim_region_device* shim_device_for_ordinal(int ordinal) {
         int have_uuid = real_cuDeviceGetUuid != NULL && real_cuDeviceGetUuid(&raw, ordinal) == CUDA_SUCCESS;
         if (have_uuid) format_uuid(&raw, uuid, sizeof(uuid));
         index = match_device(have_uuid ? uuid : NULL, ordinal);
-        __atomic_store_n(&ordinal_map[ordinal], index, __ATOMIC_RELEASE);
+        /* Before cuInit the UUID query fails: decide this call, but ask again next time. */
+        if (have_uuid || !region_has_uuids()) __atomic_store_n(&ordinal_map[ordinal], index, __ATOMIC_RELEASE);
     }
     return index < 0 ? &denied_device : &region->devices[index];
 }

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include "shim_internal.h"
 
@@ -331,6 +332,31 @@ TFSHIM_EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec graph, CUstream stream) {
 
 /* ---- symbol lookup: cuGetProcAddress and dlsym ------------------------------------------------------------------ */
 
+static int hooked_name(const char* name) {
+    for (int i = 0; i < HOOK_COUNT; i++) if (strcmp(shim_hooks[i].name, name) == 0) return 1;
+    return 0;
+}
+
+/* The driver answered a hooked family with one of its exports that the shim does not hook (a newer _vN this shim
+ * predates): its signature may differ from our wrapper's, so it passes through, and we say so, because allocations
+ * through it would not be limited. */
+static int is_unhooked_export(const char* family, void* found, int cuda_version) {
+    char name[128];
+    for (int version = 1; version <= 9; version++) {
+        for (int stream = 0; stream < 3; stream++) {
+            const char* stream_suffix = stream == 0 ? "" : stream == 1 ? "_ptsz" : "_ptds";
+            int length = version == 1 ? snprintf(name, sizeof(name), "%s%s", family, stream_suffix)
+                                      : snprintf(name, sizeof(name), "%s_v%d%s", family, version, stream_suffix);
+            if (length >= (int)sizeof(name)) return 0;
+            if (shim_cuda_symbol(name) != found || hooked_name(name)) continue;
+            fprintf(stderr, "tfshim: the driver returned %s for %s (cudaVersion %d), which this shim does not hook; "
+                            "passing it through unlimited\n", name, family, cuda_version);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* What the driver handed out for (symbol, cudaVersion, flags), replaced by our wrapper when it is a hooked entry:
  * first by address (the driver returned one of its exports), else by the family table, keeping the per-thread-
  * default-stream choice the caller asked for. Symbols we do not hook come back untouched. */
@@ -339,6 +365,9 @@ static void* hooked_proc(const char* symbol, void* found, int cuda_version, cuui
     for (int i = 0; i < HOOK_COUNT; i++) {
         if (shim_hooks[i].family[0] != '\0' && shim_hooks[i].real == found) return shim_hooks[i].wrapper;
     }
+    int family_hooked = 0;
+    for (int i = 0; i < HOOK_COUNT && !family_hooked; i++) family_hooked = strcmp(shim_hooks[i].family, symbol) == 0;
+    if (!family_hooked || is_unhooked_export(symbol, found, cuda_version)) return found;
     int per_thread = (flags & CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM) != 0;
     for (int pass = 0; pass < 2; pass++) {
         int best = -1;

@@ -38,6 +38,8 @@ void shim_ensure_cuda(void);
 void shim_ensure_nvml(void);
 void* shim_real_dlsym(void* handle, const char* name);
 void* shim_nvml_symbol(const char* name);
+/* The driver's own export of name (NULL when it lacks it). */
+void* shim_cuda_symbol(const char* name);
 #define REAL(name) ((__typeof__(&name))shim_hooks[HOOK_##name].real)
 
 /* The region entry for a CUDA device ordinal, NULL when no limit applies (no region, or inert). */

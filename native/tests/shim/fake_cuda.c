@@ -162,6 +162,8 @@ EXPORT CUresult cuMemAllocPitch_v2(CUdeviceptr* p, size_t* pitch, size_t width, 
     if (result == CUDA_SUCCESS) *pitch = rounded;
     return result;
 }
+/* Stands for a newer variant a future driver might add: the shim must pass it through, not wrap it. */
+EXPORT CUresult cuMemAlloc_v9(CUdeviceptr* p, size_t bytes) { return alloc_pointer("cuMemAlloc_v2", p, bytes); }
 EXPORT CUresult cuMemFree_v2(CUdeviceptr p) { count("cuMemFree_v2"); return give(p); }
 EXPORT CUresult cuMemFree(CUdeviceptr_v1 p) { count("cuMemFree"); return give(p); }
 EXPORT CUresult cuMemFreeAsync(CUdeviceptr p, CUstream s) { (void)s; count("cuMemFreeAsync"); return give(p); }
@@ -245,6 +247,7 @@ EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec g, CUstream s) { (void)g; (void)s
 /* cuGetProcAddress: the newest export of the family the caller's cudaVersion allows, _ptsz when asked for. */
 static const struct { const char* family; const char* name; int since; int per_thread; void* function; } procs[] = {
     {"cuMemAlloc", "cuMemAlloc", 2000, 0, (void*)cuMemAlloc}, {"cuMemAlloc", "cuMemAlloc_v2", 3020, 0, (void*)cuMemAlloc_v2},
+    {"cuMemAlloc", "cuMemAlloc_v9", 99000, 0, (void*)cuMemAlloc_v9},
     {"cuMemFree", "cuMemFree", 2000, 0, (void*)cuMemFree}, {"cuMemFree", "cuMemFree_v2", 3020, 0, (void*)cuMemFree_v2},
     {"cuMemAllocPitch", "cuMemAllocPitch_v2", 3020, 0, (void*)cuMemAllocPitch_v2},
     {"cuMemAllocManaged", "cuMemAllocManaged", 6000, 0, (void*)cuMemAllocManaged},
