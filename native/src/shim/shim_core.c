@@ -397,8 +397,8 @@ static uint64_t process_start_time(pid_t pid) {
     text[length] = '\0';
     char* cursor = strrchr(text, ')');
     if (cursor == NULL) return 0;
-    /* After ") " come fields 3 (state) … 22 (starttime): skip 19 separators. */
-    for (int field = 3; field < 22 && cursor != NULL; field++) cursor = strchr(cursor + 1, ' ');
+    /* After ")" each field is preceded by one space: stop on the space before field 22 (starttime). */
+    for (int field = 3; field <= 22 && cursor != NULL; field++) cursor = strchr(cursor + 1, ' ');
     return cursor == NULL ? 0 : strtoull(cursor + 1, NULL, 10);
 }
 
@@ -462,6 +462,16 @@ static int sweep_dead_slots(void) {
 static tfshim_region_slot* claim_slot_locked(pid_t self) {
     uint64_t start_time = process_start_time(self);
     uint32_t namespace_inode = pid_namespace_inode();
+    /* Our own pid and start time in a slot we do not know: this process ran the shim before an exec(), which
+     * destroyed its CUDA contexts and with them that memory. */
+    for (uint32_t i = 0; i < TFSHIM_MAX_SLOTS && start_time != 0; i++) {
+        tfshim_region_slot* stale = &region->slots[i];
+        int32_t pid = (int32_t)self;
+        if (stale->start_time != start_time || stale->pid_namespace != namespace_inode) continue;
+        if (!atomic_compare_exchange_strong(ATOMICPID(stale->pid), &pid, -(int32_t)self)) continue;
+        drain_slot(stale, 1);
+        free_slot(stale);
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         for (uint32_t i = 0; i < TFSHIM_MAX_SLOTS; i++) {
             tfshim_region_slot* slot = &region->slots[i];

@@ -1,7 +1,7 @@
 /* The shim's test application: reaches the (fake) driver one of the ways real programs do and runs one scenario
  * against libtfshim (LD_PRELOAD'd by CTest). Usage: tfshim_app <mode> <scenario>
  *   mode: direct (linked), dlsym (dlopen + dlsym), gpa:<cudaVersion> (cuGetProcAddress), gpa2:<cudaVersion> (_v2)
- *   scenario: families | race | threads | sigkill | fork | live | bucket-standalone | bucket-agent | bucket-stale |
+ *   scenario: families | race | threads | sigkill | fork | exec | live | bucket-standalone | bucket-agent | bucket-stale |
  *             bucket-realtime | passthrough | missing
  * Exits 0 when every check holds; a failing check prints its line. Limits come from the environment CTest sets
  * (TF_SHIM_VRAM_LIMIT=8Gi unless the scenario says otherwise). */
@@ -562,6 +562,17 @@ static void scenario_sigkill(void) {
     CHECK_EQ(6 * GiB, region_map()->devices[0].reclaimed_bytes);
 }
 
+/* Field 22 of /proc/self/stat, counted independently of the shim's parser. */
+static uint64_t own_start_time(void) {
+    char text[1024];
+    FILE* file = fopen("/proc/self/stat", "r");
+    CHECK(file != NULL && fgets(text, sizeof(text), file) != NULL);
+    fclose(file);
+    char* field = strrchr(text, ')') + 2;   /* field 3 */
+    for (int index = 3; index < 22; index++) field = strchr(field, ' ') + 1;
+    return strtoull(field, NULL, 10);
+}
+
 /* A forked child shares the limit, owns a slot of its own and none of its parent's allocations. */
 static void scenario_fork(void) {
     CUdeviceptr parent_block;
@@ -578,7 +589,11 @@ static void scenario_fork(void) {
         int owners = 0;
         tfshim_region* region = region_map();
         for (uint32_t i = 0; i < TFSHIM_MAX_SLOTS; i++) {
-            if (region->slots[i].pid == getpid()) { owners++; CHECK_EQ(5 * GiB, region->slots[i].bytes[0]); }
+            if (region->slots[i].pid == getpid()) {
+                owners++;
+                CHECK_EQ(5 * GiB, region->slots[i].bytes[0]);
+                CHECK_EQ(own_start_time(), region->slots[i].start_time);   /* tells a reused pid from its owner */
+            }
             if (region->slots[i].pid == getppid()) CHECK_EQ(3 * GiB, region->slots[i].bytes[0]);
         }
         CHECK_EQ(1, owners);
@@ -592,6 +607,24 @@ static void scenario_fork(void) {
     CHECK_EQ(3 * GiB, used_bytes(0));
     CUdeviceptr p;
     CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 5 * GiB));
+}
+
+/* exec() replaces the image (and the driver frees its memory) without running destructors: the new image's shim
+ * finds the old slot by pid and start time and returns its bytes. */
+static void scenario_exec(const char* self) {
+    CUdeviceptr p;
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 2 * GiB));
+    CHECK_EQ(2 * GiB, used_bytes(0));
+    execl(self, self, mode, "exec-after", (char*)NULL);
+    CHECK(!"execl failed");
+}
+
+static void scenario_exec_after(void) {
+    CHECK_EQ(2 * GiB, used_bytes(0));   /* still charged to the pre-exec slot */
+    CUdeviceptr p;
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, GiB));
+    CHECK_EQ(GiB, used_bytes(0));
+    CHECK_EQ(2 * GiB, region_map()->devices[0].reclaimed_bytes);
 }
 
 /* The agent lowers, raises and adds overhead to the limit while the process runs. */
@@ -751,6 +784,8 @@ int main(int argc, char** argv) {
     else if (strcmp(scenario, "sigkill") == 0) scenario_sigkill();
     else if (strcmp(scenario, "fork") == 0) scenario_fork();
     else if (strcmp(scenario, "live") == 0) scenario_live();
+    else if (strcmp(scenario, "exec") == 0) scenario_exec(argv[0]);
+    else if (strcmp(scenario, "exec-after") == 0) scenario_exec_after();
     else if (strcmp(scenario, "bucket-standalone") == 0) scenario_bucket_standalone();
     else if (strcmp(scenario, "bucket-agent") == 0) scenario_bucket_agent();
     else if (strcmp(scenario, "bucket-stale") == 0) scenario_bucket_stale();
