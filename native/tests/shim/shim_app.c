@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -560,6 +561,21 @@ static void scenario_sigkill(void) {
     CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 4 * GiB));   /* 6 + 4 > 8: sweep, reclaim, retry */
     CHECK_EQ(4 * GiB, used_bytes(0));
     CHECK_EQ(6 * GiB, region_map()->devices[0].reclaimed_bytes);
+
+    /* A reused pid: the slot names a live process (our parent) with another start time, so its owner is gone. */
+    tfshim_region* region = region_map();
+    tfshim_region_slot* stale = &region->slots[TFSHIM_MAX_SLOTS - 1];
+    struct stat own_namespace;
+    CHECK(stat("/proc/self/ns/pid", &own_namespace) == 0);
+    stale->pid_namespace = (uint32_t)own_namespace.st_ino;
+    stale->start_time = 1;
+    stale->bytes[0] = 3 * GiB;
+    atomic_fetch_add((_Atomic uint64_t*)&region->devices[0].used_bytes, 3 * GiB);
+    atomic_store((_Atomic int32_t*)&stale->pid, (int32_t)getppid());
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 4 * GiB));   /* 4 + 3 + 4 > 8: the stale 3 GiB go back */
+    CHECK_EQ(8 * GiB, used_bytes(0));
+    CHECK_EQ(0, stale->pid);
+    CHECK_EQ(9 * GiB, region->devices[0].reclaimed_bytes);
 }
 
 /* Field 22 of /proc/self/stat, counted independently of the shim's parser. */
