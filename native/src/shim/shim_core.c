@@ -129,6 +129,9 @@ static _Atomic int cuda_ready;
 /* The flag keeps pthread_once's call off the launch path once the driver is loaded. */
 void shim_ensure_cuda(void) {
     if (__builtin_expect(atomic_load_explicit(&cuda_ready, memory_order_acquire), 1)) return;
+    /* A driver calling a hooked entry point from its own constructor must not wait for its own loading; the
+     * wrappers then find no real function and answer CUDA_ERROR_NOT_FOUND. */
+    if (shim_loading_driver) return;
     pthread_once(&cuda_once, load_cuda);
     atomic_store_explicit(&cuda_ready, 1, memory_order_release);
 }
@@ -145,7 +148,9 @@ static void load_nvml(void) {
     real_nvmlDeviceGetIndex = (nvmlReturn_t(*)(nvmlDevice_t, unsigned int*))shim_real_dlsym(nvml_handle, "nvmlDeviceGetIndex");
 }
 
-void shim_ensure_nvml(void) { pthread_once(&nvml_once, load_nvml); }
+void shim_ensure_nvml(void) {
+    if (!shim_loading_driver) pthread_once(&nvml_once, load_nvml);
+}
 
 void* shim_cuda_symbol(const char* name) {
     shim_ensure_cuda();
