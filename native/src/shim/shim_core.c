@@ -257,7 +257,9 @@ static int map_region(int fd) {
 static int create_region(const char* path, uint64_t vram, uint32_t compute, int64_t launch_rate) {
     char temp[4200];
     if (snprintf(temp, sizeof(temp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(temp)) return -1;
-    int fd = open(temp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* Owner only: the region holds the worker's limits (processes of one worker share a uid; the agent sets the
+     * owner of the regions it creates). */
+    int fd = open(temp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
     int ok = ftruncate(fd, sizeof(tfshim_region)) == 0;
     void* mapped = ok ? mmap(NULL, sizeof(tfshim_region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
@@ -293,8 +295,16 @@ static void open_region(void) {
         return;
     }
     if (rate_env != NULL) {
-        long long value = atoll(rate_env);
-        if (value > 0) launch_rate = value;
+        char* end = NULL;
+        errno = 0;
+        long long value = strtoll(rate_env, &end, 10);
+        if (errno != 0 || end == rate_env || *end != '\0' || value < 1) {
+            shim_log("TF_SHIM_LAUNCH_RATE='%s' is not a positive number of launches per second; refusing device memory",
+                     rate_env);
+            region_state = REGION_REFUSED;
+            return;
+        }
+        launch_rate = value;
     }
     const char* path = path_env != NULL ? path_env : DEFAULT_REGION_PATH;
     int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -307,10 +317,16 @@ static void open_region(void) {
         }
         fd = open(path, O_RDWR | O_CLOEXEC);
     }
-    if (fd < 0 || map_region(fd) != 0) {
-        shim_log("accounting region %s is missing, unreadable or of another layout/version; refusing device memory",
-                 path);
-        if (fd >= 0) close(fd);
+    if (fd < 0) {
+        char detail[4200];
+        snprintf(detail, sizeof(detail), "%s (%s)", path, strerror(errno));
+        shim_log("cannot open the accounting region %s; refusing device memory", detail);
+        region_state = REGION_REFUSED;
+        return;
+    }
+    if (map_region(fd) != 0) {
+        shim_log("accounting region %s is too small or of another magic/version/size; refusing device memory", path);
+        close(fd);
         region_state = REGION_REFUSED;
         return;
     }
