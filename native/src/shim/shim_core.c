@@ -345,12 +345,20 @@ static void format_uuid(const CUuuid* uuid, char* text, size_t size) {
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+/* The driver's UUID bytes carry no "GPU-"/"MIG-" kind, so a MIG instance formats as GPU-…: compare after the
+ * four-character kind when both have one. */
+static int same_uuid(const char* entry, const char* uuid) {
+    if (strncmp(entry, uuid, TFSHIM_UUID_LEN) == 0) return 1;
+    int both_kinded = strnlen(entry, TFSHIM_UUID_LEN) > 4 && strnlen(uuid, TFSHIM_UUID_LEN) > 4 && entry[3] == '-' && uuid[3] == '-';
+    return both_kinded && strncmp(entry + 4, uuid + 4, TFSHIM_UUID_LEN - 4) == 0;
+}
+
 /* Index of the entry for a UUID, else the entry at fallback_index when it carries no UUID, else -1 (denied). */
 static int match_device(const char* uuid, int fallback_index) {
     uint32_t count = region->header.device_count;
     if (uuid != NULL) {
         for (uint32_t i = 0; i < count; i++) {
-            if (strncmp(region->devices[i].uuid, uuid, TFSHIM_UUID_LEN) == 0) return (int)i;
+            if (same_uuid(region->devices[i].uuid, uuid)) return (int)i;
         }
     }
     if (fallback_index >= 0 && (uint32_t)fallback_index < count && region->devices[fallback_index].uuid[0] == '\0') {
