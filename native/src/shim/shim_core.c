@@ -349,7 +349,8 @@ static void format_uuid(const CUuuid* uuid, char* text, size_t size) {
  * four-character kind when both have one. */
 static int same_uuid(const char* entry, const char* uuid) {
     if (strncmp(entry, uuid, TFSHIM_UUID_LEN) == 0) return 1;
-    int both_kinded = strnlen(entry, TFSHIM_UUID_LEN) > 4 && strnlen(uuid, TFSHIM_UUID_LEN) > 4 && entry[3] == '-' && uuid[3] == '-';
+    int both_kinded = strnlen(entry, TFSHIM_UUID_LEN) > 4 && strnlen(uuid, TFSHIM_UUID_LEN) > 4 && entry[3] == '-' &&
+                      uuid[3] == '-';
     return both_kinded && strncmp(entry + 4, uuid + 4, TFSHIM_UUID_LEN - 4) == 0;
 }
 

@@ -159,7 +159,8 @@ static uint64_t mipmapped_bytes(const CUDA_ARRAY3D_DESCRIPTOR* d, unsigned level
     uint64_t total = 0;
     size_t width = d->Width, height = d->Height, depth = d->Depth;
     int layered = (d->Flags & 1u) != 0;
-    for (unsigned level = 0; level < (levels ? levels : 1); level++) {
+    unsigned counted = levels == 0 ? 1 : levels > 64 ? 64 : levels;   /* past 64 halvings every level is 1x1x1 */
+    for (unsigned level = 0; level < counted; level++) {
         uint64_t bytes = array_bytes(width, height, depth, d->Format, d->NumChannels);
         total = total > UINT64_MAX - bytes ? UINT64_MAX : total + bytes;
         width = width > 1 ? width / 2 : width;
