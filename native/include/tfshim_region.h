@@ -126,6 +126,21 @@ _Static_assert(sizeof(tfshim_region_device) == 256, "device entry is 256 bytes")
 _Static_assert(sizeof(tfshim_region_slot) == 192, "slot is 192 bytes");
 _Static_assert(sizeof(tfshim_region) == 53376, "region is 53376 bytes");
 
+/* Fills the header fields every writer sets the same way (everything but heartbeat_ns, generation and magic); the
+ * caller zeroes the region first and stores magic last. */
+static inline void tfshim_region_init_header(tfshim_region_header* header, uint32_t device_count, uint32_t flags) {
+    header->version = TFSHIM_REGION_VERSION;
+    header->header_size = sizeof(tfshim_region_header);
+    header->region_size = sizeof(tfshim_region);
+    header->device_count = device_count;
+    header->slot_count = TFSHIM_MAX_SLOTS;
+    header->flags = flags;
+    header->device_offset = offsetof(tfshim_region, devices);
+    header->device_stride = sizeof(tfshim_region_device);
+    header->slot_offset = offsetof(tfshim_region, slots);
+    header->slot_stride = sizeof(tfshim_region_slot);
+}
+
 #ifdef __cplusplus
 }
 #endif

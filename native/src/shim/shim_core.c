@@ -211,15 +211,7 @@ static int parse_percent(const char* text, uint32_t* percent) {
 
 static void init_standalone(tfshim_region* fresh, uint64_t vram, uint32_t compute, int64_t launch_rate) {
     memset(fresh, 0, sizeof(*fresh));
-    fresh->header.version = TFSHIM_REGION_VERSION;
-    fresh->header.header_size = sizeof(tfshim_region_header);
-    fresh->header.region_size = sizeof(tfshim_region);
-    fresh->header.device_count = TFSHIM_MAX_DEVICES;
-    fresh->header.slot_count = TFSHIM_MAX_SLOTS;
-    fresh->header.device_offset = offsetof(tfshim_region, devices);
-    fresh->header.device_stride = sizeof(tfshim_region_device);
-    fresh->header.slot_offset = offsetof(tfshim_region, slots);
-    fresh->header.slot_stride = sizeof(tfshim_region_slot);
+    tfshim_region_init_header(&fresh->header, TFSHIM_MAX_DEVICES, 0);
     int64_t rate = launch_rate * compute / 100;
     if (rate < 1) rate = 1;
     int64_t capacity = rate / 10 > 1 ? rate / 10 : 1;   /* 100 ms of burst */

@@ -4,7 +4,6 @@
 #define TFSHIM_TEST_AGENT_REGION_H
 
 #include <fcntl.h>
-#include <stddef.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "tfshim_region.h"
@@ -18,17 +17,8 @@ static inline tfshim_region* agent_region_create(const char* path, uint32_t devi
     tfshim_region* r = mmap(NULL, sizeof(tfshim_region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (r == MAP_FAILED) return NULL;
-    r->header.version = TFSHIM_REGION_VERSION;
-    r->header.header_size = sizeof(tfshim_region_header);
-    r->header.region_size = sizeof(tfshim_region);
-    r->header.device_count = device_count;
-    r->header.slot_count = TFSHIM_MAX_SLOTS;
-    r->header.flags = TFSHIM_FLAG_AGENT_OWNED;
+    tfshim_region_init_header(&r->header, device_count, TFSHIM_FLAG_AGENT_OWNED);
     r->header.heartbeat_ns = heartbeat_ns;
-    r->header.device_offset = offsetof(tfshim_region, devices);
-    r->header.device_stride = sizeof(tfshim_region_device);
-    r->header.slot_offset = offsetof(tfshim_region, slots);
-    r->header.slot_stride = sizeof(tfshim_region_slot);
     return r;
 }
 
