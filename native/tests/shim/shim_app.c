@@ -2,7 +2,7 @@
  * against libtfshim (LD_PRELOAD'd by CTest). Usage: tfshim_app <mode> <scenario>
  *   mode: direct (linked), dlsym (dlopen + dlsym), gpa:<cudaVersion> (cuGetProcAddress), gpa2:<cudaVersion> (_v2)
  *   scenario: families | race | threads | sigkill | fork | exec | live | bucket-standalone | bucket-agent | bucket-stale |
- *             bucket-realtime | passthrough | missing
+ *             bucket-realtime | mig-uuid | passthrough | missing
  * Exits 0 when every check holds; a failing check prints its line. Limits come from the environment CTest sets
  * (TF_SHIM_VRAM_LIMIT=8Gi unless the scenario says otherwise). */
 #define _GNU_SOURCE
@@ -725,6 +725,18 @@ static void scenario_bucket_agent(void) {
     CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 4 * GiB));
 }
 
+/* An entry written with the MIG- kind matches the instance whose UUID bytes the driver reports (formatted GPU-…). */
+static void scenario_mig_uuid(void) {
+    create_agent_region(atomic_load(&fake_now), 0);
+    snprintf(agent_region->devices[0].uuid, TFSHIM_UUID_LEN, "MIG-a0a1a2a3-a4a5-a6a7-a8a9-aaabacadae01");
+    CUdeviceptr p;
+    CHECK_EQ(CUDA_ERROR_OUT_OF_MEMORY, api.cuMemAlloc_v2(&p, 1));   /* ordinal 0: not granted */
+    use_device(1);
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemAlloc_v2(&p, 4 * GiB));
+    CHECK_EQ(CUDA_ERROR_OUT_OF_MEMORY, api.cuMemAlloc_v2(&p, 1));
+    CHECK_EQ(4 * GiB, agent_region->devices[0].used_bytes);
+}
+
 /* Heartbeat older than 2 s: launches are not throttled (fail open) but memory stays limited (fail closed). An
  * empty bucket whose heartbeat goes stale while a launch waits releases that launch after 2 s. */
 static void scenario_bucket_stale(void) {
@@ -805,6 +817,7 @@ int main(int argc, char** argv) {
     else if (strcmp(scenario, "bucket-standalone") == 0) scenario_bucket_standalone();
     else if (strcmp(scenario, "bucket-agent") == 0) scenario_bucket_agent();
     else if (strcmp(scenario, "bucket-stale") == 0) scenario_bucket_stale();
+    else if (strcmp(scenario, "mig-uuid") == 0) scenario_mig_uuid();
     else if (strcmp(scenario, "bucket-realtime") == 0) scenario_bucket_realtime();
     else if (strcmp(scenario, "passthrough") == 0) scenario_passthrough();
     else if (strcmp(scenario, "missing") == 0) scenario_missing();
