@@ -62,8 +62,11 @@ typedef struct record {
     struct record* next;
     uint64_t key;
     uint64_t bytes;
+    uint64_t handle;     /* RECORD_MAPPING: the VMM handle mapped at key */
     int kind;
     int device_index;
+    uint32_t maps;       /* RECORD_VMM_HANDLE: live mappings of the handle */
+    int released;        /* RECORD_VMM_HANDLE: cuMemRelease seen while still mapped */
 } record;
 static record* records[RECORD_BUCKETS];
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -599,36 +602,98 @@ static uint32_t record_bucket(int kind, uint64_t key) {
     return (uint32_t)(h >> 54) % RECORD_BUCKETS;
 }
 
+static void insert_locked(record* entry) {
+    uint32_t bucket = record_bucket(entry->kind, entry->key);
+    entry->next = records[bucket];
+    records[bucket] = entry;
+}
+
+/* The record for (kind, key), unlinked from the table when unlink is set; the caller holds records_lock. */
+static record* find_locked(int kind, uint64_t key, int unlink) {
+    for (record** link = &records[record_bucket(kind, key)]; *link != NULL; link = &(*link)->next) {
+        record* found = *link;
+        if (found->key != key || found->kind != kind) continue;
+        if (unlink) *link = found->next;
+        return found;
+    }
+    return NULL;
+}
+
+static void release_record(record* entry) {
+    shim_release(&region->devices[entry->device_index], entry->bytes);
+    free(entry);
+}
+
 void shim_record_add(int kind, uint64_t key, tfshim_region_device* device, uint64_t bytes) {
     if (device == NULL || device == &denied_device) return;
-    record* entry = malloc(sizeof(record));
+    record* entry = calloc(1, sizeof(record));
     if (entry == NULL) return;   /* the reservation stays charged: over-counting is the safe direction */
     entry->key = key;
     entry->kind = kind;
     entry->bytes = bytes;
     entry->device_index = shim_device_index(device);
-    uint32_t bucket = record_bucket(kind, key);
     pthread_mutex_lock(&records_lock);
-    entry->next = records[bucket];
-    records[bucket] = entry;
+    insert_locked(entry);
     pthread_mutex_unlock(&records_lock);
 }
 
 void shim_record_release(int kind, uint64_t key) {
-    uint32_t bucket = record_bucket(kind, key);
-    record* found = NULL;
     pthread_mutex_lock(&records_lock);
-    for (record** link = &records[bucket]; *link != NULL; link = &(*link)->next) {
-        if ((*link)->key == key && (*link)->kind == kind) {
-            found = *link;
-            *link = found->next;
-            break;
+    record* found = find_locked(kind, key, 0);
+    if (found != NULL && kind == RECORD_VMM_HANDLE && found->maps > 0) {
+        found->released = 1;   /* the pages stay until the last unmap */
+        found = NULL;
+    } else if (found != NULL) {
+        find_locked(kind, key, 1);
+    }
+    pthread_mutex_unlock(&records_lock);
+    if (found != NULL) release_record(found);
+}
+
+void shim_record_mapped(uint64_t address, uint64_t handle) {
+    record* mapping = calloc(1, sizeof(record));
+    if (mapping == NULL) return;
+    mapping->kind = RECORD_MAPPING;
+    mapping->key = address;
+    mapping->handle = handle;
+    pthread_mutex_lock(&records_lock);
+    record* owner = find_locked(RECORD_VMM_HANDLE, handle, 0);
+    if (owner != NULL) {
+        owner->maps++;
+        insert_locked(mapping);
+        mapping = NULL;
+    }
+    pthread_mutex_unlock(&records_lock);
+    free(mapping);   /* a handle we do not account (not device memory, or created before the shim saw it) */
+}
+
+void shim_record_unmapped(uint64_t address, uint64_t size) {
+    record* done = NULL;
+    pthread_mutex_lock(&records_lock);
+    for (uint32_t bucket = 0; bucket < RECORD_BUCKETS; bucket++) {
+        record** link = &records[bucket];
+        while (*link != NULL) {
+            record* mapping = *link;
+            if (mapping->kind != RECORD_MAPPING || mapping->key < address || mapping->key - address >= size) {
+                link = &mapping->next;
+                continue;
+            }
+            *link = mapping->next;
+            record* owner = find_locked(RECORD_VMM_HANDLE, mapping->handle, 0);
+            if (owner != NULL && owner->maps > 0 && --owner->maps == 0 && owner->released) {
+                find_locked(RECORD_VMM_HANDLE, mapping->handle, 1);
+                owner->next = done;
+                done = owner;
+            }
+            free(mapping);
         }
     }
     pthread_mutex_unlock(&records_lock);
-    if (found == NULL) return;
-    shim_release(&region->devices[found->device_index], found->bytes);
-    free(found);
+    while (done != NULL) {
+        record* next = done->next;
+        release_record(done);
+        done = next;
+    }
 }
 
 /* A forked child owns none of its parent's device memory: it starts with no records and claims its own slot. */

@@ -77,6 +77,22 @@ TFSHIM_EXPORT CUresult cuMemRelease(CUmemGenericAllocationHandle handle) {
     RELEASING_CALL(RECORD_VMM_HANDLE, handle, REAL(cuMemRelease)(handle));
 }
 
+/* Mapping changes no charge; it only tells when a released handle's pages really go. */
+TFSHIM_EXPORT CUresult cuMemMap(CUdeviceptr address, size_t size, size_t offset, CUmemGenericAllocationHandle handle,
+                                unsigned long long flags) {
+    REQUIRE_REAL(cuMemMap);
+    CUresult result = REAL(cuMemMap)(address, size, offset, handle, flags);
+    if (result == CUDA_SUCCESS) shim_record_mapped(address, handle);
+    return result;
+}
+
+TFSHIM_EXPORT CUresult cuMemUnmap(CUdeviceptr address, size_t size) {
+    REQUIRE_REAL(cuMemUnmap);
+    CUresult result = REAL(cuMemUnmap)(address, size);
+    if (result == CUDA_SUCCESS) shim_record_unmapped(address, size);
+    return result;
+}
+
 TFSHIM_EXPORT CUresult cuArrayDestroy(CUarray array) {
     REQUIRE_REAL(cuArrayDestroy);
     RELEASING_CALL(RECORD_ARRAY, (uintptr_t)array, REAL(cuArrayDestroy)(array));

@@ -27,7 +27,7 @@ typedef struct {
 extern shim_hook shim_hooks[HOOK_COUNT];
 
 /* Kinds of process-local allocation records (what a free call names). */
-enum { RECORD_POINTER = 1, RECORD_VMM_HANDLE = 2, RECORD_ARRAY = 3, RECORD_MIPMAPPED_ARRAY = 4 };
+enum { RECORD_POINTER = 1, RECORD_VMM_HANDLE = 2, RECORD_ARRAY = 3, RECORD_MIPMAPPED_ARRAY = 4, RECORD_MAPPING = 5 };
 
 /* Set while this thread loads the driver: a driver that looks up its own symbols from its constructor gets them
  * unhooked, or loading would wait on itself. */
@@ -56,6 +56,10 @@ void shim_release(tfshim_region_device* device, uint64_t bytes);
 void shim_record_add(int kind, uint64_t key, tfshim_region_device* device, uint64_t bytes);
 /* Removes a record and releases its bytes; unknown keys (allocated before the shim saw them) are ignored. */
 void shim_record_release(int kind, uint64_t key);
+/* VMM: physical memory lives until its handle is released AND unmapped everywhere, so a handle released while
+ * mapped keeps its charge until the last cuMemUnmap over it. */
+void shim_record_mapped(uint64_t address, uint64_t handle);
+void shim_record_unmapped(uint64_t address, uint64_t size);
 /* (total, free) the worker sees for a device given the driver's real figures. */
 void shim_memory_view(const tfshim_region_device* device, uint64_t real_total, uint64_t real_free, uint64_t* total,
                       uint64_t* free_bytes);

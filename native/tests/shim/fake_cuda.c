@@ -19,7 +19,7 @@
 static const char* const counted[] = {
     "cuMemAlloc", "cuMemAlloc_v2", "cuMemFree", "cuMemFree_v2", "cuMemAllocPitch_v2", "cuMemAllocManaged",
     "cuMemAllocAsync", "cuMemAllocAsync_ptsz", "cuMemAllocFromPoolAsync", "cuMemAllocFromPoolAsync_ptsz",
-    "cuMemFreeAsync", "cuMemFreeAsync_ptsz", "cuMemCreate", "cuMemRelease", "cuArrayCreate_v2", "cuArray3DCreate_v2",
+    "cuMemFreeAsync", "cuMemFreeAsync_ptsz", "cuMemCreate", "cuMemRelease", "cuMemMap", "cuMemUnmap", "cuArrayCreate_v2", "cuArray3DCreate_v2",
     "cuArrayDestroy", "cuMipmappedArrayCreate", "cuMipmappedArrayDestroy", "cuLaunchKernel", "cuLaunchKernel_ptsz",
     "cuLaunchKernelEx", "cuLaunchKernelEx_ptsz", "cuLaunchCooperativeKernel", "cuLaunchCooperativeKernel_ptsz",
     "cuGraphLaunch", "cuGraphLaunch_ptsz"};
@@ -183,6 +183,17 @@ EXPORT CUresult cuMemCreate(CUmemGenericAllocationHandle* handle, size_t bytes, 
     return result;
 }
 EXPORT CUresult cuMemRelease(CUmemGenericAllocationHandle handle) { count("cuMemRelease"); return give(handle); }
+EXPORT CUresult cuMemMap(CUdeviceptr address, size_t size, size_t offset, CUmemGenericAllocationHandle handle,
+                         unsigned long long flags) {
+    (void)address; (void)size; (void)offset; (void)handle; (void)flags;
+    count("cuMemMap");
+    return CUDA_SUCCESS;
+}
+EXPORT CUresult cuMemUnmap(CUdeviceptr address, size_t size) {
+    (void)address; (void)size;
+    count("cuMemUnmap");
+    return CUDA_SUCCESS;
+}
 
 static uint64_t element_bytes(CUarray_format format) {
     return format == 0x01 || format == 0x08 ? 1 : format == 0x02 || format == 0x09 || format == 0x10 ? 2 : 4;
@@ -260,6 +271,7 @@ static const struct { const char* family; const char* name; int since; int per_t
     {"cuMemFreeAsync", "cuMemFreeAsync", 11020, 0, (void*)cuMemFreeAsync},
     {"cuMemFreeAsync", "cuMemFreeAsync_ptsz", 11020, 1, (void*)cuMemFreeAsync_ptsz},
     {"cuMemCreate", "cuMemCreate", 10020, 0, (void*)cuMemCreate}, {"cuMemRelease", "cuMemRelease", 10020, 0, (void*)cuMemRelease},
+    {"cuMemMap", "cuMemMap", 10020, 0, (void*)cuMemMap}, {"cuMemUnmap", "cuMemUnmap", 10020, 0, (void*)cuMemUnmap},
     {"cuArrayCreate", "cuArrayCreate_v2", 3020, 0, (void*)cuArrayCreate_v2},
     {"cuArray3DCreate", "cuArray3DCreate_v2", 3020, 0, (void*)cuArray3DCreate_v2},
     {"cuArrayDestroy", "cuArrayDestroy", 2000, 0, (void*)cuArrayDestroy},

@@ -50,6 +50,8 @@ CUresult cuMemFreeAsync(CUdeviceptr, CUstream);
 CUresult cuMemFreeAsync_ptsz(CUdeviceptr, CUstream);
 CUresult cuMemCreate(CUmemGenericAllocationHandle*, size_t, const CUmemAllocationProp*, unsigned long long);
 CUresult cuMemRelease(CUmemGenericAllocationHandle);
+CUresult cuMemMap(CUdeviceptr, size_t, size_t, CUmemGenericAllocationHandle, unsigned long long);
+CUresult cuMemUnmap(CUdeviceptr, size_t);
 CUresult cuArrayCreate_v2(CUarray*, const CUDA_ARRAY_DESCRIPTOR*);
 CUresult cuArray3DCreate_v2(CUarray*, const CUDA_ARRAY3D_DESCRIPTOR*);
 CUresult cuArrayDestroy(CUarray);
@@ -97,6 +99,8 @@ typedef struct {
     __typeof__(&cuMemFreeAsync_ptsz) cuMemFreeAsync_ptsz;
     __typeof__(&cuMemCreate) cuMemCreate;
     __typeof__(&cuMemRelease) cuMemRelease;
+    __typeof__(&cuMemMap) cuMemMap;
+    __typeof__(&cuMemUnmap) cuMemUnmap;
     __typeof__(&cuArrayCreate_v2) cuArrayCreate_v2;
     __typeof__(&cuArray3DCreate_v2) cuArray3DCreate_v2;
     __typeof__(&cuArrayDestroy) cuArrayDestroy;
@@ -155,7 +159,7 @@ static void resolve_direct(void) {
     DIRECT(cuMemAlloc); DIRECT(cuMemAlloc_v2); DIRECT(cuMemFree); DIRECT(cuMemFree_v2); DIRECT(cuMemAllocPitch_v2);
     DIRECT(cuMemAllocManaged); DIRECT(cuMemAllocAsync); DIRECT(cuMemAllocAsync_ptsz); DIRECT(cuMemAllocFromPoolAsync);
     DIRECT(cuMemAllocFromPoolAsync_ptsz); DIRECT(cuMemFreeAsync); DIRECT(cuMemFreeAsync_ptsz); DIRECT(cuMemCreate);
-    DIRECT(cuMemRelease); DIRECT(cuArrayCreate_v2); DIRECT(cuArray3DCreate_v2); DIRECT(cuArrayDestroy);
+    DIRECT(cuMemRelease); DIRECT(cuMemMap); DIRECT(cuMemUnmap); DIRECT(cuArrayCreate_v2); DIRECT(cuArray3DCreate_v2); DIRECT(cuArrayDestroy);
     DIRECT(cuMipmappedArrayCreate); DIRECT(cuMipmappedArrayDestroy); DIRECT(cuMemGetInfo); DIRECT(cuMemGetInfo_v2);
     DIRECT(cuDeviceTotalMem); DIRECT(cuDeviceTotalMem_v2); DIRECT(cuLaunchKernel); DIRECT(cuLaunchKernel_ptsz);
     DIRECT(cuLaunchKernelEx); DIRECT(cuLaunchKernelEx_ptsz); DIRECT(cuLaunchCooperativeKernel);
@@ -171,7 +175,7 @@ static void resolve_dlsym(void) {
     BY_DLSYM(cuda, cuMemAllocPitch_v2); BY_DLSYM(cuda, cuMemAllocManaged); BY_DLSYM(cuda, cuMemAllocAsync);
     BY_DLSYM(cuda, cuMemAllocAsync_ptsz); BY_DLSYM(cuda, cuMemAllocFromPoolAsync);
     BY_DLSYM(cuda, cuMemAllocFromPoolAsync_ptsz); BY_DLSYM(cuda, cuMemFreeAsync); BY_DLSYM(cuda, cuMemFreeAsync_ptsz);
-    BY_DLSYM(cuda, cuMemCreate); BY_DLSYM(cuda, cuMemRelease); BY_DLSYM(cuda, cuArrayCreate_v2);
+    BY_DLSYM(cuda, cuMemCreate); BY_DLSYM(cuda, cuMemRelease); BY_DLSYM(cuda, cuMemMap); BY_DLSYM(cuda, cuMemUnmap); BY_DLSYM(cuda, cuArrayCreate_v2);
     BY_DLSYM(cuda, cuArray3DCreate_v2); BY_DLSYM(cuda, cuArrayDestroy); BY_DLSYM(cuda, cuMipmappedArrayCreate);
     BY_DLSYM(cuda, cuMipmappedArrayDestroy); BY_DLSYM(cuda, cuMemGetInfo); BY_DLSYM(cuda, cuMemGetInfo_v2);
     BY_DLSYM(cuda, cuDeviceTotalMem); BY_DLSYM(cuda, cuDeviceTotalMem_v2); BY_DLSYM(cuda, cuLaunchKernel);
@@ -224,6 +228,7 @@ static void resolve_gpa(void) {
     BY_PROC(cuMemAllocFromPoolAsync_ptsz, "cuMemAllocFromPoolAsync", 1);
     BY_PROC(cuMemFreeAsync, "cuMemFreeAsync", 0); BY_PROC(cuMemFreeAsync_ptsz, "cuMemFreeAsync", 1);
     BY_PROC(cuMemCreate, "cuMemCreate", 0); BY_PROC(cuMemRelease, "cuMemRelease", 0);
+    BY_PROC(cuMemMap, "cuMemMap", 0); BY_PROC(cuMemUnmap, "cuMemUnmap", 0);
     BY_PROC(cuArrayCreate_v2, "cuArrayCreate", 0); BY_PROC(cuArray3DCreate_v2, "cuArray3DCreate", 0);
     BY_PROC(cuArrayDestroy, "cuArrayDestroy", 0); BY_PROC(cuMipmappedArrayCreate, "cuMipmappedArrayCreate", 0);
     BY_PROC(cuMipmappedArrayDestroy, "cuMipmappedArrayDestroy", 0); BY_PROC(cuMemGetInfo_v2, "cuMemGetInfo", 0);
@@ -415,6 +420,26 @@ static void scenario_families(void) {
     CHECK_EQ(CUDA_SUCCESS, api.cuMipmappedArrayCreate(&mip, &d, 3));
     CHECK_EQ(1196032, used_bytes(0));
     CHECK_EQ(CUDA_SUCCESS, api.cuMipmappedArrayDestroy(mip));
+    CHECK_EQ(0, used_bytes(0));
+
+    /* VMM handles released while mapped keep their charge until the last unmap over them (the pages live until
+     * then): two 1 GiB handles mapped side by side at 0x10000000, released, then unmapped with one call. */
+    uint64_t first, second;
+    CHECK_EQ(CUDA_SUCCESS, alloc_vmm(&first));
+    CHECK_EQ(CUDA_SUCCESS, alloc_vmm(&second));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemMap(0x10000000ull, GiB, 0, first, 0));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemMap(0x10000000ull + GiB, GiB, 0, second, 0));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemRelease(first));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemRelease(second));
+    CHECK_EQ(2 * GiB, used_bytes(0));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemUnmap(0x10000000ull, 2 * GiB));
+    CHECK_EQ(0, used_bytes(0));
+    /* Unmapped first, released after: the charge goes with the release. */
+    CHECK_EQ(CUDA_SUCCESS, alloc_vmm(&first));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemMap(0x20000000ull, GiB, 0, first, 0));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemUnmap(0x20000000ull, GiB));
+    CHECK_EQ(GiB, used_bytes(0));
+    CHECK_EQ(CUDA_SUCCESS, api.cuMemRelease(first));
     CHECK_EQ(0, used_bytes(0));
 
     /* Device 1 has its own 8 GiB, independent of device 0's. */
