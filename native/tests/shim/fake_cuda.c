@@ -136,6 +136,12 @@ EXPORT CUresult cuMemAllocManaged(CUdeviceptr* p, size_t bytes, unsigned flags) 
     (void)flags;
     return alloc_pointer("cuMemAllocManaged", p, bytes);
 }
+/* What cuGetProcAddress hands out for cuMemAllocManaged: an internal entry, not the export (real drivers may do
+ * this), so the shim's family-table path is exercised. */
+static CUresult internal_alloc_managed(CUdeviceptr* p, size_t bytes, unsigned flags) {
+    (void)flags;
+    return alloc_pointer("cuMemAllocManaged", p, bytes);
+}
 EXPORT CUresult cuMemAllocAsync(CUdeviceptr* p, size_t bytes, CUstream s) {
     (void)s;
     return alloc_pointer("cuMemAllocAsync", p, bytes);
@@ -261,7 +267,7 @@ static const struct { const char* family; const char* name; int since; int per_t
     {"cuMemAlloc", "cuMemAlloc_v9", 99000, 0, (void*)cuMemAlloc_v9},
     {"cuMemFree", "cuMemFree", 2000, 0, (void*)cuMemFree}, {"cuMemFree", "cuMemFree_v2", 3020, 0, (void*)cuMemFree_v2},
     {"cuMemAllocPitch", "cuMemAllocPitch_v2", 3020, 0, (void*)cuMemAllocPitch_v2},
-    {"cuMemAllocManaged", "cuMemAllocManaged", 6000, 0, (void*)cuMemAllocManaged},
+    {"cuMemAllocManaged", "cuMemAllocManaged", 6000, 0, (void*)internal_alloc_managed},
     {"cuMemAllocAsync", "cuMemAllocAsync", 11020, 0, (void*)cuMemAllocAsync},
     {"cuMemAllocAsync", "cuMemAllocAsync_ptsz", 11020, 1, (void*)cuMemAllocAsync_ptsz},
 #ifndef FAKE_MINIMAL

@@ -241,6 +241,8 @@ static void resolve_gpa(void) {
     /* Every hooked entry point reached this way must be the shim's wrapper (the exported symbol of that name). */
     CHECK(api.cuMemAlloc_v2 == cuMemAlloc_v2 && api.cuLaunchKernel_ptsz == cuLaunchKernel_ptsz);
     CHECK(api.cuMemCreate == cuMemCreate && api.cuGraphLaunch_ptsz == cuGraphLaunch_ptsz);
+    /* The fake answers cuMemAllocManaged with an internal entry, not its export: the family table still wraps it. */
+    CHECK(api.cuMemAllocManaged == cuMemAllocManaged);
     api.nvmlDeviceGetMemoryInfo = nvmlDeviceGetMemoryInfo;
     api.nvmlDeviceGetMemoryInfo_v2 = nvmlDeviceGetMemoryInfo_v2;
 }
