@@ -21,6 +21,7 @@ public static class ScenarioRunner
         new OperatorScenario(),
         new AutoscalingScenario(),
         new GangsScenario(),
+        new ShimScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
