@@ -21,7 +21,12 @@ namespace TensorFusion.IntegrationTests.Operator;
 /// </summary>
 internal sealed class OperatorCluster : IAsyncDisposable
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long one awaited step may take before the test fails naming it. A guard, never a pace: passing runs wait only
+    /// for the event. 30 s was missed by ordinary steps ("a workload reaches Ready") with load averages of 30–40 on the
+    /// 2-core test machine, where the hand-over step itself (awaited on its own) still passed; 90 s keeps a real hang loud.
+    /// </summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
     public const string Namespace = "default";
     public const string NodeName = "sim-node-1";
 

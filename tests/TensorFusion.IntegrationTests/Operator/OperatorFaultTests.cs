@@ -129,8 +129,8 @@ public sealed class OperatorFaultTests
         {
             LeaderElection = true,
             LeaseNamespace = "default",
-            LeaseDuration = TimeSpan.FromSeconds(60),
-            RenewDeadline = TimeSpan.FromSeconds(40),
+            LeaseDuration = TimeSpan.FromMinutes(10),
+            RenewDeadline = TimeSpan.FromMinutes(6),
             RetryPeriod = TimeSpan.FromMilliseconds(300),
         };
         var first = cluster.StartOperator(options with { Identity = "first" });
@@ -141,7 +141,7 @@ public sealed class OperatorFaultTests
         await first.StopAsync();
         await first.DisposeAsync();
 
-        // A 60 s lease would block the standby far past the 30 s wait unless the leader released it on stop.
+        // A 10 min lease would block the standby far past the wait (OperatorCluster.Wait) unless the leader released it on stop.
         await cluster.CreateWorkloadAsync("w2", "pool-a", replicas: 1);
         await cluster.WaitForWorkloadAsync("w2", w => w.Status?.ReadyWorkers == 1, "the standby leads after the release");
         Assert.Single(cluster.ActiveWorkers("w1"));
