@@ -38,7 +38,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         await using var engine = await EngineCluster.StartAsync();
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName);
-        await engine.AddGpuNodeAsync("sim-node-2", model: "A10", gpus: 2);
+        await engine.AddGpuNodeAsync("sim-node-2", model: "L4", gpus: 2);
         await using var op = engine.StartOperator(out var started);
         await started.WaitAsync(OperatorCluster.Wait);
         var campaign = new FuzzCampaign(engine, seed, objects, canaryEvery: 10, maxReplicas: 100);
