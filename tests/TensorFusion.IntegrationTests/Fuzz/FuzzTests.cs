@@ -48,8 +48,26 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var cluster = engine.Cluster;
         await OperatorCluster.WaitUntilAsync(cluster.Workloads, informer => campaign.Canaries.All(name =>
             informer.Get(OperatorCluster.Namespace, name)?.Status?.Phase == Api.Workloads.WorkloadPhase.Running), "every canary workload is Running");
-        await OperatorCluster.WaitUntilAsync(cluster.Workloads, informer => campaign.StoredWorkloads.All(name =>
-            informer.Get(FuzzCampaign.Namespace, name) is { } workload && FuzzCampaign.Handled(workload)), "every stored fuzz workload has a status");
+        try
+        {
+            await OperatorCluster.WaitUntilAsync(cluster.Workloads, informer => campaign.StoredWorkloads.All(name =>
+                informer.Get(FuzzCampaign.Namespace, name) is { } workload && FuzzCampaign.Handled(workload)), "every stored fuzz workload has a status");
+        }
+        catch (Xunit.Sdk.FailException timedOut)
+        {
+            // Name the lost ones with their stored spec, so the failure says which hostile value the operator did not answer.
+            var lost = campaign.StoredWorkloads.Where(name => cluster.Workloads.Get(FuzzCampaign.Namespace, name) is not { } workload || !FuzzCampaign.Handled(workload)).ToList();
+            var examples = new List<string>();
+            foreach (var name in lost.Take(4))
+            {
+                var stored = await cluster.Direct.GetAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(FuzzCampaign.Namespace, name), CancellationToken.None);
+                var cached = cluster.Workloads.Get(FuzzCampaign.Namespace, name) is null ? " (not in the informer's cache)" : string.Empty;
+                examples.Add($"{name}{cached}: {stored["spec"]?.ToJsonString()}");
+            }
+
+            Assert.Fail($"{timedOut.Message}: {lost.Count} of {campaign.StoredWorkloads.Count} lost, e.g. {string.Join(" | ", examples)}");
+        }
+
         Assert.False(op.Run.IsCompleted, $"the operator stopped: {op.Run.Exception?.GetBaseException().Message}");
         await AssertNoGpuOvercommittedAsync(cluster.Direct);
         var quarantined = campaign.StoredWorkloads.Count(name => FuzzCampaign.Quarantined(cluster.Workloads.Get(FuzzCampaign.Namespace, name)!));
