@@ -10,7 +10,7 @@ namespace TensorFusion.LocalCluster.Schema;
 /// Validates, defaults and prunes a custom object against its CRD's structural openAPIV3Schema, like the API server:
 /// nulls of non-nullable fields are pruned, defaults fill missing properties of objects that exist, unknown fields are
 /// dropped (and reported), and each error
-/// names its field path (`spec.replicas`). CEL rules (x-kubernetes-validations) are not evaluated.
+/// names its field path (`spec.replicas`). CEL rules (x-kubernetes-validations) are evaluated afterwards by CelValidation.
 /// </summary>
 public static class StructuralSchema
 {

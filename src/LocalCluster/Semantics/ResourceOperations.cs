@@ -149,6 +149,8 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
             {
                 next["status"] = status.DeepClone();
             }
+
+            ObjectPreparation.CheckRules(type, next, existing.Value);
         }
         else
         {
@@ -180,7 +182,7 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
                 metadata["managedFields"] = managedFields.DeepClone();
             }
 
-            ObjectPreparation.ApplySchema(type, next, options);
+            ObjectPreparation.ApplySchema(type, next, options, existing.Value);
             if (type.StorageId == CrdStorageId)
             {
                 KindRules.MarkEstablished(next);
