@@ -10,7 +10,7 @@ public sealed class KubectlCelRuleTests
     [Fact]
     public async Task ApplyWorkloads_BreakingCelRules_RefusedWithFieldAndMessage_ExamplesAccepted()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         await using var cluster = await TestCluster.StartAsync();
         var kubectl = new Kubectl(cluster);
         var crdFiles = Directory.GetFiles(Path.Combine(root, "deploy", "crds"), "*.tensor-fusion.ai.yaml").Order(StringComparer.Ordinal);
@@ -52,16 +52,5 @@ public sealed class KubectlCelRuleTests
             var accepted = await kubectl.RunAsync("apply -f " + Path.Combine(root, "deploy", "examples", file));
             Assert.True(accepted.ExitCode == 0, $"{file}: {accepted.Error}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TensorFusion.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("TensorFusion.slnx not found above the test binaries");
     }
 }

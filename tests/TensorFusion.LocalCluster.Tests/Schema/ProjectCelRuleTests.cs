@@ -86,7 +86,7 @@ public sealed class ProjectCelRuleTests
     /// <summary>Each version's schema of each project CRD, read from deploy/crds.</summary>
     private static IEnumerable<(string File, string Version, JsonObject Schema)> ReadProjectSchemas()
     {
-        var directory = Path.Combine(RepositoryRoot(), "deploy", "crds");
+        var directory = Path.Combine(Repository.Root(), "deploy", "crds");
         foreach (var path in Directory.GetFiles(directory, "*.tensor-fusion.ai.yaml").Order(StringComparer.Ordinal))
         {
             var crd = RequestBody.ParseYaml(Encoding.UTF8.GetBytes(File.ReadAllText(path)))!.AsObject();
@@ -144,15 +144,4 @@ public sealed class ProjectCelRuleTests
             "*" => path.Length == 0 ? "k" : path + ".k",
             _ => path.Length == 0 ? segment : $"{path}.{segment}",
         });
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TensorFusion.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("TensorFusion.slnx not found above the test binaries");
-    }
 }
