@@ -77,22 +77,6 @@ public static partial class ObjectPreparation
         }
     }
 
-    /// <summary>Status writes: the CEL rules (a changed status is checked; the unchanged spec is ratcheted).</summary>
-    public static void CheckRules(ResourceType type, JsonObject value, JsonObject old)
-    {
-        if (type.Schema is null)
-        {
-            return;
-        }
-
-        var result = new SchemaValidation();
-        CelValidation.Apply(value, old, type.Schema, result);
-        if (result.Errors.Count > 0)
-        {
-            throw ApiException.Invalid(type.Kind, Meta.Name(value) ?? string.Empty, result.Errors);
-        }
-    }
-
     public static void CheckSize(ResourceType type, string name, int bytes)
     {
         if (bytes > MaxObjectBytes)

@@ -150,7 +150,8 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
                 next["status"] = status.DeepClone();
             }
 
-            ObjectPreparation.CheckRules(type, next, existing.Value);
+            // A status write is validated (and defaulted) against the same schema as the rest of the object.
+            ObjectPreparation.ApplySchema(type, next, options, existing.Value);
         }
         else
         {
