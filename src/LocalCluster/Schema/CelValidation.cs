@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Cel;
 
 namespace TensorFusion.LocalCluster.Schema;
 
@@ -81,10 +80,11 @@ public static class CelValidation
         {
             outcome = rule.Program(variables);
         }
-        catch (Exception error) when (error is CelException or InvalidCastException or InvalidOperationException or ArgumentException or FormatException or OverflowException or KeyNotFoundException or NullReferenceException)
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
-            // A rule that cannot be evaluated on this value (a missing key without has(), a bad conversion) refuses
-            // the write with the cause, as a real server does, instead of escaping as a 500.
+            // A rule that cannot be evaluated on this value (a missing key without has(), a bad conversion, a division
+            // by zero: the library throws its own and .NET exceptions alike) refuses the write with the cause, as a
+            // real server does, instead of escaping as a 500.
             result.Errors.Add((field, $"Invalid value: \"{type}\": rule evaluation error: {rule.Rule}: {error.Message}"));
             return;
         }
@@ -116,7 +116,7 @@ public static class CelValidation
                     return text;
                 }
             }
-            catch (Exception error) when (error is CelException or InvalidCastException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            catch (Exception error) when (error is not OutOfMemoryException)
             {
                 // Falls through to the static message, as a real server does when messageExpression fails.
             }
