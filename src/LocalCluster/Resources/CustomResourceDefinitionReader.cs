@@ -49,6 +49,13 @@ public static class CustomResourceDefinitionReader
                 return ([], $"spec.versions[{index}].name: Required value");
             }
 
+            // As a real server: a CEL rule that does not compile refuses the CRD, served or not, naming the rule's path.
+            if (version["schema"]?["openAPIV3Schema"] is JsonObject schema &&
+                Schema.CelRuleSet.Compile(schema, $"spec.versions[{index}].schema.openAPIV3Schema.").Errors is [var ruleError, ..])
+            {
+                return ([], ruleError);
+            }
+
             if (version["served"]?.GetValue<bool>() == false)
             {
                 continue;

@@ -11,7 +11,8 @@ namespace TensorFusion.LocalCluster.Schema;
 /// nulls of non-nullable fields are pruned, defaults fill missing properties of objects that exist, unknown fields are
 /// dropped (and reported), and each error names its field path (`spec.replicas`). Every keyword our CRDs use is
 /// enforced: types (int-or-string included, with pattern and minimum/maximum), enum, pattern, lengths, counts, formats
-/// (int32, int64, date-time), required, nullable and list-type set/map uniqueness. CEL rules are not evaluated here.
+/// (int32, int64, date-time), required, nullable and list-type set/map uniqueness. CEL rules are evaluated afterwards
+/// by CelValidation (from ObjectPreparation.ApplySchema).
 /// </summary>
 public static partial class StructuralSchema
 {

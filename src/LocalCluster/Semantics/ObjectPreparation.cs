@@ -43,7 +43,7 @@ public static partial class ObjectPreparation
     }
 
     /// <summary>Validates a custom object against its schema; defaults and prunes in place; reports unknown fields per <paramref name="options"/>.</summary>
-    public static void ApplySchema(ResourceType type, JsonObject value, WriteOptions options)
+    public static void ApplySchema(ResourceType type, JsonObject value, WriteOptions options, JsonObject? old = null)
     {
         if (type.Schema is null)
         {
@@ -51,6 +51,12 @@ public static partial class ObjectPreparation
         }
 
         var result = StructuralSchema.Apply(value, type.Schema);
+        if (result.Errors.Count == 0)
+        {
+            // CEL rules see the defaulted, pruned object; on update `old` feeds oldSelf (transition rules, ratcheting).
+            CelValidation.Apply(value, old, type.Schema, result);
+        }
+
         if (result.UnknownFields.Count > 0)
         {
             var unknown = result.UnknownFields.Select(field => $"unknown field \"{field}\"").ToList();

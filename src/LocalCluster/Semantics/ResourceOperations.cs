@@ -151,7 +151,7 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
             }
 
             // A status write is validated (and defaulted) against the same schema as the rest of the object.
-            ObjectPreparation.ApplySchema(type, next, options);
+            ObjectPreparation.ApplySchema(type, next, options, existing.Value);
         }
         else
         {
@@ -183,7 +183,7 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
                 metadata["managedFields"] = managedFields.DeepClone();
             }
 
-            ObjectPreparation.ApplySchema(type, next, options);
+            ObjectPreparation.ApplySchema(type, next, options, existing.Value);
             if (type.StorageId == CrdStorageId)
             {
                 KindRules.MarkEstablished(next);

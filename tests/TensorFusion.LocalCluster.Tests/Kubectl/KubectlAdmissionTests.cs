@@ -25,7 +25,7 @@ public sealed class KubectlAdmissionTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var kubectl = new Kubectl(cluster);
-        var crd = Path.Combine(RepositoryRoot(), "deploy", "crds", "tensorfusionworkloads.tensor-fusion.ai.yaml");
+        var crd = Path.Combine(Repository.Root(), "deploy", "crds", "tensorfusionworkloads.tensor-fusion.ai.yaml");
         Assert.Equal(0, (await kubectl.RunAsync("apply -f " + crd)).ExitCode);
 
         var applied = await kubectl.RunAsync("apply -f -", $"""
@@ -45,16 +45,5 @@ public sealed class KubectlAdmissionTests
         Assert.Contains(field + ": ", applied.Error, StringComparison.Ordinal);
         Assert.Contains(detail, applied.Error, StringComparison.Ordinal);
         Assert.Contains("NotFound", stored.Error, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TensorFusion.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("TensorFusion.slnx not found above the test binaries");
     }
 }

@@ -7,7 +7,7 @@ public sealed class ProjectCrdTests
     [Fact]
     public async Task ApplyProjectCrdsAndWorkloadExample_ThenGetAndExplain()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         await using var cluster = await TestCluster.StartAsync();
         var kubectl = new Kubectl(cluster);
         var crdFiles = Directory.GetFiles(Path.Combine(root, "deploy", "crds"), "*.tensor-fusion.ai.yaml").Order(StringComparer.Ordinal).ToList();
@@ -27,16 +27,5 @@ public sealed class ProjectCrdTests
         Assert.True(explained.ExitCode == 0, explained.Error);
         Assert.Contains("FIELDS:", explained.Output, StringComparison.Ordinal);
         Assert.Contains("autoSetResources", explained.Output, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TensorFusion.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("TensorFusion.slnx not found above the test binaries");
     }
 }
