@@ -127,7 +127,7 @@ public sealed class SimulateCommandTests
 
         Assert.Contains("Strategy       default=CompactFirst", fromTemplate, StringComparison.Ordinal);
         Assert.Contains("Strategy       default=LowLoadFirst", overridden, StringComparison.Ordinal);
-        Assert.Contains("GPUs used      1 (lower bound 1, ratio 1.000)", fromTemplate, StringComparison.Ordinal);
+        Assert.Contains("GPUs used      1 (lower bound 1 by volume, volume bound 1, ratio 1.000)", fromTemplate, StringComparison.Ordinal);
     }
 
     [Fact]
