@@ -63,7 +63,7 @@ public sealed partial class AllocationPipeline
                     worker = queued with { Pod = pod };
                 }
 
-                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod), _engine.Inventory.DefaultQosOf);
                 if (mapping.Request is { } request)
                 {
                     requests.Add(request);
