@@ -1,4 +1,4 @@
-using TensorFusion.Gpu.Devices;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Plans;
 
