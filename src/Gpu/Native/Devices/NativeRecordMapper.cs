@@ -21,7 +21,7 @@ internal static class NativeRecordMapper
 
     public static MigProfile ToRecord(in NativeMigProfile p)
     {
-        var starts = new int[Math.Min(p.PlacementCount, 8)];
+        var starts = new int[Math.Min(p.PlacementCount, MigLimits.MaxSlices)];
         for (var i = 0; i < starts.Length; i++)
         {
             starts[i] = (int)p.PlacementStarts[i];
