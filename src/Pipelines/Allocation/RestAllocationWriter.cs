@@ -145,8 +145,7 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         {
             return WriteOutcome.Gone;
         }
-        catch (Exception error) when (error is ApiStatusException or HttpRequestException or IOException or JsonException
-            || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception error) when (ApiErrors.IsTransientOrTimeout(error, cancellationToken) || error is JsonException)
         {
             return WriteOutcome.Failed;
         }

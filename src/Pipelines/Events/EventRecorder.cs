@@ -46,7 +46,7 @@ public sealed class EventRecorder(KubeRestClient client, TimeProvider time, stri
         {
             await client.CreateAsync(ResourceDescriptor.Events.CollectionPath(@event.Metadata.NamespaceProperty), @event, cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException)
+        catch (Exception e) when (ApiErrors.IsTransient(e))
         {
             // Best effort: losing an event must not fail a reconcile.
             _last.TryRemove((uid, reason), out _);

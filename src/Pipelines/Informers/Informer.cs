@@ -149,7 +149,7 @@ public sealed class Informer<T> : IInformer, IDisposable
                 // Renew at once: the server may be fine, the connection is not.
                 _metrics.CountWatchRestart();
             }
-            catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or JsonException or OperationCanceledException)
+            catch (Exception e) when (ApiErrors.IsTransient(e) || e is JsonException or OperationCanceledException)
             {
                 _metrics.CountWatchRestart();
                 var delay = _backoff.Next();

@@ -83,7 +83,7 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
         {
             return await TryAcquireOrRenewAsync(cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ApiErrors.IsTransientOrTimeout(e, cancellationToken))
         {
             return false;
         }
@@ -97,7 +97,7 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
         {
             lease = await client.TryGetAsync<V1Lease>(_path, cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ApiErrors.IsTransientOrTimeout(e, cancellationToken))
         {
             return false;
         }
@@ -166,7 +166,7 @@ public sealed class LeaseElector(KubeRestClient client, string leaseNamespace, s
             lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
             await client.ReplaceAsync(_path, lease, timeout.Token);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (ApiErrors.IsTransient(e) || e is OperationCanceledException)
         {
             // Best effort: a standby takes over after LeaseDuration anyway.
         }
