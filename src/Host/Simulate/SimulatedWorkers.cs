@@ -15,8 +15,7 @@ public static class SimulatedWorkers
 {
     public static IReadOnlyList<AllocationRequest> ToRequests(TensorFusionWorkload workload, string pool, QosLevel? poolDefaultQos, List<string> errors)
     {
-        var ns = string.IsNullOrEmpty(workload.Metadata?.NamespaceProperty) ? "default" : workload.Metadata.NamespaceProperty;
-        var name = workload.Metadata?.Name ?? string.Empty;
+        var (ns, name) = ObjectKey.Of(workload.Metadata);
         var requests = new List<AllocationRequest>();
         for (var replica = 0; replica < (workload.Spec.Replicas ?? 1); replica++)
         {
@@ -34,7 +33,7 @@ public static class SimulatedWorkers
             if (mapping.Request is null)
             {
                 // Every replica maps alike: one error per workload is enough.
-                errors.Add($"TensorFusionWorkload {ns}/{name}: {mapping.Error}");
+                errors.Add($"TensorFusionWorkload {ObjectKey.Of(workload.Metadata)}: {mapping.Error}");
                 return [];
             }
 

@@ -100,7 +100,7 @@ public sealed partial class AllocationPipeline
 
     private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
         MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name
-            ? _workloads(pod.Metadata!.NamespaceProperty ?? "default", name)
+            ? _workloads(Api.Conventions.ObjectKey.Of(pod.Metadata).Namespace, name)
             : null;
 
     private async Task<List<WorkerOutcome>> PersistAsync(

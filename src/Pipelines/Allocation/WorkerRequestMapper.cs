@@ -33,8 +33,9 @@ public static class WorkerRequestMapper
     public static WorkerMapping Map(V1Pod pod, TensorFusionWorkload? owner = null, Func<string, QosLevel?>? poolDefaultQos = null)
     {
         var meta = pod.Metadata ?? new V1ObjectMeta();
-        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
-        var where = $"pod {ns}/{meta.Name}";
+        var podKey = ObjectKey.Of(meta);
+        var ns = podKey.Namespace;
+        var where = $"pod {podKey}";
         IDictionary<string, string> annotations = meta.Annotations ?? new Dictionary<string, string>();
         if (owner is not null)
         {
