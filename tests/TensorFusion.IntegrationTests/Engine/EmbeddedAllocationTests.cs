@@ -13,6 +13,7 @@ using TensorFusion.Pipelines.Kube;
 namespace TensorFusion.IntegrationTests.Engine;
 
 /// <summary>The allocation pipeline writing to the embedded control plane through the real Kubernetes client.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmbeddedAllocationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
