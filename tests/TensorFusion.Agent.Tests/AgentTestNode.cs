@@ -3,6 +3,7 @@ using TensorFusion.Gpu.Native.Devices;
 using TensorFusion.Gpu.Plans;
 using TensorFusion.Agent.Applying;
 using TensorFusion.Agent.Checkpoint;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Agent.Tests;
 

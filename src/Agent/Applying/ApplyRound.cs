@@ -27,7 +27,7 @@ internal sealed class ApplyRound(
         var owners = plan.Allocations.ToDictionary(a => a.WorkerKey(), StringComparer.Ordinal);
         foreach (var failed in diff.Unplaceable)
         {
-            _blocked[$"{failed.Namespace}_{failed.Worker}"] = failed;
+            _blocked[PlannedAllocation.KeyOf(failed.Namespace, failed.Worker)] = failed;
         }
 
         foreach (var change in diff.DestroyPartitions)
@@ -46,7 +46,7 @@ internal sealed class ApplyRound(
                 () => device.SetMigMode(IndexOf(gpu), enabled: true));
             if (error is not null)
             {
-                _busyRanges.Add((gpu, 0, 8));
+                _busyRanges.Add((gpu, 0, MigLimits.MaxSlices));
             }
         }
 
@@ -174,7 +174,7 @@ internal sealed class ApplyRound(
     private int SizeOf(PartitionChange change)
     {
         var profile = device.ListMigProfiles(IndexOf(change.GpuUuid)).FirstOrDefault(p => p.ProfileId == change.ProfileId);
-        return profile?.MemorySlices ?? 8;
+        return profile?.MemorySlices ?? MigLimits.MaxSlices;
     }
 
     private static bool Overlaps((string Gpu, int Start, int Size) range, int start, int size) =>

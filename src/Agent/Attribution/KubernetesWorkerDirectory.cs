@@ -1,5 +1,6 @@
 using k8s;
 using TensorFusion.Api.Conventions;
+using TensorFusion.Gpu.Plans;
 
 namespace TensorFusion.Agent.Attribution;
 
@@ -52,7 +53,7 @@ public sealed class KubernetesWorkerDirectory(IKubernetes client, string nodeNam
                 fieldSelector: $"spec.nodeName={nodeName}", labelSelector: Labels.Workload).ConfigureAwait(false);
             var byUid = pods.Items
                 .Where(pod => pod.Metadata?.Uid is not null)
-                .ToDictionary(pod => pod.Metadata.Uid.ToLowerInvariant(), pod => $"{pod.Metadata.NamespaceProperty}_{pod.Metadata.Name}", StringComparer.Ordinal);
+                .ToDictionary(pod => pod.Metadata.Uid.ToLowerInvariant(), pod => PlannedAllocation.KeyOf(pod.Metadata.NamespaceProperty, pod.Metadata.Name), StringComparer.Ordinal);
             lock (_gate)
             {
                 _byUid = byUid;

@@ -1,3 +1,5 @@
+using TensorFusion.Gpu.Requests;
+
 namespace TensorFusion.Gpu.Devices;
 
 /// <summary>A worker's limits on one device: the soft value is the target the limiter steers to (the request),

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TensorFusion.Gpu.Devices;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Plans;
 

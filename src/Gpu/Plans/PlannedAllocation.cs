@@ -1,4 +1,4 @@
-using TensorFusion.Gpu.Devices;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Plans;
 
@@ -11,5 +11,8 @@ public sealed record PlannedAllocation(
     IReadOnlyList<PlannedDeviceShare> Devices)
 {
     /// <summary>The key the agent files limits under: "namespace_worker" (DNS names never contain '_').</summary>
-    public string WorkerKey() => $"{Namespace}_{Worker}";
+    public string WorkerKey() => KeyOf(Namespace, Worker);
+
+    /// <summary>The key of worker <paramref name="worker"/> in <paramref name="namespace"/>, as <see cref="WorkerKey"/> builds it.</summary>
+    public static string KeyOf(string @namespace, string worker) => $"{@namespace}_{worker}";
 }

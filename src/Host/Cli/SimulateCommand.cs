@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using TensorFusion.Gpu.Catalog;
+using TensorFusion.Gpu.Scheduling;
 using TensorFusion.Host.Simulate;
 
 namespace TensorFusion.Host.Cli;
@@ -68,7 +69,7 @@ public static class SimulateCommand
             var (input, errors) = SimulationInputReader.Read(
                 await File.ReadAllTextAsync(fleetFile.FullName, cancellationToken), fleetFile.Name,
                 await File.ReadAllTextAsync(workloadsFile.FullName, cancellationToken), workloadsFile.Name,
-                parseResult.GetValue(strategy) is { } name ? PoolMapper.ParseStrategy(name) : null,
+                parseResult.GetValue(strategy) is { } name ? Enum.Parse<PlacementStrategy>(name, ignoreCase: true) : null,
                 models,
                 parseResult.GetValue(batchSize));
             if (input is null)

@@ -5,7 +5,9 @@ using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Gpu.Requests;
+using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Scheduling;
+using TensorFusion.Pipelines.Allocation;
 
 namespace TensorFusion.Host.Simulate;
 
@@ -29,8 +31,21 @@ public static class SimulationInputReader
         var templates = resources.OfType<SchedulingConfigTemplate>()
             .ToDictionary(template => template.Metadata?.Name ?? string.Empty, StringComparer.Ordinal);
         var poolNames = nodes.Select(node => node.Pool).Distinct(StringComparer.Ordinal).ToList();
-        var poolSpecs = poolNames.Select(name => PoolMapper.ToPoolSpec(name, pools.GetValueOrDefault(name), templates, strategy, errors)).ToList();
-        var quotas = resources.OfType<GpuResourceQuota>().Select(QuotaMapper.ToQuota).ToList();
+        var modes = InventoryMapper.PlacementModes(templates.Values);
+        foreach (var pool in pools.Values)
+        {
+            if (pool.Spec?.SchedulingConfigTemplate is { Length: > 0 } templateName && !templates.ContainsKey(templateName))
+            {
+                errors.Add($"GPUPool {pool.Metadata?.Name}: spec.schedulingConfigTemplate '{templateName}' is not among the input documents");
+            }
+        }
+
+        var poolSpecs = poolNames
+            .Select(name => pools.TryGetValue(name, out var pool) ? InventoryMapper.ToPool(pool, modes) : new PoolSpec(name))
+            .Select(pool => strategy is { } chosen ? pool with { Strategy = chosen } : pool)
+            .ToList();
+        var defaultQos = InventoryMapper.DefaultQosByPool(pools.Values);
+        var quotas = resources.OfType<GpuResourceQuota>().Select(InventoryMapper.ToQuota).ToList();
 
         var workloads = resources.OfType<TensorFusionWorkload>().ToList();
         if (workloads.Count == 0 && manifest.Errors.Count == 0)
@@ -42,8 +57,7 @@ public static class SimulationInputReader
         foreach (var workload in workloads)
         {
             var pool = workload.Spec.PoolName ?? (poolNames.Count == 1 ? poolNames[0] : FleetReader.DefaultPool);
-            var defaultQos = pools.GetValueOrDefault(pool)?.Spec.QosConfig?.DefaultQos;
-            requests.AddRange(WorkloadMapper.ToRequests(workload, pool, defaultQos, errors));
+            requests.AddRange(SimulatedWorkers.ToRequests(workload, pool, defaultQos.TryGetValue(pool, out var qos) ? qos : null, errors));
         }
 
         var duplicates = requests.GroupBy(request => request.WorkerId, StringComparer.Ordinal).Where(group => group.Count() > 1).Select(group => group.Key).ToList();

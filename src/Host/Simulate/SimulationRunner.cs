@@ -78,13 +78,16 @@ public static class SimulationRunner
             .ToList();
 
         var milliseconds = elapsed.TotalMilliseconds;
+        var bound = PackingBound.Compute(state, state.Allocations.Values);
         var summary = new SimulationSummary(
             requests,
             placements.Count,
             unschedulable.Count,
             decisions.Sum(decision => decision.Victims.Count),
             PackingBound.GpusUsed(state),
-            PackingBound.LowerBoundGpus(state, state.Allocations.Values),
+            bound.Gpus,
+            bound.Method,
+            bound.VolumeGpus,
             Math.Round(milliseconds, 3),
             milliseconds > 0 ? Math.Round(decisions.Count / (milliseconds / 1000.0), 1) : 0);
         return new SimulationReport(placements, unschedulable, gpus, summary);

@@ -16,7 +16,7 @@ public static class SimulationTableWriter
         output.WriteLine($"Placed         {summary.Placed}");
         output.WriteLine($"Unschedulable  {summary.Unschedulable}");
         output.WriteLine($"Preemptions    {summary.Preemptions}");
-        output.WriteLine($"GPUs used      {summary.GpusUsed} (lower bound {summary.LowerBoundGpus}, ratio {ratio})");
+        output.WriteLine($"GPUs used      {summary.GpusUsed} (lower bound {summary.LowerBoundGpus} by {summary.LowerBoundMethod}, volume bound {summary.VolumeBoundGpus}, ratio {ratio})");
         output.WriteLine($"Elapsed        {summary.ElapsedMs.ToString("0.0", culture)} ms ({summary.DecisionsPerSecond.ToString("0", culture)} decisions/s)");
 
         var byModel = report.Gpus.GroupBy(gpu => gpu.Model, StringComparer.Ordinal).OrderBy(group => group.Key, StringComparer.Ordinal);

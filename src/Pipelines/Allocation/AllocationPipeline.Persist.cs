@@ -107,7 +107,7 @@ public sealed partial class AllocationPipeline
     {
         try
         {
-            return WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+            return WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod), _engine.Inventory.DefaultQosOf);
         }
 #pragma warning disable CA1031 // Whatever a stored object holds, it must not stop the batch: it becomes this worker's reason.
         catch (Exception e)
@@ -167,7 +167,7 @@ public sealed partial class AllocationPipeline
 
     private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
         MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name
-            ? _workloads(pod.Metadata!.NamespaceProperty ?? "default", name)
+            ? _workloads(Api.Conventions.ObjectKey.Of(pod.Metadata).Namespace, name)
             : null;
 
     private async Task<List<WorkerOutcome>> PersistAsync(

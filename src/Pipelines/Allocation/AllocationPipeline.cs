@@ -1,6 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Pipelines.Agents;
@@ -166,7 +167,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private async Task<bool> SubmitAsync(V1Pod pod, bool retryParked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var workerId = $"{pod.Metadata?.NamespaceProperty ?? "default"}/{pod.Metadata?.Name}";
+        var workerId = ObjectKey.Of(pod.Metadata).ToString();
         PendingWorker worker;
         lock (_gate)
         {
@@ -195,7 +196,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// <summary>A worker pod was deleted: frees its GPUs, updates its node's plan and status, and retries waiting workers.</summary>
     public async Task WorkerGoneAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var workerId = $"{@namespace}/{name}";
+        var workerId = new ObjectKey(@namespace, name).ToString();
         string? node;
         lock (_gate)
         {

@@ -48,6 +48,6 @@ public static class GangBatching
 
     private static string? GroupKeyOf(PendingWorker worker) =>
         MetadataValues.Get(worker.Pod.Metadata?.Labels, Labels.Workload) is { Length: > 0 } workload
-            ? $"{worker.Pod.Metadata!.NamespaceProperty ?? "default"}/{workload}"
+            ? ObjectKey.InNamespace(worker.Pod.Metadata!.NamespaceProperty, workload).ToString()
             : null;
 }

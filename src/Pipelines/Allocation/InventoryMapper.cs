@@ -26,8 +26,7 @@ public static class InventoryMapper
         IEnumerable<ApiGpu> gpus, IEnumerable<GpuNode> nodes, IEnumerable<GpuPool> pools, IEnumerable<ApiQuota> quotas, List<string> skipped,
         IEnumerable<SchedulingConfigTemplate>? templates = null)
     {
-        var modes = (templates ?? []).Where(template => template.Metadata?.Name is not null)
-            .ToDictionary(template => template.Metadata.Name, template => template.Spec?.Placement?.Mode, StringComparer.Ordinal);
+        var modes = PlacementModes(templates ?? []);
         var nodeLabels = nodes.Where(node => node.Metadata?.Name is not null)
             .ToDictionary(node => node.Metadata.Name, node => (IReadOnlyDictionary<string, string>)(node.Metadata.Labels ?? new Dictionary<string, string>()), StringComparer.Ordinal);
         var byNode = new SortedDictionary<string, (string Pool, List<GpuSpec> Gpus)>(StringComparer.Ordinal);
@@ -65,36 +64,66 @@ public static class InventoryMapper
 
         var nodeSpecs = byNode.Select(pair => new NodeSpec(
             pair.Key, pair.Value.Pool, nodeLabels.GetValueOrDefault(pair.Key) ?? new Dictionary<string, string>(), pair.Value.Gpus)).ToArray();
+        var poolList = pools.ToList();
         return new AllocationInventory(
             nodeSpecs,
-            [.. pools.Select(pool => ToPool(pool) with { Strategy = StrategyOf(pool, modes) })],
+            [.. poolList.Select(pool => ToPool(pool, modes))],
             [.. quotas.Select(ToQuota)],
-            uuids);
+            uuids,
+            DefaultQosByPool(poolList));
     }
 
-    public static PoolSpec ToPool(GpuPool pool)
+    /// <summary>Each template's placement mode by template name (what <see cref="ToPool"/> looks a pool's template up in).</summary>
+    public static Dictionary<string, PlacementMode?> PlacementModes(IEnumerable<SchedulingConfigTemplate> templates) =>
+        templates.Where(template => template.Metadata?.Name is not null)
+            .ToDictionary(template => template.Metadata.Name, template => template.Spec?.Placement?.Mode, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A pool's allocation settings: oversubscription ratios (each unset ratio at upstream's default) and the placement
+    /// mode of its SchedulingConfigTemplate (upstream's NodeCompactGPULowLoad when it names none, or one not in
+    /// <paramref name="modes"/>).
+    /// </summary>
+    public static PoolSpec ToPool(GpuPool pool, IReadOnlyDictionary<string, PlacementMode?> modes)
     {
         var over = pool.Spec?.CapacityConfig?.Oversubscription;
         var defaults = Oversubscription.Default;
+        var mode = pool.Spec?.SchedulingConfigTemplate is { } template ? modes.GetValueOrDefault(template) : null;
         return new PoolSpec(
             pool.Metadata?.Name ?? string.Empty,
+            ToStrategy(mode),
             Oversubscription: over is null ? null : new Oversubscription(
                 over.TflopsOversellRatio ?? defaults.TflopsOversellPercent,
                 over.VramExpandToHostMem ?? defaults.VramExpandToHostMemPercent,
                 over.VramExpandToHostDisk ?? defaults.VramExpandToHostDiskPercent));
     }
 
-    /// <summary>The placement mode of the pool's SchedulingConfigTemplate; upstream's default when it names none or an unknown one.</summary>
-    private static PlacementStrategy StrategyOf(GpuPool pool, Dictionary<string, PlacementMode?> modes) =>
-        pool.Spec?.SchedulingConfigTemplate is { } name && modes.GetValueOrDefault(name) is { } mode
-            ? mode switch
-            {
-                PlacementMode.CompactFirst => PlacementStrategy.CompactFirst,
-                PlacementMode.LowLoadFirst => PlacementStrategy.LowLoadFirst,
-                _ => PlacementStrategy.NodeCompactGpuLowLoad,
-            }
-            : PlacementStrategy.NodeCompactGpuLowLoad;
+    /// <summary>The allocator's strategy for a template's placement mode; upstream's default for none.</summary>
+    public static PlacementStrategy ToStrategy(PlacementMode? mode) => mode switch
+    {
+        PlacementMode.CompactFirst => PlacementStrategy.CompactFirst,
+        PlacementMode.LowLoadFirst => PlacementStrategy.LowLoadFirst,
+        _ => PlacementStrategy.NodeCompactGpuLowLoad,
+    };
 
+    /// <summary>Pools that set <c>qosConfig.defaultQoS</c>, by name.</summary>
+    public static Dictionary<string, Gpu.Requests.QosLevel> DefaultQosByPool(IEnumerable<GpuPool> pools)
+    {
+        var defaults = new Dictionary<string, Gpu.Requests.QosLevel>(StringComparer.Ordinal);
+        foreach (var pool in pools)
+        {
+            if (pool.Metadata?.Name is { } name && WorkerQos.FromApi(pool.Spec?.QosConfig?.DefaultQos) is { } qos)
+            {
+                defaults[name] = qos;
+            }
+        }
+
+        return defaults;
+    }
+
+    /// <summary>
+    /// A GPUResourceQuota as the allocator's ledger entry for its namespace. An amount that omits TFLOPs or VRAM leaves
+    /// that dimension unlimited (a quota on VRAM alone must not forbid all compute); an omitted amount is no limit.
+    /// </summary>
     public static GpuQuota ToQuota(ApiQuota quota)
     {
         var spec = quota.Spec;

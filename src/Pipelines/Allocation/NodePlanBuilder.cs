@@ -1,7 +1,5 @@
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Plans;
-using DeviceIsolation = TensorFusion.Gpu.Devices.IsolationMode;
-using RequestIsolation = TensorFusion.Gpu.Requests.IsolationMode;
 
 namespace TensorFusion.Pipelines.Allocation;
 
@@ -26,19 +24,11 @@ public static class NodePlanBuilder
                 allocation.Request.Namespace,
                 allocation.Request.Workload,
                 allocation.Request.Worker,
-                ToDeviceIsolation(allocation.Request.Isolation),
+                allocation.Request.Isolation,
                 [.. allocation.Shares.Select(share => ToDeviceShare(state, share, deviceUuid))]))
             .ToArray();
         return new NodePlan(nodeName, generation, allocations);
     }
-
-    private static DeviceIsolation ToDeviceIsolation(RequestIsolation isolation) => isolation switch
-    {
-        RequestIsolation.Shared => DeviceIsolation.Shared,
-        RequestIsolation.Hard => DeviceIsolation.Hard,
-        RequestIsolation.Partitioned => DeviceIsolation.Partitioned,
-        _ => DeviceIsolation.Soft,
-    };
 
     private static PlannedDeviceShare ToDeviceShare(ClusterState state, GpuShare share, Func<string, string>? deviceUuid)
     {

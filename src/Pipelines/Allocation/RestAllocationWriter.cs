@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Pipelines.Events;
 using TensorFusion.Pipelines.Kube;
@@ -67,7 +68,7 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(pod);
         var meta = pod.Metadata;
-        var ns = meta.NamespaceProperty ?? "default";
+        var ns = ObjectKey.Of(meta).Namespace;
         var existing = pod.Status?.Conditions ?? [];
         var outcome = WriteOutcome.Done;
         if (!existing.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Message == reason))
@@ -145,8 +146,7 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         {
             return WriteOutcome.Gone;
         }
-        catch (Exception error) when (error is ApiStatusException or HttpRequestException or IOException or JsonException
-            || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception error) when (ApiErrors.IsTransientOrTimeout(error, cancellationToken) || error is JsonException)
         {
             return WriteOutcome.Failed;
         }

@@ -26,13 +26,16 @@ public static class WorkerRequestMapper
 
     /// <summary>
     /// Maps the pod; where it lacks resource annotations, the owning <paramref name="owner"/> workload's spec (or its
-    /// recommendation) fills them in.
+    /// recommendation) fills them in. A worker without a QoS gets upstream's default (<see cref="WorkerQos"/>), for which
+    /// <paramref name="poolDefaultQos"/> gives a pool's <c>qosConfig.defaultQoS</c>. Required node affinity is the pod's,
+    /// else the workload's.
     /// </summary>
-    public static WorkerMapping Map(V1Pod pod, TensorFusionWorkload? owner = null)
+    public static WorkerMapping Map(V1Pod pod, TensorFusionWorkload? owner = null, Func<string, QosLevel?>? poolDefaultQos = null)
     {
         var meta = pod.Metadata ?? new V1ObjectMeta();
-        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
-        var where = $"pod {ns}/{meta.Name}";
+        var podKey = ObjectKey.Of(meta);
+        var ns = podKey.Namespace;
+        var where = $"pod {podKey}";
         IDictionary<string, string> annotations = meta.Annotations ?? new Dictionary<string, string>();
         if (owner is not null)
         {
@@ -65,8 +68,14 @@ public static class WorkerRequestMapper
         var computeLimit = reader.Percent(Annotations.ComputePercentLimit);
         var indices = reader.IntList(Annotations.GpuIndices);
         var count = reader.Int(Annotations.GpuCount) ?? indices?.Count ?? 1;
-        var qos = reader.Enum(Annotations.Qos, QosLevel.Medium);
-        var isolation = reader.Enum(Annotations.Isolation, IsolationMode.Soft);
+        var qos = WorkerQos.Resolve(reader.Enum<QosLevel>(Annotations.Qos), request, limit, poolDefaultQos?.Invoke(pool));
+        var isolation = reader.Enum<IsolationMode>(Annotations.Isolation) ?? IsolationMode.Soft;
+        var affinity = NodeAffinityMapper.ToTerms(pod.Spec?.Affinity?.NodeAffinity ?? owner?.Spec?.NodeAffinity, out var affinityError);
+        if (affinityError is not null)
+        {
+            errors.Add(affinityError);
+        }
+
         var protection = TimeSpan.Zero;
         if (annotations.TryGetValue(Annotations.EvictionProtection, out var text) && !GoDuration.TryParse(text, out protection))
         {
@@ -118,6 +127,7 @@ public static class WorkerRequestMapper
             GpuModel = MetadataValues.Get(annotations, Annotations.GpuModel),
             Vendor = MetadataValues.Get(annotations, Annotations.Vendor),
             GpuIndices = indices,
+            NodeAffinity = affinity is { Count: > 0 } ? affinity : null,
             Isolation = isolation,
             PartitionTemplate = MetadataValues.Get(annotations, Annotations.PartitionId) is { Length: > 0 } partition
                 && !partition.Contains('@', StringComparison.Ordinal) ? partition : null,
@@ -204,12 +214,12 @@ public static class WorkerRequestMapper
             return values;
         }
 
-        public T Enum<T>(string key, T fallback)
+        public T? Enum<T>(string key)
             where T : struct, Enum
         {
             if (!annotations.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
             {
-                return fallback;
+                return null;
             }
 
             if (System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !char.IsDigit(text[0]))
@@ -218,7 +228,7 @@ public static class WorkerRequestMapper
             }
 
             errors.Add($"annotation {key} '{text}' must be one of {string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
-            return fallback;
+            return null;
         }
 
         private decimal? Quantity(string key)

@@ -52,7 +52,7 @@ public static class WorkloadAnnotationDefaults
         }
 
         var required = gang.MinMembers is >= 2 and var min ? Math.Min(min, desired) : desired;
-        Put(values, Annotations.GangGroupKey, $"{workload.Metadata?.NamespaceProperty ?? "default"}/{workload.Metadata?.Name}");
+        Put(values, Annotations.GangGroupKey, ObjectKey.Of(workload.Metadata).ToString());
         Put(values, Annotations.GangDesiredMembers, desired.ToString(CultureInfo.InvariantCulture));
         Put(values, Annotations.GangRequiredMembers, required.ToString(CultureInfo.InvariantCulture));
         Put(values, Annotations.GangTimeout, gang.Timeout);

@@ -83,11 +83,12 @@ public static class AutoscaleTargetMapper
         }
 
         var inPlace = ResizesInPlace(workload, out var resources);
-        var external = External(config?.ExternalScaler, meta.NamespaceProperty ?? "default", defaultExternalDelay, errors);
+        var key = ObjectKey.Of(meta);
+        var external = External(config?.ExternalScaler, key.Namespace, defaultExternalDelay, errors);
         var status = workload.Status;
         return new AutoscaleTarget(
-            meta.NamespaceProperty ?? "default",
-            meta.Name ?? string.Empty,
+            key.Namespace,
+            key.Name,
             ResourceConversions.ToResources(spec.Resources),
             status?.Recommendation is { } recommendation ? ResourceConversions.ToResources(recommendation) : null,
             Qos(spec.Qos),

@@ -94,7 +94,7 @@ public sealed class UsageCheckpoints(KubeRestClient client, TimeProvider time, T
                 Written++;
                 metrics?.CountCheckpoint("written");
             }
-            catch (Exception e) when (e is ApiStatusException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (ApiErrors.IsTransientOrTimeout(e, cancellationToken))
             {
                 // The next interval tries again; a deleted workload simply drops out of the targets.
                 FailedWrites++;

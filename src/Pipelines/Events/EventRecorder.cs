@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using k8s.Models;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.Pipelines.Events;
@@ -31,7 +32,7 @@ public sealed class EventRecorder(KubeRestClient client, TimeProvider time, stri
         {
             ApiVersion = "v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { Name = $"{subject.Name}.{Guid.NewGuid():N}"[..Math.Min(253, subject.Name.Length + 33)], NamespaceProperty = subject.NamespaceProperty ?? "default" },
+            Metadata = new V1ObjectMeta { Name = $"{subject.Name}.{Guid.NewGuid():N}"[..Math.Min(253, subject.Name.Length + 33)], NamespaceProperty = ObjectKey.InNamespace(subject.NamespaceProperty, subject.Name).Namespace },
             InvolvedObject = new V1ObjectReference { ApiVersion = apiVersion, Kind = kind, Name = subject.Name, NamespaceProperty = subject.NamespaceProperty, Uid = subject.Uid, ResourceVersion = subject.ResourceVersion },
             Type = type,
             Reason = reason,
@@ -46,7 +47,7 @@ public sealed class EventRecorder(KubeRestClient client, TimeProvider time, stri
         {
             await client.CreateAsync(ResourceDescriptor.Events.CollectionPath(@event.Metadata.NamespaceProperty), @event, cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException)
+        catch (Exception e) when (ApiErrors.IsTransient(e))
         {
             // Best effort: losing an event must not fail a reconcile.
             _last.TryRemove((uid, reason), out _);

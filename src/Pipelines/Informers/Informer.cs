@@ -187,7 +187,7 @@ public sealed partial class Informer<T> : IInformer, IDisposable
                 // Renew at once: the server may be fine, the connection is not.
                 _metrics.CountWatchRestart();
             }
-            catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or JsonException or OperationCanceledException)
+            catch (Exception e) when (ApiErrors.IsTransient(e) || e is JsonException or OperationCanceledException)
             {
                 _metrics.CountWatchRestart();
                 await BackOffAsync(e, cancellationToken);

@@ -1,3 +1,4 @@
+using TensorFusion.Api.Conventions;
 using k8s;
 using k8s.Models;
 
@@ -6,7 +7,7 @@ namespace TensorFusion.Pipelines.Informers;
 /// <summary>Cache keys: <c>namespace/name</c>, or <c>name</c> for cluster-scoped kinds.</summary>
 public static class ObjectKeys
 {
-    public static string Of(string? @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : $"{@namespace}/{name}";
+    public static string Of(string? @namespace, string name) => new ObjectKey(@namespace ?? string.Empty, name).ToString();
 
     public static string Of(IKubernetesObject<V1ObjectMeta> item)
     {

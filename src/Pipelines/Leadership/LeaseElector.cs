@@ -114,7 +114,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         {
             return await TryAcquireOrRenewAsync(cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ApiErrors.IsTransientOrTimeout(e, cancellationToken))
         {
             return false;
         }
@@ -128,7 +128,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         {
             lease = await client.TryGetAsync<V1Lease>(_path, cancellationToken);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ApiErrors.IsTransientOrTimeout(e, cancellationToken))
         {
             return false;
         }
@@ -197,7 +197,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
             lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
             await client.ReplaceAsync(_path, lease, timeout.Token);
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (ApiErrors.IsTransient(e) || e is OperationCanceledException)
         {
             // Best effort: a standby takes over after LeaseDuration anyway.
         }

@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using System.Threading.Channels;
 using k8s.Models;
+using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
@@ -89,7 +90,7 @@ public sealed class AllocationController(
             await foreach (var change in changes.ReadAllAsync(stopping))
             {
                 var pod = change.Current;
-                var (ns, name) = (pod.Metadata.NamespaceProperty ?? "default", pod.Metadata.Name);
+                var (ns, name) = ObjectKey.Of(pod.Metadata);
                 if (change.Type == ChangeType.Deleted || pod.Status?.Phase is "Succeeded" or "Failed")
                 {
                     await pipeline.WorkerGoneAsync(ns, name, stopping);

@@ -236,7 +236,7 @@ public sealed partial class TensorFusionOperator
             _allocationFault = fault;
             await term.CancelAsync();
         }
-        catch (Exception e) when (e is ApiStatusException or HttpRequestException or IOException)
+        catch (Exception e) when (ApiErrors.IsTransient(e))
         {
             _allocationFault = new AllocationFaultedException($"the allocation pipeline could not start: {e.Message}", e);
             await term.CancelAsync();

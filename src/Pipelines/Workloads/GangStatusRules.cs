@@ -42,7 +42,7 @@ public static class GangStatusRules
         return new GangSchedulingStatus
         {
             Phase = phase,
-            GroupKey = $"{workload.Metadata.NamespaceProperty ?? "default"}/{workload.Metadata.Name}",
+            GroupKey = ObjectKey.Of(workload.Metadata).ToString(),
             DesiredMembers = desired,
             WaitingMembers = workers.Count - bound,
             ScheduledMembers = bound,

@@ -30,7 +30,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
-        var (ns, name) = SplitKey(key);
+        var (ns, name) = ObjectKey.Parse(key);
         var workload = caches.Workloads.Get(ns, name);
         if (caches.Workloads.GetInvalid(ns, name) is { } invalid)
         {
@@ -119,12 +119,6 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
     }
 
     private static bool IsLocal(TensorFusionWorkload workload) => workload.Spec.IsLocalGpu == true || workload.Spec.SidecarWorker == true;
-
-    private static (string Namespace, string Name) SplitKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (string.Empty, key) : (key[..slash], key[(slash + 1)..]);
-    }
 
     private Readiness? FindProblem(TensorFusionWorkload workload, out GpuPool? pool)
     {

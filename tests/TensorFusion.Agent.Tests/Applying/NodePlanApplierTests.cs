@@ -1,5 +1,6 @@
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Plans;
+using TensorFusion.Gpu.Requests;
 using static TensorFusion.Agent.Tests.AgentTestNode;
 
 namespace TensorFusion.Agent.Tests.Applying;

@@ -8,6 +8,7 @@ using TensorFusion.Agent;
 using TensorFusion.Agent.Applying;
 using TensorFusion.Agent.Auth;
 using TensorFusion.Agent.Checkpoint;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Benchmarks.Scenarios;
 

@@ -1,5 +1,6 @@
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Native.Devices;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Native.Tests.Devices;
 

@@ -1,5 +1,5 @@
-using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Plans;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Tests.Plans;
 

@@ -1,6 +1,7 @@
 using CsCheck;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Plans;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Tests.Plans;
 

@@ -7,13 +7,13 @@ namespace TensorFusion.Host.Tests.Local;
 public sealed class LocalExamplesTests
 {
     public static TheoryData<string> ExampleFiles() =>
-        new(Directory.GetFiles(Path.Combine(RepositoryRoot(), "deploy", "examples", "local"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+        new(Directory.GetFiles(RepositoryFiles.Path("deploy", "examples", "local"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 
     [Theory]
     [MemberData(nameof(ExampleFiles))]
     public async Task Read_LocalExample_IsValidAndUsesTheDefaultPool(string fileName)
     {
-        var path = Path.Combine(RepositoryRoot(), "deploy", "examples", "local", fileName);
+        var path = RepositoryFiles.Path("deploy", "examples", "local", fileName);
 
         var result = await ManifestReader.ReadFileAsync(path, new ManifestReadOptions { IgnoreForeignKinds = true });
 
@@ -21,18 +21,5 @@ public sealed class LocalExamplesTests
         var workloads = result.Objects.Select(entry => entry.Resource).OfType<TensorFusionWorkload>().ToList();
         Assert.NotEmpty(workloads);
         Assert.All(workloads, workload => Assert.Equal("default-pool", workload.Spec?.PoolName));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TensorFusion.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TensorFusion.slnx not found above " + AppContext.BaseDirectory);
     }
 }

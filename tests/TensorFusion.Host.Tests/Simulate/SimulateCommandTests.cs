@@ -127,7 +127,7 @@ public sealed class SimulateCommandTests
 
         Assert.Contains("Strategy       default=CompactFirst", fromTemplate, StringComparison.Ordinal);
         Assert.Contains("Strategy       default=LowLoadFirst", overridden, StringComparison.Ordinal);
-        Assert.Contains("GPUs used      1 (lower bound 1, ratio 1.000)", fromTemplate, StringComparison.Ordinal);
+        Assert.Contains("GPUs used      1 (lower bound 1 by volume, volume bound 1, ratio 1.000)", fromTemplate, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class SimulateCommandTests
             """;
         var workloads = SimulationFiles.Workload("w", """
               resources:
-                requests: {tflops: "10"}
+                requests: {}
             """);
         using var files = new SimulationFiles(fleet, workloads);
 
@@ -150,7 +150,9 @@ public sealed class SimulateCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("fleet.yaml: nodes[0].count must be 1-100000, got 0", output, StringComparison.Ordinal);
         Assert.Contains("fleet.yaml: nodes[0].gpu.model: unknown GPU model 'B999'", output, StringComparison.Ordinal);
-        Assert.Contains("TensorFusionWorkload team/w: spec.resources.requests needs vram and tflops (or compute)", output, StringComparison.Ordinal);
+        // The operator's own mapper reads the workload, so the problem is worded as the operator words it.
+        Assert.Contains("TensorFusionWorkload team/w: pod team/w-0 (workload w): annotations", output, StringComparison.Ordinal);
+        Assert.Contains("the worker requests nothing", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
             [.. nodes.Select(node => new NodeSpec(node, "pool", new Dictionary<string, string>(), [new GpuSpec($"{node}-g0", 0, "H100")]))],
             [new PoolSpec("pool")], []);
         _dispatcher = new NodePlanDispatcher(Agents, TimeProvider.System);
-        Pipeline = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default), new KubernetesAllocationWriter(_kubernetes, TimeProvider.System),
+        Pipeline = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default), new RestAllocationWriter(Direct, TimeProvider.System),
             _dispatcher, TimeProvider.System);
         var pods = await Direct.GetAsync<V1PodList>(ResourceDescriptor.Pods.CollectionPath(Ns), CancellationToken.None);
         var report = await Pipeline.StartAsync(inventory, pods.Items, CancellationToken.None);

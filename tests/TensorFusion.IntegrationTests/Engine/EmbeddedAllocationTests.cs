@@ -8,6 +8,7 @@ using TensorFusion.Gpu.Scheduling;
 using TensorFusion.LocalCluster;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.IntegrationTests.Engine;
 
@@ -46,7 +47,7 @@ public sealed class EmbeddedAllocationTests : IAsyncLifetime
         var batches = Channel.CreateUnbounded<IReadOnlyList<WorkerOutcome>>();
         await using (var dispatcher = new NodePlanDispatcher(agents, TimeProvider.System))
         await using (var pipeline = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default),
-            new KubernetesAllocationWriter(client, TimeProvider.System), dispatcher, TimeProvider.System,
+            new RestAllocationWriter(KubeRestClient.FromKubernetes(client), TimeProvider.System), dispatcher, TimeProvider.System,
             new AllocationPipelineOptions { MaxBatchSize = 2, BatchWindow = TimeSpan.FromHours(1) }))
         {
             pipeline.BatchCompleted += outcomes => batches.Writer.TryWrite(outcomes);
@@ -78,7 +79,7 @@ public sealed class EmbeddedAllocationTests : IAsyncLifetime
         var pods = await client.CoreV1.ListNamespacedPodAsync("default");
         await using var restartedDispatcher = new NodePlanDispatcher(agents, TimeProvider.System);
         await using var restarted = new AllocationPipeline(new AllocationEngine(GpuModelCatalog.Default),
-            new KubernetesAllocationWriter(client, TimeProvider.System), restartedDispatcher, TimeProvider.System);
+            new RestAllocationWriter(KubeRestClient.FromKubernetes(client), TimeProvider.System), restartedDispatcher, TimeProvider.System);
         var report = await restarted.StartAsync(Inventory, pods.Items, CancellationToken.None);
         Assert.Equal((1, 1), (report.Restored, report.Pending));
         Assert.Empty(report.Conflicts);

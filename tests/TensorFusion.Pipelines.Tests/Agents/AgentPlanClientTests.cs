@@ -6,7 +6,7 @@ namespace TensorFusion.Pipelines.Tests.Agents;
 
 public sealed class AgentPlanClientTests
 {
-    private static readonly NodePlan Plan = new("n0", 7, [new PlannedAllocation("team", "llm", "llm-0", Gpu.Devices.IsolationMode.Soft,
+    private static readonly NodePlan Plan = new("n0", 7, [new PlannedAllocation("team", "llm", "llm-0", Gpu.Requests.IsolationMode.Soft,
         [new PlannedDeviceShare("gpu-a", 10, 20, 1024, 2048)])]);
 
     private static AgentPlanClient Client(StubHttpHandler handler, string? token = "s3cret") =>

@@ -119,7 +119,7 @@ public sealed unsafe class NativeAcceleratorDevice : IAcceleratorDevice, ISimula
 
     public IReadOnlyList<MigInstance> ListMigInstances(int deviceIndex) =>
         ListAll<NativeMigInstance>($"list MIG instances of device {deviceIndex}", (NativeMigInstance* b, uint c, out uint n) =>
-            NativeMethods.MigListInstances(_context, Index(deviceIndex), b, c, out n), 8).Select(i => ToRecord(i)).ToArray();
+            NativeMethods.MigListInstances(_context, Index(deviceIndex), b, c, out n), MigLimits.MaxSlices).Select(i => ToRecord(i)).ToArray();
 
     public void SetWorkerLimits(string workerId, IReadOnlyList<WorkerLimits> limits)
     {

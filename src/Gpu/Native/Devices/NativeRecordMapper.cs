@@ -1,5 +1,6 @@
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Native.Interop;
+using TensorFusion.Gpu.Requests;
 
 namespace TensorFusion.Gpu.Native.Devices;
 
@@ -20,7 +21,7 @@ internal static class NativeRecordMapper
 
     public static MigProfile ToRecord(in NativeMigProfile p)
     {
-        var starts = new int[Math.Min(p.PlacementCount, 8)];
+        var starts = new int[Math.Min(p.PlacementCount, MigLimits.MaxSlices)];
         for (var i = 0; i < starts.Length; i++)
         {
             starts[i] = (int)p.PlacementStarts[i];

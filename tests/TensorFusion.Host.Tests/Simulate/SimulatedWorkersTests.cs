@@ -6,13 +6,13 @@ using GpuQos = TensorFusion.Gpu.Requests.QosLevel;
 
 namespace TensorFusion.Host.Tests.Simulate;
 
-public sealed class WorkloadMapperTests
+public sealed class SimulatedWorkersTests
 {
     private static (IReadOnlyList<AllocationRequest> Requests, List<string> Errors) Map(string yaml)
     {
         var workload = ManifestReader.ReadSingle<TensorFusionWorkload>(yaml);
         var errors = new List<string>();
-        return (WorkloadMapper.ToRequests(workload, "default", null, errors), errors);
+        return (SimulatedWorkers.ToRequests(workload, "default", null, errors), errors);
     }
 
     [Fact]
