@@ -120,8 +120,11 @@ public sealed class LocalApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Writes a kubeconfig (context "tensorfusion-local") that points kubectl and clients at this server.</summary>
-    public void WriteKubeconfig(string path)
+    /// <summary>
+    /// Writes a kubeconfig (context "tensorfusion-local") that points kubectl and clients at this server, with the admin
+    /// token or, for a component running under its own identity, the given (ServiceAccount) token.
+    /// </summary>
+    public void WriteKubeconfig(string path, string? token = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
@@ -142,7 +145,7 @@ public sealed class LocalApiServer : IAsyncDisposable
             users:
             - name: tensorfusion-local
               user:
-                token: {Token}
+                token: {token ?? Token}
             contexts:
             - name: tensorfusion-local
               context:
