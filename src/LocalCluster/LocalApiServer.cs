@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TensorFusion.LocalCluster.Authentication;
+using TensorFusion.LocalCluster.Authorization;
 using TensorFusion.LocalCluster.Controllers;
 using TensorFusion.LocalCluster.Http;
 using TensorFusion.LocalCluster.Resources;
@@ -29,8 +31,10 @@ public sealed class LocalApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _controllers = [];
 
-    private LocalApiServer(WebApplication app, ObjectStore store, ResourceRegistry registry, ResourceOperations operations, string token, X509Certificate2? certificate)
+    private LocalApiServer(
+        WebApplication app, ObjectStore store, ResourceRegistry registry, ResourceOperations operations, string token, X509Certificate2? certificate, ServiceAccountTokens serviceAccountTokens)
     {
+        ServiceAccountTokens = serviceAccountTokens;
         _app = app;
         Certificate = certificate;
         Store = store;
@@ -45,8 +49,11 @@ public sealed class LocalApiServer : IAsyncDisposable
     /// <summary>The serving certificate (its own CA), or null when serving plain HTTP.</summary>
     public X509Certificate2? Certificate { get; }
 
-    /// <summary>The bearer token every request must carry.</summary>
+    /// <summary>The admin bearer token (user "admin", group system:masters: cluster-admin), the one the kubeconfig carries.</summary>
     public string Token { get; }
+
+    /// <summary>Signs and checks ServiceAccount tokens (what the TokenRequest API hands out), for in-process callers.</summary>
+    public ServiceAccountTokens ServiceAccountTokens { get; }
 
     /// <summary>The in-memory index (for tests and benchmarks that want to look without HTTP).</summary>
     public ObjectStore Store { get; }
@@ -74,9 +81,15 @@ public sealed class LocalApiServer : IAsyncDisposable
             await operations.CreateAsync(namespaces, string.Empty, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, new WriteOptions());
         }
 
+        await BootstrapPolicy.EnsureAsync(operations, registry);
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var tables = new TableBuilder(options.TimeProvider);
-        var handler = new ApiRequestHandler(token, registry, new ResourceEndpoint(operations, tables, new WatchStreamer(store, options, tables)));
+        var serviceAccountTokens = new ServiceAccountTokens(store, options.TimeProvider);
+        var authenticator = new RequestAuthenticator(token, serviceAccountTokens);
+        var authorizer = new RbacAuthorizer(store);
+        var endpoint = new ResourceEndpoint(
+            operations, tables, new WatchStreamer(store, options, tables), new AccessReviews(authorizer, authenticator), new TokenRequests(store, serviceAccountTokens));
+        var handler = new ApiRequestHandler(authenticator, authorizer, registry, endpoint);
         // TLS validity is checked by clients against the real clock, whatever clock the simulation runs on.
         var certificate = options.UseHttps ? LoopbackCertificate.Create(TimeProvider.System.GetUtcNow()) : null;
         var builder = WebApplication.CreateSlimBuilder();
@@ -95,7 +108,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(handler.HandleAsync);
-        var server = new LocalApiServer(app, store, registry, operations, token, certificate);
+        var server = new LocalApiServer(app, store, registry, operations, token, certificate, serviceAccountTokens);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -107,8 +120,11 @@ public sealed class LocalApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Writes a kubeconfig (context "tensorfusion-local") that points kubectl and clients at this server.</summary>
-    public void WriteKubeconfig(string path)
+    /// <summary>
+    /// Writes a kubeconfig (context "tensorfusion-local") that points kubectl and clients at this server, with the admin
+    /// token or, for a component running under its own identity, the given (ServiceAccount) token.
+    /// </summary>
+    public void WriteKubeconfig(string path, string? token = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
@@ -129,7 +145,7 @@ public sealed class LocalApiServer : IAsyncDisposable
             users:
             - name: tensorfusion-local
               user:
-                token: {Token}
+                token: {token ?? Token}
             contexts:
             - name: tensorfusion-local
               context:
@@ -198,6 +214,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         await _app.DisposeAsync();
         _stopping.Dispose();
         Certificate?.Dispose();
+        ServiceAccountTokens.Dispose();
     }
 
     private void StartControllers(LocalApiServerOptions options)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using k8s;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Gpu.Devices;
@@ -32,21 +31,23 @@ public sealed class LocalEngine : IAsyncDisposable
 
     public string? OperatorMetrics { get; private set; }
 
-    /// <summary>The shared secret local agents accept; written to DIR/agent-token (mode 600) so users and scrapers can call the agents.</summary>
-    /// <summary>DIR/agent-token: the secret the agents check (the operator and the local Prometheus send it).</summary>
+    /// <summary>
+    /// DIR/agent-token (mode 600): the operator's ServiceAccount token for the agents' audience, which the agents check
+    /// through TokenReview. The operator and the local Prometheus send it; users can too.
+    /// </summary>
     public string? AgentTokenFile => _agentTokenFile;
 
-    public string AgentToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-
-    public async Task StartAgentsAsync(LocalModeOptions options, string kubeconfigPath, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>Starts the agents under the agent ServiceAccount; they accept only the operator's ServiceAccount.</summary>
+    public async Task StartAgentsAsync(LocalModeOptions options, LocalIdentityFiles identities, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(nodeNames);
         ArgumentNullException.ThrowIfNull(progress);
-        _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
+        _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(identities.AgentKubeconfig));
         var version = typeof(LocalEngine).Assembly.GetName().Version?.ToString() ?? "0.0.0";
         var tokenFile = Path.Combine(options.StateDirectory, "agent-token");
-        await File.WriteAllTextAsync(tokenFile, AgentToken, cancellationToken);
+        await File.WriteAllTextAsync(tokenFile, identities.OperatorAgentToken, cancellationToken);
         _agentTokenFile = tokenFile;
         if (!OperatingSystem.IsWindows())
         {
@@ -63,7 +64,9 @@ public sealed class LocalEngine : IAsyncDisposable
                 NodeName = node,
                 Port = port,
                 StateDirectory = Path.Combine(options.StateDirectory, "agents", node),
-                TokenChecker = new SharedSecretTokenChecker(AgentToken),
+                TokenChecker = new TokenReviewTokenChecker(
+                    (review, ct) => _client.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct),
+                    LocalIdentities.AgentAudience, new HashSet<string>(StringComparer.Ordinal) { LocalIdentities.OperatorUser }, TimeProvider.System),
                 Pool = LocalClusterBootstrap.DefaultPoolName,
                 Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
                 Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/")),
@@ -87,7 +90,7 @@ public sealed class LocalEngine : IAsyncDisposable
         {
             Kubeconfig = kubeconfigPath,
             MetricsBindAddress = $"127.0.0.1:{port}",
-            // The same secret the local agents check; their addresses come from their GPUNodes' agent-endpoint annotations.
+            // The operator's token for the agents' audience; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
             // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
             Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) } },

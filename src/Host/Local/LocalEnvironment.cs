@@ -52,8 +52,9 @@ public sealed class LocalEnvironment : IAsyncDisposable
             await LocalClusterBootstrap.CreateDefaultPoolAsync(server, options.GpuModel, progress);
             await environment.AddNodesAsync(progress);
             var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
-            await environment._engine.StartAgentsAsync(options, environment.KubeconfigPath, nodes, progress, cancellationToken);
-            environment._engine.StartOperator(environment.KubeconfigPath, progress);
+            var identities = await LocalIdentities.InstallAsync(server, stateDirectory, progress);
+            await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
+            environment._engine.StartOperator(identities.OperatorKubeconfig, progress);
             await environment.StartPrometheusAsync(progress, cancellationToken);
             environment.WriteEndpoints();
             return environment;

@@ -110,6 +110,22 @@ public static class RequestBody
         }
     }
 
+    /// <summary>Every document of a multi-document YAML stream (a rendered kustomization), empty documents skipped.</summary>
+    public static IReadOnlyList<JsonObject> ParseYamlDocuments(string text)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            using var reader = new StringReader(text);
+            stream.Load(reader);
+            return [.. stream.Documents.Select(document => Convert(document.RootNode, 0)).OfType<JsonObject>()];
+        }
+        catch (YamlException failure)
+        {
+            throw ApiException.BadRequest($"the manifest is not valid YAML: line {failure.Start.Line}: {failure.Message}");
+        }
+    }
+
     private static JsonNode? Convert(YamlNode node, int depth)
     {
         if (depth > 100)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using TensorFusion.LocalCluster.Authentication;
+using TensorFusion.LocalCluster.Authorization;
 using TensorFusion.LocalCluster.Resources;
 using TensorFusion.LocalCluster.Selectors;
 using TensorFusion.LocalCluster.Semantics;
@@ -10,7 +12,7 @@ using TensorFusion.LocalCluster.Storage;
 namespace TensorFusion.LocalCluster.Http;
 
 /// <summary>The verbs on one resource URL: get, list, watch, create, update, patch, delete, deletecollection, pods/binding.</summary>
-public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches)
+public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches, AccessReviews reviews, TokenRequests tokenRequests)
 {
     public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceType type)
     {
@@ -46,6 +48,10 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
                 var created = await operations.CreateAsync(type, @namespace!, await ObjectBodyAsync(context, type), options);
                 Responses.Warn(context, options.Warnings);
                 await Responses.BytesAsync(context, 201, created.Json);
+                return;
+            case ("POST", { } accountName, "token") when type.StorageId == "serviceaccounts":
+                var tokenRequest = tokenRequests.Answer(@namespace!, accountName, await ObjectBodyAsync(context, type));
+                await Responses.JsonAsync(context, 201, tokenRequest);
                 return;
             case ("POST", { } podName, "binding"):
                 await BindAsync(context, type, @namespace!, podName);
@@ -178,8 +184,7 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
         await Responses.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
     }
 
-    /// <summary>There is no RBAC: the bearer token may do everything, and the review says so.</summary>
-    private static async Task ReviewAsync(HttpContext context, ResourceType type, RequestTarget target)
+    private async Task ReviewAsync(HttpContext context, ResourceType type, RequestTarget target)
     {
         if (context.Request.Method != "POST" || target.Name is not null)
         {
@@ -188,15 +193,8 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
 
         var review = await ObjectBodyAsync(context, type);
         ObjectPreparation.CheckKind(type, review);
-        review["status"] = type.Kind == "SelfSubjectRulesReview"
-            ? new JsonObject
-            {
-                ["resourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["apiGroups"] = new JsonArray("*"), ["resources"] = new JsonArray("*") }),
-                ["nonResourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*") }),
-                ["incomplete"] = false,
-            }
-            : new JsonObject { ["allowed"] = true, ["reason"] = "the local control plane has no RBAC: its bearer token may do everything" };
-        await Responses.JsonAsync(context, 201, review);
+        var caller = context.Features.Get<UserInfo>() ?? throw new InvalidOperationException("the request reached a review without an authenticated user");
+        await Responses.JsonAsync(context, 201, reviews.Answer(type, review, caller));
     }
 
     private static async Task<JsonObject> ObjectBodyAsync(HttpContext context, ResourceType type)

@@ -2,7 +2,8 @@ namespace TensorFusion.LocalCluster.Protobuf;
 
 /// <summary>
 /// Field numbers of the built-in kinds that kubectl's generator commands (`kubectl create configmap|secret|namespace|
-/// serviceaccount|service ...`, and `kubectl auth can-i`) send as protobuf, from k8s.io/api core/v1 and apimachinery meta/v1 generated.proto.
+/// serviceaccount|service|role|clusterrole|rolebinding|clusterrolebinding|token ...`, and `kubectl auth can-i|whoami`)
+/// send as protobuf, from k8s.io/api core/v1, rbac/v1, authentication/v1, authorization/v1 and apimachinery meta/v1 generated.proto.
 /// Only these kinds are decoded; every other protobuf body is answered 415 with a pointer to JSON.
 /// </summary>
 public static class BuiltinProtoShapes
@@ -86,6 +87,58 @@ public static class BuiltinProtoShapes
 
     private static readonly ProtoMessage SelfSubjectRulesReviewSpec = Message("SelfSubjectRulesReviewSpec", (1, new("namespace", ProtoKind.Text)));
 
+    private static readonly ProtoMessage PolicyRule = Message("PolicyRule",
+        (1, new("verbs", ProtoKind.Text, Repeated: true)),
+        (2, new("apiGroups", ProtoKind.Text, Repeated: true)),
+        (3, new("resources", ProtoKind.Text, Repeated: true)),
+        (4, new("resourceNames", ProtoKind.Text, Repeated: true)),
+        (5, new("nonResourceURLs", ProtoKind.Text, Repeated: true)));
+
+    private static readonly ProtoMessage LabelSelectorRequirement = Message("LabelSelectorRequirement",
+        (1, new("key", ProtoKind.Text)),
+        (2, new("operator", ProtoKind.Text)),
+        (3, new("values", ProtoKind.Text, Repeated: true)));
+
+    private static readonly ProtoMessage LabelSelector = Message("LabelSelector",
+        (1, new("matchLabels", ProtoKind.StringMap)),
+        (2, new("matchExpressions", ProtoKind.Message, Repeated: true, LabelSelectorRequirement)));
+
+    private static readonly ProtoMessage AggregationRule = Message("AggregationRule", (1, new("clusterRoleSelectors", ProtoKind.Message, Repeated: true, LabelSelector)));
+
+    private static readonly ProtoMessage Subject = Message("Subject",
+        (1, new("kind", ProtoKind.Text)),
+        (2, new("apiGroup", ProtoKind.Text)),
+        (3, new("name", ProtoKind.Text)),
+        (4, new("namespace", ProtoKind.Text)));
+
+    private static readonly ProtoMessage RoleRef = Message("RoleRef",
+        (1, new("apiGroup", ProtoKind.Text)),
+        (2, new("kind", ProtoKind.Text)),
+        (3, new("name", ProtoKind.Text)));
+
+    private static readonly ProtoMessage BoundObjectReference = Message("BoundObjectReference",
+        (1, new("kind", ProtoKind.Text)),
+        (2, new("apiVersion", ProtoKind.Text)),
+        (3, new("name", ProtoKind.Text)),
+        (4, new("uid", ProtoKind.Text)));
+
+    private static readonly ProtoMessage TokenRequestSpec = Message("TokenRequestSpec",
+        (1, new("audiences", ProtoKind.Text, Repeated: true)),
+        (3, new("boundObjectRef", ProtoKind.Message, Message: BoundObjectReference)),
+        (4, new("expirationSeconds", ProtoKind.Number)));
+
+    private static readonly ProtoMessage TokenReviewSpec = Message("TokenReviewSpec",
+        (1, new("token", ProtoKind.Text)),
+        (2, new("audiences", ProtoKind.Text, Repeated: true)));
+
+    private static readonly ProtoMessage SubjectAccessReviewSpec = Message("SubjectAccessReviewSpec",
+        (1, new("resourceAttributes", ProtoKind.Message, Message: ResourceAttributes)),
+        (2, new("nonResourceAttributes", ProtoKind.Message, Message: NonResourceAttributes)),
+        (3, new("user", ProtoKind.Text)),
+        (4, new("groups", ProtoKind.Text, Repeated: true)),
+        (5, new("extra", ProtoKind.Ignored)),
+        (6, new("uid", ProtoKind.Text)));
+
     /// <summary>The decodable kinds by `kind` (the TypeMeta inside the protobuf envelope).</summary>
     public static IReadOnlyDictionary<string, ProtoMessage> ByKind { get; } = new Dictionary<string, ProtoMessage>(StringComparer.Ordinal)
     {
@@ -121,7 +174,36 @@ public static class BuiltinProtoShapes
             (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
             (2, new("spec", ProtoKind.Message, Message: SelfSubjectRulesReviewSpec)),
             (3, new("status", ProtoKind.Ignored))),
+        ["SubjectAccessReview"] = Message("SubjectAccessReview",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: SubjectAccessReviewSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["SelfSubjectReview"] = Message("SelfSubjectReview",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("status", ProtoKind.Ignored))),
+        ["TokenReview"] = Message("TokenReview",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: TokenReviewSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["TokenRequest"] = Message("TokenRequest",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: TokenRequestSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["Role"] = Message("Role",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("rules", ProtoKind.Message, Repeated: true, PolicyRule))),
+        ["ClusterRole"] = Message("ClusterRole",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("rules", ProtoKind.Message, Repeated: true, PolicyRule)),
+            (3, new("aggregationRule", ProtoKind.Message, Message: AggregationRule))),
+        ["RoleBinding"] = Binding("RoleBinding"),
+        ["ClusterRoleBinding"] = Binding("ClusterRoleBinding"),
     };
+
+    private static ProtoMessage Binding(string kind) => Message(kind,
+        (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+        (2, new("subjects", ProtoKind.Message, Repeated: true, Subject)),
+        (3, new("roleRef", ProtoKind.Message, Message: RoleRef)));
 
     private static ProtoMessage Message(string name, params (int Number, ProtoField Field)[] fields) =>
         new(name, fields.ToDictionary(field => field.Number, field => field.Field));

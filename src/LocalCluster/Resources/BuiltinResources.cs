@@ -13,7 +13,7 @@ public static class BuiltinResources
         Core("secrets", "Secret", "secret", namespaced: true, hasStatus: false),
         Core("services", "Service", "service", namespaced: true, hasStatus: true, shortNames: ["svc"], categories: ["all"]),
         Core("endpoints", "Endpoints", "endpoints", namespaced: true, hasStatus: false, shortNames: ["ep"]),
-        Core("serviceaccounts", "ServiceAccount", "serviceaccount", namespaced: true, hasStatus: false, shortNames: ["sa"]),
+        Core("serviceaccounts", "ServiceAccount", "serviceaccount", namespaced: true, hasStatus: false, shortNames: ["sa"], extra: ["token"]),
         new ResourceType
         {
             Group = "events.k8s.io", Version = "v1", Plural = "events", Kind = "Event", Singular = "event",
@@ -24,8 +24,15 @@ public static class BuiltinResources
             Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Kind = "Lease", Singular = "lease",
             Namespaced = true,
         },
-        Review("selfsubjectaccessreviews", "SelfSubjectAccessReview", "selfsubjectaccessreview"),
-        Review("selfsubjectrulesreviews", "SelfSubjectRulesReview", "selfsubjectrulesreview"),
+        Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview", "selfsubjectaccessreview"),
+        Review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview", "selfsubjectrulesreview"),
+        Review("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview", "subjectaccessreview"),
+        Review("authentication.k8s.io", "tokenreviews", "TokenReview", "tokenreview"),
+        Review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview", "selfsubjectreview"),
+        Rbac("roles", "Role", "role", namespaced: true),
+        Rbac("rolebindings", "RoleBinding", "rolebinding", namespaced: true),
+        Rbac("clusterroles", "ClusterRole", "clusterrole", namespaced: false),
+        Rbac("clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding", namespaced: false),
         new ResourceType
         {
             Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
@@ -35,11 +42,17 @@ public static class BuiltinResources
         },
     ];
 
-    /// <summary>What `kubectl auth can-i` asks; with no RBAC here, every answer is "yes".</summary>
-    private static ResourceType Review(string plural, string kind, string singular) => new()
+    /// <summary>Access and token reviews: create only, answered by RBAC and the authenticators, never stored.</summary>
+    private static ResourceType Review(string group, string plural, string kind, string singular) => new()
     {
-        Group = "authorization.k8s.io", Version = "v1", Plural = plural, Kind = kind, Singular = singular,
+        Group = group, Version = "v1", Plural = plural, Kind = kind, Singular = singular,
         Namespaced = false, IsReview = true,
+    };
+
+    /// <summary>rbac.authorization.k8s.io/v1: stored as free JSON and read by the authorizer on every request.</summary>
+    private static ResourceType Rbac(string plural, string kind, string singular, bool namespaced) => new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Kind = kind, Singular = singular, Namespaced = namespaced,
     };
 
     private static ResourceType Core(

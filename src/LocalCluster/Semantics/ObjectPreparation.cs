@@ -36,6 +36,17 @@ public static partial class ObjectPreparation
 
     public static void CheckName(ResourceType type, string name)
     {
+        // RBAC objects are named like path segments (system:basic-user), as Kubernetes' ValidateRBACName allows.
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            if (name is "" or "." or ".." || name.IndexOfAny(['/', '%']) >= 0)
+            {
+                throw ApiException.Invalid(type.Kind, name, [("metadata.name", $"Invalid value: \"{name}\": may not be '.' or '..' and may not contain '/' or '%'")]);
+            }
+
+            return;
+        }
+
         if (name.Length > 253 || !NamePattern().IsMatch(name))
         {
             throw ApiException.Invalid(type.Kind, name, [("metadata.name", $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")]);
