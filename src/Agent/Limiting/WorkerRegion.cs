@@ -250,10 +250,13 @@ public sealed unsafe class WorkerRegion : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(span[RegionLayout.HeaderMagic..], RegionLayout.Magic); // magic last
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         // 0600 as the shim creates its own: the worker's processes must run as the agent's uid or be given the file.
-        using (var stream = new FileStream(temp, new FileStreamOptions
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
         {
             stream.Write(bytes);
         }
