@@ -55,6 +55,10 @@ public sealed unsafe class WorkerRegion : IDisposable
         return region;
     }
 
+    /// <summary>Opens an existing region of this layout without changing it (readers: tests, tools).</summary>
+    public static WorkerRegion Open(string path) =>
+        IsValidRegion(path) ? new WorkerRegion(path) : throw new InvalidDataException($"{path}: not a version {RegionLayout.Version} accounting region");
+
     /// <summary>Writes UUIDs and limits; hard figures atomically, since the shim reads them on every call.</summary>
     public void SetLimits(IReadOnlyList<RegionDeviceLimits> devices)
     {
