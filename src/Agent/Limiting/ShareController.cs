@@ -9,10 +9,11 @@ namespace TensorFusion.Agent.Limiting;
 /// bucket is refilled at g / 100 × FullRate tokens/s.
 /// </para>
 /// <para>
-/// Target: T = min(hard, max(soft, u + idle − 5)), where u is the worker's measured share, idle = 100 − the whole
-/// device's utilisation and 5 points are left as headroom for the neighbours. So a worker gets its request (soft)
-/// whenever it wants it, may borrow idle capacity up to its limit (hard), and gives borrowed capacity back as soon
-/// as neighbours take it (idle falls, T falls to soft).
+/// Target: T = min(hard, max(soft, u + slack)), where u is the worker's measured share, idle = 100 − the whole
+/// device's utilisation, and slack = idle − 5 while at least 5 points are idle, 4·(idle − 5) below that. So a
+/// worker gets its request (soft) whenever it wants it, may borrow idle capacity up to its limit (hard) leaving 5
+/// points of headroom for the neighbours, and gives borrowed capacity back quickly when neighbours take it (at a
+/// saturated device the target sits 20 points under the current share until it reaches the request).
 /// </para>
 /// <para>
 /// Law (velocity-form PI on the grant, error e = T − u in points):
@@ -30,6 +31,7 @@ public sealed class ShareController(int softPercent, int hardPercent)
     public const double Kp = 0.3;
     public const double Ki = 0.6;
     public const double HeadroomPoints = 5;
+    public const double GiveBackGain = 4;
     public const long FullRateTokensPerSecond = 10_000;
 
     private double _previousError;
@@ -51,7 +53,8 @@ public sealed class ShareController(int softPercent, int hardPercent)
     public double Update(double workerPercent, double devicePercent)
     {
         var idle = Math.Max(0, 100 - devicePercent);
-        TargetPercent = Math.Min(HardPercent, Math.Max(SoftPercent, workerPercent + idle - HeadroomPoints));
+        var slack = idle >= HeadroomPoints ? idle - HeadroomPoints : GiveBackGain * (idle - HeadroomPoints);
+        TargetPercent = Math.Min(HardPercent, Math.Max(SoftPercent, workerPercent + slack));
         var error = TargetPercent - workerPercent;
         GrantedPercent = Math.Clamp(GrantedPercent + (Kp * (error - _previousError)) + (Ki * error), 1, HardPercent);
         _previousError = error;

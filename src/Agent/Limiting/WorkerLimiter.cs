@@ -129,12 +129,11 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
         _workers.Clear();
     }
 
-    /// <summary>The shim compares heartbeats with CLOCK_MONOTONIC; TimeProvider.System's timestamp is that clock on Linux.</summary>
-    private long MonotonicNs()
-    {
-        var ticks = time.GetTimestamp();
-        return (long)(ticks * (1_000_000_000.0 / time.TimestampFrequency));
-    }
+    /// <summary>
+    /// The shim compares heartbeats with CLOCK_MONOTONIC; TimeProvider.System's timestamp is that clock on Linux.
+    /// Computed in 128 bits and truncated, so a fake clock (ticks since year 1) still moves by exact nanoseconds.
+    /// </summary>
+    private long MonotonicNs() => unchecked((long)((Int128)time.GetTimestamp() * 1_000_000_000 / time.TimestampFrequency));
 
     private static ShareController[] Controllers(RegionDeviceLimits[] entries) =>
         entries.Select(e => new ShareController(e.ComputeSoftPercent, e.ComputeHardPercent)).ToArray();

@@ -17,6 +17,8 @@ internal sealed class SharedGpuPlant
 
     public void Set(string worker, double demandPercent, double gain = 1.0) => _tenants[worker] = (demandPercent, gain);
 
+    public double Demand(string worker) => _tenants[worker].Demand;
+
     public (IReadOnlyList<ProcessUsage> Processes, IReadOnlyDictionary<int, DeviceMetrics> Metrics) Measure(WorkerLimiter limiter)
     {
         var wanted = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -72,11 +72,12 @@ public sealed class SlotReclaimTests : IDisposable
         }
 
         WriteUsed(path, 5L << 20);
-        var inode = new FileInfo(path).CreationTimeUtc;
+        using var mappedByAWorker = WorkerRegion.Open(path);
         using var region = WorkerRegion.OpenOrCreate(path, [new RegionDeviceLimits("GPU-x", 1, 4L << 30, 10, 40)]);
         Assert.Equal(5L << 20, region.Read(0).UsedBytes);
         Assert.Equal(2UL, region.Generation); // written twice: create, then the new limits
-        Assert.Equal(inode, new FileInfo(path).CreationTimeUtc);
+        region.Heartbeat(42);
+        Assert.Equal(42, mappedByAWorker.HeartbeatNs); // same file, not a replacement
     }
 
     public void Dispose()
