@@ -27,7 +27,7 @@ public sealed class SimulatedLimiterTests
         IReadOnlyList<LimiterReading> readings = [];
         for (var i = 0; i < 12; i++)
         {
-            readings = await NextTickAsync(harness);
+            readings = await harness.NextLimiterTickAsync();
         }
 
         var capped = readings.Single(r => r.WorkerKey == "team_capped");
@@ -45,22 +45,5 @@ public sealed class SimulatedLimiterTests
         // The worker leaves the plan: its region goes with it.
         await harness.PushAsync(Plan(2, borrower));
         Assert.False(File.Exists(Path.Combine(harness.Node.LimitsDirectory, "team_capped.region")), "region left behind");
-    }
-
-    private static async Task<IReadOnlyList<LimiterReading>> NextTickAsync(AgentHarness harness)
-    {
-        var ticked = new TaskCompletionSource<IReadOnlyList<LimiterReading>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnTick(object? sender, IReadOnlyList<LimiterReading> readings) => ticked.TrySetResult(readings);
-        harness.Agent.LimiterTicked += OnTick;
-        try
-        {
-            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            return await ticked.Task.WaitAsync(TimeSpan.FromSeconds(30))
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : throw new TimeoutException("the limiter loop did not tick within 30 s of a 250 ms advance"), TaskScheduler.Default);
-        }
-        finally
-        {
-            harness.Agent.LimiterTicked -= OnTick;
-        }
     }
 }
