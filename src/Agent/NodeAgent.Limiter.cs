@@ -45,7 +45,6 @@ public sealed partial class NodeAgent
         {
             try
             {
-                SyncRegions();
                 if (++ticks % SweepEveryTicks == 0)
                 {
                     Limiter.SweepSlots();
