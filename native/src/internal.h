@@ -90,6 +90,9 @@ tfaccel_result sim_inject_fault(sim_state* sim, uint32_t index, uint32_t health,
 tfaccel_result sim_get_device(sim_state* sim, uint32_t index, sim_device** out);
 int sim_device_has_processes(const sim_state* sim, uint32_t index, uint32_t gpu_instance_id);
 double sim_process_fraction(const sim_state* sim, const sim_process* process, double cap);
+/* Compute cap (fraction of the device) the worker's agent-owned accounting region sets for a device: 0 = none,
+ * -1 = no such region (sim_region.c). */
+double sim_region_cap(const char* dir, const char* worker_id, const char* uuid);
 tfaccel_result sim_mig_set_mode(sim_state* sim, uint32_t index, uint32_t enabled);
 tfaccel_result sim_mig_list_profiles(sim_state* sim, uint32_t index, tfaccel_mig_profile* buffer, uint32_t capacity,
                                      uint32_t* count);

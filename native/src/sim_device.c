@@ -59,6 +59,9 @@ tfaccel_result sim_list_devices(sim_state* sim, tfaccel_device_info* buffer, uin
 /* The limiter's compute cap for a process, as a fraction of the device (0 = uncapped). */
 static double limiter_cap(tfaccel_context* context, const sim_process* process) {
     if (context->limits_dir[0] == '\0' || process->worker_id[0] == '\0') return 0;
+    /* The agent's region, when it keeps one for the worker, is what the shim would enforce. */
+    double region = sim_region_cap(context->limits_dir, process->worker_id, context->sim->devices[process->device_index].info.uuid);
+    if (region >= 0) return region;
     tfaccel_worker_limits entries[SIM_MAX_DEVICES];
     uint32_t count = 0;
     if (limits_read(context->limits_dir, process->worker_id, entries, SIM_MAX_DEVICES, &count) != TFACCEL_OK) return 0;

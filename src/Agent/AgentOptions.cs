@@ -42,6 +42,12 @@ public sealed record AgentOptions
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the limiter heartbeats the workers' regions and refills their token buckets (200–500 ms).</summary>
+    public TimeSpan LimiterInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Host /proc, to tell whether a region slot's process still runs (mounted read-only into the agent).</summary>
+    public string ProcRoot { get; init; } = "/proc";
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public string BootIdPath { get; init; } = BootId.DefaultPath;
@@ -85,6 +91,12 @@ public sealed record AgentOptions
         if (ReconcileInterval <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
         {
             errors.Add("--reconcile-interval and --heartbeat-interval must be positive");
+        }
+
+        if (LimiterInterval < TimeSpan.FromMilliseconds(50) || LimiterInterval > TimeSpan.FromSeconds(1))
+        {
+            // The shim falls open after 2 s without a heartbeat: the limiter must tick well inside that.
+            errors.Add($"--limiter-interval: {LimiterInterval.TotalMilliseconds} ms is outside 50–1000 ms");
         }
 
         return errors;

@@ -22,6 +22,7 @@ public sealed partial class NodeAgent
             try
             {
                 var status = Applier.Reconcile();
+                SyncRegions(); // regions follow the limits files, which only plan pushes and reconciles change
                 Metrics.RecordGeneration(status.ObservedGeneration);
                 var unhealthy = RefreshHealth().Where(g => !g.Healthy).ToArray();
                 foreach (var gpu in unhealthy)

@@ -40,6 +40,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
         _startedAt = options.TimeProvider.GetUtcNow();
         Applier = applier;
         Metrics = new AgentMetrics(options.NodeName, options.Pool);
+        var liveness = new Limiting.ProcSlotLiveness(options.ProcRoot);
+        Limiter = new Limiting.WorkerLimiter(Path.Combine(options.StateDirectory, "limits"), options.TimeProvider, liveness.IsAlive);
     }
 
     public string NodeName => _options.NodeName;
@@ -88,6 +90,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     public NodePlanStatus ApplyPlan(NodePlan plan)
     {
         var status = Applier.Apply(plan);
+        SyncRegions();
         Metrics.RecordApply(status);
         LogPlanHandled(_logger, plan.Generation, status.Result, status.Message ?? "");
         return status;
@@ -116,6 +119,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
             await _app.DisposeAsync();
         }
 
+        Limiter.Dispose();
         if (_ownsDevice)
         {
             _device.Dispose();
@@ -150,10 +154,18 @@ public sealed partial class NodeAgent : IAsyncDisposable
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         await PublishAsync(cancellationToken);
         Metrics.RecordHeartbeat(_options.TimeProvider.GetUtcNow());
-        _loops = Task.WhenAll(RunReconcileLoopAsync(_stopping.Token), RunHeartbeatLoopAsync(_stopping.Token));
+        SyncRegions();
+        _loops = Task.WhenAll(RunReconcileLoopAsync(_stopping.Token), RunHeartbeatLoopAsync(_stopping.Token), RunLimiterLoopAsync(_stopping.Token));
     }
 
     private AgentSnapshot Snapshot()
+    {
+        var (devices, metrics, processes) = ReadUsage();
+        return new AgentSnapshot(_health.Observe(devices, metrics), metrics, processes, Applier.CurrentPlan, _options.DeviceTflops);
+    }
+
+    /// <summary>Devices, their metrics and the attributed processes, read now (the simulator first moved to the agent's clock).</summary>
+    private (IReadOnlyList<DeviceInfo> Devices, Dictionary<int, DeviceMetrics> Metrics, IReadOnlyList<ProcessUsage> Processes) ReadUsage()
     {
         if (_ownsDevice && _device is ISimulatedAccelerator simulator)
         {
@@ -180,6 +192,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         {
             processes = attributor.Attribute(processes);
         }
-        return new AgentSnapshot(_health.Observe(devices, metrics), metrics, processes, Applier.CurrentPlan, _options.DeviceTflops);
+
+        return (devices, metrics, processes);
     }
 }

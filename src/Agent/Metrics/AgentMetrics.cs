@@ -11,12 +11,16 @@ public sealed class AgentMetrics
 {
     private static readonly string[] GpuLabels = ["node", "gpu", "model", "pool"];
     private static readonly string[] WorkerLabels = ["node", "namespace", "workload", "worker"];
+    private static readonly string[] LimiterLabels = ["node", "namespace", "worker", "gpu"];
     private readonly string _node;
     private readonly string _pool;
     private readonly Gauge _gpuUtilization, _gpuMemoryUsed, _gpuMemoryTotal, _gpuPower, _gpuTemperature;
     private readonly Gauge _gpuCapacity, _gpuAllocatedTflops, _gpuAllocatedVram, _gpuHealthy;
     private readonly Gauge _workerTflopsUsed, _workerVramUsed, _workerTflopsLimit, _workerVramLimit;
     private readonly Gauge _planGeneration, _heartbeat;
+    private readonly Gauge _limiterRequest, _limiterLimit, _limiterShare, _limiterTarget, _limiterGranted, _limiterTokens;
+    private readonly Counter _limiterThrottled, _limiterOomRefusals, _limiterReclaimedSlots, _limiterReclaimedBytes;
+    private HashSet<string[]> _limiterSeries = new(LabelComparer.Instance);
     private readonly Counter _planApplies;
     private readonly Lock _gate = new();
     private HashSet<string[]> _gpuSeries = new(LabelComparer.Instance);
@@ -46,6 +50,18 @@ public sealed class AgentMetrics
         _planGeneration = factory.CreateGauge("tensorfusion_agent_plan_generation", "Last plan generation applied", "node");
         _planApplies = factory.CreateCounter("tensorfusion_agent_plan_applies_total", "Plan pushes handled", "node", "result");
         _heartbeat = factory.CreateGauge("tensorfusion_agent_heartbeat_timestamp_seconds", "Unix time of the last heartbeat written", "node");
+        Gauge Limiter(string name, string help) => factory.CreateGauge(name, help, LimiterLabels);
+        Counter LimiterCounter(string name, string help) => factory.CreateCounter(name, help, LimiterLabels);
+        _limiterRequest = Limiter("tensorfusion_worker_compute_request_percent", "Compute request (soft target), percent of the GPU");
+        _limiterLimit = Limiter("tensorfusion_worker_compute_limit_percent", "Compute limit (hard cap), percent of the GPU");
+        _limiterShare = Limiter("tensorfusion_worker_compute_share_percent", "Measured share of the GPU the worker's processes use");
+        _limiterTarget = Limiter("tensorfusion_worker_compute_target_percent", "Share the controller steers to: request, or borrowed idle capacity up to the limit");
+        _limiterGranted = Limiter("tensorfusion_worker_compute_granted_percent", "Share the token refill rate grants now");
+        _limiterTokens = Limiter("tensorfusion_worker_limiter_tokens", "Launch tokens in the worker's bucket");
+        _limiterThrottled = LimiterCounter("tensorfusion_worker_limiter_throttled_seconds_total", "Time kernel launches waited for tokens");
+        _limiterOomRefusals = LimiterCounter("tensorfusion_worker_limiter_oom_refusals_total", "Allocations the shim refused at the memory limit");
+        _limiterReclaimedSlots = LimiterCounter("tensorfusion_worker_limiter_reclaimed_slots_total", "Slots of dead processes the agent released");
+        _limiterReclaimedBytes = LimiterCounter("tensorfusion_worker_limiter_reclaimed_bytes_total", "Bytes returned from slots of dead processes");
         foreach (var result in Enum.GetValues<PlanApplyResult>())
         {
             _planApplies.WithLabels(node, ResultLabel(result)); // every outcome exists from the start, at 0
@@ -96,6 +112,48 @@ public sealed class AgentMetrics
             var workerSeries = UpdateWorkers(snapshot);
             RemoveStale(_workerSeries, workerSeries, [_workerTflopsUsed, _workerVramUsed, _workerTflopsLimit, _workerVramLimit]);
             _workerSeries = workerSeries;
+        }
+    }
+
+    /// <summary>Replaces the limiter series with one controller interval's readings (series of gone workers removed).</summary>
+    public void UpdateLimiter(IReadOnlyList<Limiting.LimiterReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        lock (_gate)
+        {
+            var series = new HashSet<string[]>(LabelComparer.Instance);
+            foreach (var r in readings)
+            {
+                // Worker keys are "namespace_worker"; DNS names never contain '_'.
+                var split = r.WorkerKey.IndexOf('_', StringComparison.Ordinal);
+                string[] labels = [_node, split < 0 ? "" : r.WorkerKey[..split], r.WorkerKey[(split + 1)..], r.DeviceUuid];
+                series.Add(labels);
+                _limiterRequest.WithLabels(labels).Set(r.RequestPercent);
+                _limiterLimit.WithLabels(labels).Set(r.LimitPercent);
+                _limiterShare.WithLabels(labels).Set(r.MeasuredPercent);
+                _limiterTarget.WithLabels(labels).Set(r.TargetPercent);
+                _limiterGranted.WithLabels(labels).Set(r.GrantedPercent);
+                _limiterTokens.WithLabels(labels).Set(r.Counters.Tokens);
+                _limiterThrottled.WithLabels(labels).IncTo(r.Counters.ThrottledNs / 1e9);
+                _limiterOomRefusals.WithLabels(labels).IncTo(r.Counters.OomRefusals);
+                _limiterReclaimedSlots.WithLabels(labels).IncTo(r.ReclaimedSlots);
+                _limiterReclaimedBytes.WithLabels(labels).IncTo(r.Counters.ReclaimedBytes);
+            }
+
+            foreach (var labels in _limiterSeries.Where(l => !series.Contains(l)))
+            {
+                foreach (var gauge in new[] { _limiterRequest, _limiterLimit, _limiterShare, _limiterTarget, _limiterGranted, _limiterTokens })
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+
+                foreach (var counter in new[] { _limiterThrottled, _limiterOomRefusals, _limiterReclaimedSlots, _limiterReclaimedBytes })
+                {
+                    counter.RemoveLabelled(labels);
+                }
+            }
+
+            _limiterSeries = series;
         }
     }
 

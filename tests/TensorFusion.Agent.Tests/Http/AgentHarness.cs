@@ -54,6 +54,25 @@ internal sealed class AgentHarness : IAsyncDisposable
         return ((int)response.StatusCode, status);
     }
 
+    /// <summary>Advances the fake clock by one limiter interval and waits for the agent's limiter loop to tick.</summary>
+    public async Task<IReadOnlyList<TensorFusion.Agent.Limiting.LimiterReading>> NextLimiterTickAsync()
+    {
+        var ticked = new TaskCompletionSource<IReadOnlyList<TensorFusion.Agent.Limiting.LimiterReading>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnTick(object? sender, IReadOnlyList<TensorFusion.Agent.Limiting.LimiterReading> readings) => ticked.TrySetResult(readings);
+        Agent.LimiterTicked += OnTick;
+        try
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(250));
+            var finished = await Task.WhenAny(ticked.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+            return finished == ticked.Task ? await ticked.Task
+                : throw new TimeoutException("the limiter loop did not tick within 30 s of a 250 ms clock advance");
+        }
+        finally
+        {
+            Agent.LimiterTicked -= OnTick;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

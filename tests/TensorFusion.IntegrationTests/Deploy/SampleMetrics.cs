@@ -53,6 +53,19 @@ internal static class SampleMetrics
         text.Family("tensorfusion_worker_tflops_limit", "gauge", workers.Select(w => (w.Labels, 250.0)));
         text.Family("tensorfusion_worker_vram_limit_bytes", "gauge", workers.Select(w => (w.Labels, 40e9)));
 
+        // Limiter series: one (worker, GPU) each, labelled node, namespace, worker, gpu.
+        var limited = Workers.Select((w, i) => $"node=\"{w.Node}\",namespace=\"{w.Namespace}\",worker=\"{w.Worker}\",gpu=\"GPU-{i % 2}\"").ToList();
+        text.Family("tensorfusion_worker_compute_request_percent", "gauge", limited.Select(l => (l, 25.0)));
+        text.Family("tensorfusion_worker_compute_limit_percent", "gauge", limited.Select(l => (l, 50.0)));
+        text.Family("tensorfusion_worker_compute_share_percent", "gauge", limited.Select(l => (l, 48.0)));
+        text.Family("tensorfusion_worker_compute_target_percent", "gauge", limited.Select(l => (l, 50.0)));
+        text.Family("tensorfusion_worker_compute_granted_percent", "gauge", limited.Select(l => (l, 50.0)));
+        text.Family("tensorfusion_worker_limiter_tokens", "gauge", limited.Select(l => (l, 1200.0)));
+        text.Family("tensorfusion_worker_limiter_throttled_seconds_total", "counter", limited.Select(l => (l, 0.2 * scrape)));
+        text.Family("tensorfusion_worker_limiter_oom_refusals_total", "counter", limited.Select(l => (l, (double)scrape)));
+        text.Family("tensorfusion_worker_limiter_reclaimed_slots_total", "counter", limited.Select(l => (l, 0.0)));
+        text.Family("tensorfusion_worker_limiter_reclaimed_bytes_total", "counter", limited.Select(l => (l, 0.0)));
+
         var nodes = Nodes.Select(n => $"node=\"{n.Node}\"").ToList();
         text.Family("tensorfusion_agent_plan_generation", "gauge", nodes.Select(n => (n, 42.0)));
         text.Family("tensorfusion_agent_plan_applies_total", "counter", nodes.SelectMany(n => new[]
