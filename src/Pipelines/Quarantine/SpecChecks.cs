@@ -23,8 +23,18 @@ public static class SpecChecks
     public static string? Workload(TensorFusionWorkload workload)
     {
         ArgumentNullException.ThrowIfNull(workload);
+        if (workload.Metadata?.Name is { Length: > MaxLabelValueLength } name)
+        {
+            // Found by the fuzz test: such a workload's workers could never be created, and nothing said why.
+            return $"metadata.name: \"{name[..20]}…\" is {name.Length} characters; a workload's name labels its workers " +
+                   $"(tensor-fusion.ai/workload) and a label value holds at most {MaxLabelValueLength}";
+        }
+
         return workload.Spec is null ? "spec: missing" : WorkloadSpec(workload.Spec);
     }
+
+    /// <summary>Kubernetes' limit on a label value.</summary>
+    public const int MaxLabelValueLength = 63;
 
     public static string? Profile(WorkloadProfile profile)
     {

@@ -35,6 +35,16 @@ public sealed class SpecChecksTests
     }
 
     [Fact]
+    public void Workload_NameLongerThanALabelValue_NamesMetadataName()
+    {
+        // 64 characters: one more than a label value (the workers' tensor-fusion.ai/workload label) may hold.
+        var workload = new TensorFusionWorkload { Metadata = new V1ObjectMeta { Name = new string('a', 64) }, Spec = new WorkloadProfileSpec() };
+
+        Assert.StartsWith("metadata.name: \"aaaaaaaaaaaaaaaaaaaa…\" is 64 characters", SpecChecks.Workload(workload), StringComparison.Ordinal);
+        Assert.Null(SpecChecks.Workload(new TensorFusionWorkload { Metadata = new V1ObjectMeta { Name = new string('a', 63) }, Spec = new WorkloadProfileSpec() }));
+    }
+
+    [Fact]
     public void Quantities_PoolMinResourcesOverflowingDecimal_NamesTheField()
     {
         // 99999999999 × 2^60 ≈ 1.15 × 10^29, above decimal's 7.9 × 10^28.
