@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TensorFusion.Agent.Limiting;
+using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Devices;
 
 namespace TensorFusion.Agent.Tests.Limiting;

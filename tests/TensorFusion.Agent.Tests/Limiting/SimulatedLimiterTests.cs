@@ -1,6 +1,7 @@
 using TensorFusion.Agent.Limiting;
 using TensorFusion.Agent.Tests.Http;
 using TensorFusion.Agent.Tests.Metrics;
+using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Plans;
 using static TensorFusion.Agent.Tests.AgentTestNode;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using TensorFusion.Agent.Limiting;
+using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Devices;
 
 namespace TensorFusion.Agent.Tests.Limiting;
