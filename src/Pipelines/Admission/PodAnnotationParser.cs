@@ -75,7 +75,11 @@ public static class PodAnnotationParser
         var dedicated = ApplyDedicatedGpu(reader, lookups, spec);
         ReadGang(reader, spec);
         spec.Qos = reader.Enum<QosLevel>(Annotations.Qos) ?? spec.Qos ?? DefaultQos(spec, pool);
-        RequireSomeRequest(spec, problems);
+        if (problems.Count == 0)
+        {
+            // Only when everything else read cleanly: an unreadable resource annotation is its own, clearer problem.
+            RequireSomeRequest(spec, problems);
+        }
 
         if (problems.Count > 0 || pool is null || workloadName is null)
         {
