@@ -2,9 +2,11 @@
 # Builds libtfaccel and runs its NVML backend through device listing, metrics, processes and MIG listing,
 # printing a short report. On a machine without an NVIDIA driver it prints a clear "no NVIDIA driver" report
 # and exits 0 (pass --require-gpu to make that exit 3). Needs cmake and a C compiler; no CUDA toolkit.
+# --limiter runs scripts/gpu-check-limiter.sh instead (libtfshim on the GPU; docs/limiter.md "Hardware check").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "${1:-}" = "--limiter" ]; then shift; exec scripts/gpu-check-limiter.sh "$@"; fi
 require_gpu=0
 [ "${1:-}" = "--require-gpu" ] && require_gpu=1
 build_dir=${TFACCEL_BUILD_DIR:-artifacts/gpu-check}

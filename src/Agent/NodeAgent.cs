@@ -44,6 +44,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     public string NodeName => _options.NodeName;
     public NodePlanApplier Applier { get; }
+
+    /// <summary>Publishes GPU health and the GPUNode now instead of at the next heartbeat (after a simulated fault).</summary>
+    public Task PublishNowAsync(CancellationToken cancellationToken) => PublishAsync(cancellationToken);
+
+    /// <summary>The simulated device behind this agent, for fault injection in local mode; null on real hardware.</summary>
+    public ISimulatedAccelerator? Simulator => _device as ISimulatedAccelerator;
     public AgentMetrics Metrics { get; }
     public RecoveryReport Recovery { get; private set; } = new(false, false, null, null);
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");

@@ -1,4 +1,5 @@
 using System.Reflection;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Gpus;
 using TensorFusion.Api.Nodes;
 using TensorFusion.Api.Pools;
@@ -22,6 +23,7 @@ public static class ApiKinds
         Describe(typeof(Gpu), typeof(GpuList)),
         Describe(typeof(SchedulingConfigTemplate), typeof(SchedulingConfigTemplateList)),
         Describe(typeof(GpuResourceQuota), typeof(GpuResourceQuotaList)),
+        Describe(typeof(TensorFusionConnection), typeof(TensorFusionConnectionList)),
     ];
 
     public static ApiKind? Find(string apiVersion, string kind) =>

@@ -43,6 +43,9 @@ public sealed record AllocationRequest
     /// <summary>MIG profile name for partitioned isolation; null lets the allocator pick the least wasteful profile.</summary>
     public string? PartitionTemplate { get; init; }
 
+    /// <summary>The gang this worker belongs to; null for a worker placed on its own.</summary>
+    public GangMembership? Gang { get; init; }
+
     /// <summary>How long after placement this worker may not be preempted.</summary>
     public TimeSpan EvictionProtection { get; init; }
 

@@ -9,7 +9,8 @@ namespace TensorFusion.Gpu.Scheduling;
 /// <summary>
 /// Places batches of requests against one cluster state. A batch is solved in <see cref="BatchOrder"/>; a request that
 /// does not fit may preempt strictly lower-QoS workers; evicted workers are tried again at the end of the batch without
-/// preempting anyone. Deterministic: the same state and batch give the same decisions. Time is a parameter.
+/// preempting anyone. Members of a gang are decided together, at the position of their first member, all or nothing
+/// (<see cref="GangPlacement"/>). Deterministic: the same state and batch give the same decisions. Time is a parameter.
 /// </summary>
 public sealed class BatchAllocator
 {
@@ -36,11 +37,32 @@ public sealed class BatchAllocator
     {
         var decisions = new List<AllocationDecision>();
         var evicted = new List<(WorkerAllocation Victim, string Preemptor)>();
-        foreach (var request in BatchOrder.Sort(batch))
+        var ordered = BatchOrder.Sort(batch);
+        var gangs = ordered.Where(request => request.Gang is not null)
+            .GroupBy(request => request.Gang!.GroupKey, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => (IReadOnlyList<AllocationRequest>)[.. group], StringComparer.Ordinal);
+        foreach (var request in ordered)
         {
-            var decision = Place(request, now, allowPreemption: true);
-            decisions.Add(decision);
-            evicted.AddRange(decision.Victims.Select(victim => (victim, request.WorkerId)));
+            IReadOnlyList<AllocationDecision> placed;
+            if (request.Gang is { } gang)
+            {
+                if (!gangs.Remove(gang.GroupKey, out var members))
+                {
+                    continue; // Decided with the gang's first member.
+                }
+
+                placed = GangPlacement.Decide(this, gang.GroupKey, members, now);
+            }
+            else
+            {
+                placed = [Place(request, now, allowPreemption: true)];
+            }
+
+            foreach (var decision in placed)
+            {
+                decisions.Add(decision);
+                evicted.AddRange(decision.Victims.Select(victim => (victim, decision.Request.WorkerId)));
+            }
         }
 
         foreach (var (victim, preemptor) in evicted)
@@ -133,6 +155,13 @@ public sealed class BatchAllocator
         }
 
         return released;
+    }
+
+    /// <summary>Puts back an allocation released in this batch (a victim of a rolled-back gang placement).</summary>
+    internal void Restore(WorkerAllocation allocation)
+    {
+        State.Apply(allocation);
+        Quotas.Add(allocation.Request);
     }
 
     /// <summary>Adjusts a placed worker's per-GPU request and limit in place; atomic, rolled back on failure.</summary>

@@ -6,7 +6,8 @@ namespace TensorFusion.Gpu.Scheduling;
 /// Finds the cheapest set of victims that lets a request fit on one node. Only workers of strictly lower QoS whose
 /// eviction-protection period has passed are eligible. Per node, victims are released lowest QoS first (larger first
 /// within a QoS) until the request fits, then any victim not needed is put back. Across nodes the set with the lowest
-/// highest-victim QoS wins, then the fewest victims, then the least VRAM evicted, then inventory order.
+/// highest-victim QoS wins, then the fewest victims, then the least VRAM evicted, then inventory order. Members of a
+/// placed gang are never victims: evicting one would leave the rest of the gang holding GPUs below its quorum.
 /// </summary>
 internal static class Preemptor
 {
@@ -18,7 +19,7 @@ internal static class Preemptor
         foreach (var node in state.NodesIn(context.Pool.Name))
         {
             var eligible = node.Allocations
-                .Where(allocation => allocation.Qos < qos && now >= allocation.ProtectedUntil)
+                .Where(allocation => allocation.Qos < qos && now >= allocation.ProtectedUntil && allocation.Request.Gang is null)
                 .OrderBy(allocation => allocation.Qos)
                 .ThenByDescending(allocation => allocation.TotalVramBytes)
                 .ThenBy(allocation => allocation.WorkerId, StringComparer.Ordinal)

@@ -1,4 +1,5 @@
 using k8s.Models;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Workloads;
 
@@ -47,6 +48,18 @@ public static class WorkloadExplainer
         if (facts.Workers.Count == 0 && phase != "Running")
         {
             lines.Add("  no worker pods exist yet: the operator creates them once the workload's pool and spec are valid (is `tensorfusion operator` or `local` running?).");
+        }
+
+        if (status?.Gang is { } gang)
+        {
+            lines.Add($"  gang {gang.GroupKey} is {gang.Phase} ({gang.Reason}): {gang.Message} [{gang.ScheduledMembers ?? 0} placed, {gang.ReadyMembers ?? 0} ready of {gang.DesiredMembers ?? 0}]");
+        }
+
+        foreach (var connection in facts.Connections.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal))
+        {
+            lines.Add(connection.Status is { Phase: ConnectionPhase.Running } running
+                ? $"  connection {connection.Metadata.Name}: client {connection.Spec.ClientPod} → worker {running.WorkerName} ({running.ConnectionUrl})"
+                : $"  connection {connection.Metadata.Name}: client {connection.Spec.ClientPod} has no running worker ({connection.Status?.Phase ?? ConnectionPhase.Pending}).");
         }
 
         if (facts.Quota?.Status is { } quotaStatus && facts.Quota.Spec is { } quotaSpec)

@@ -1,4 +1,5 @@
 using k8s.Models;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Quotas;
 using TensorFusion.Api.Workloads;
@@ -12,4 +13,8 @@ public sealed record WorkloadFacts(
     GpuPool? Pool,
     IReadOnlyList<V1Pod> Workers,
     GpuResourceQuota? Quota,
-    IReadOnlyList<Corev1Event> Events);
+    IReadOnlyList<Corev1Event> Events)
+{
+    /// <summary>The workload's connections (remote mode): which client each worker serves.</summary>
+    public IReadOnlyList<TensorFusionConnection> Connections { get; init; } = [];
+}

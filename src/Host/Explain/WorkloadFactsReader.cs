@@ -3,6 +3,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using TensorFusion.Api;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Quotas;
@@ -28,7 +29,12 @@ public sealed class WorkloadFactsReader(IKubernetes client)
         var quota = await GetCustomAsync<GpuResourceQuota>(@namespace, GpuResourceQuota.KubePluralName, @namespace, cancellationToken);
         var pods = await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Labels.Workload}={name}", cancellationToken: cancellationToken);
         var events = await client.CoreV1.ListNamespacedEventAsync(@namespace, fieldSelector: $"involvedObject.name={name}", cancellationToken: cancellationToken);
-        return new WorkloadFacts(workload, poolName, pool, pods.Items.ToList(), quota, events.Items.ToList());
+        var connections = await client.CustomObjects.ListNamespacedCustomObjectAsync(TensorFusionApi.Group, TensorFusionApi.Version, @namespace,
+            TensorFusionConnection.KubePluralName, labelSelector: $"{Labels.Workload}={name}", cancellationToken: cancellationToken);
+        return new WorkloadFacts(workload, poolName, pool, pods.Items.ToList(), quota, events.Items.ToList())
+        {
+            Connections = TensorFusionJson.Deserialize<TensorFusionConnectionList>(JsonSerializer.Serialize(connections))?.Items.ToList() ?? [],
+        };
     }
 
     private async Task<T?> GetCustomAsync<T>(string? @namespace, string plural, string name, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed class LocalEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Kubernetes? _client;
     private Task<int>? _operator;
+    private Task? _faults;
     private StreamWriter? _operatorLog;
     private string? _agentTokenFile;
 
@@ -70,6 +71,10 @@ public sealed class LocalEngine : IAsyncDisposable
             _agents.Add(agent);
             progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");
         }
+
+        // `kubectl annotate gpu NAME tensor-fusion.ai/simulate-fault=xid-79` fails a simulated GPU (docs/operations.md).
+        var injector = new LocalFaultInjector(Pipelines.Kube.KubeRestClient.FromKubernetes(_client), _agents, TimeProvider.System);
+        _faults = Task.Run(() => injector.RunAsync(_stopping.Token), CancellationToken.None);
     }
 
     /// <summary>Starts the operator; call after <see cref="StartAgentsAsync"/>, whose token file it sends to the agents.</summary>
@@ -106,6 +111,11 @@ public sealed class LocalEngine : IAsyncDisposable
             {
                 // Stopped while the operator was still starting its endpoint: nothing to drain.
             }
+        }
+
+        if (_faults is not null)
+        {
+            await _faults.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (_operatorLog is not null)

@@ -46,6 +46,11 @@ public static class OperatorHost
         await using var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => tensorFusion.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/api/connection", (string? name, string? @namespace) =>
+        {
+            var (status, body) = ConnectionLookup.Answer((ns, n) => tensorFusion.Caches.Connections?.Get(ns, n), name, @namespace);
+            return Results.Json(body, statusCode: status);
+        });
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

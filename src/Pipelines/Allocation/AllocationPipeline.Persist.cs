@@ -63,16 +63,14 @@ public sealed partial class AllocationPipeline
                     worker = queued with { Pod = pod };
                 }
 
-                var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
-                if (mapping.Request is { } request)
-                {
-                    requests.Add(request);
-                    workers[request.WorkerId] = worker;
-                    continue;
-                }
+                MapInto(worker, requests, workers, decisions);
+            }
 
-                var invalid = new AllocationRequest { Namespace = "-", Workload = "-", Worker = worker.WorkerId, Pool = "-" };
-                decisions.Add((worker, AllocationDecision.Unschedulable(invalid, mapping.Error!)));
+            // A gang is decided whole: its members parked by earlier batches join this one.
+            foreach (var peer in GangBatching.ParkedPeers(requests, _parked.Values))
+            {
+                _parked.Remove(peer.WorkerId);
+                MapInto(peer, requests, workers, decisions);
             }
 
             foreach (var group in requests.GroupBy(request => request.Pool, StringComparer.Ordinal))
@@ -91,12 +89,35 @@ public sealed partial class AllocationPipeline
                     continue;
                 }
 
-                decisions.Add((workers[decision.Request.WorkerId], decision));
+                decisions.Add((workers[decision.Request.WorkerId], GangBatching.MarkTimedOut(decision, GangWaitingSince(decision, workers), now)));
             }
         }
 
         return decisions;
     }
+
+    private void MapInto(
+        PendingWorker worker, List<AllocationRequest> requests, Dictionary<string, PendingWorker> workers,
+        List<(PendingWorker, AllocationDecision)> decisions)
+    {
+        var mapping = WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod));
+        if (mapping.Request is { } request)
+        {
+            requests.Add(request);
+            workers[request.WorkerId] = worker;
+            return;
+        }
+
+        var invalid = new AllocationRequest { Namespace = "-", Workload = "-", Worker = worker.WorkerId, Pool = "-" };
+        decisions.Add((worker, AllocationDecision.Unschedulable(invalid, mapping.Error!)));
+    }
+
+    /// <summary>When the gang of a decision started waiting: its earliest member in the batch (the worker itself otherwise).</summary>
+    private static DateTimeOffset GangWaitingSince(AllocationDecision decision, Dictionary<string, PendingWorker> workers) =>
+        decision.Request.Gang is { } gang
+            ? workers.Values.Where(worker => GangBatching.BelongsTo(worker, gang.GroupKey))
+                .Select(worker => worker.SeenAt).DefaultIfEmpty(workers[decision.Request.WorkerId].SeenAt).Min()
+            : workers[decision.Request.WorkerId].SeenAt;
 
     private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
         MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name

@@ -73,6 +73,26 @@ public static class WorkerRequestMapper
             errors.Add($"annotation {Annotations.EvictionProtection} '{text}' is not a duration such as 30m");
         }
 
+        var gangKey = MetadataValues.Get(annotations, Annotations.GangGroupKey);
+        var gangRequired = reader.Int(Annotations.GangRequiredMembers);
+        if (gangKey is { Length: > 0 } && gangRequired is null)
+        {
+            errors.Add($"annotation {Annotations.GangRequiredMembers} is missing beside {Annotations.GangGroupKey}");
+        }
+
+        TimeSpan? gangTimeout = null;
+        if (annotations.TryGetValue(Annotations.GangTimeout, out var timeoutText) && !string.IsNullOrWhiteSpace(timeoutText))
+        {
+            if (GoDuration.TryParse(timeoutText, out var parsed))
+            {
+                gangTimeout = parsed > TimeSpan.Zero ? parsed : null;
+            }
+            else
+            {
+                errors.Add($"annotation {Annotations.GangTimeout} '{timeoutText}' is not a duration such as 5m");
+            }
+        }
+
         if (request.VramBytes == 0 && request.MilliTflops == 0 && computeRequest is null && isolation != IsolationMode.Partitioned)
         {
             errors.Add($"annotations {Annotations.TflopsRequest}/{Annotations.VramRequest}: the worker requests nothing");
@@ -102,6 +122,7 @@ public static class WorkerRequestMapper
             PartitionTemplate = MetadataValues.Get(annotations, Annotations.PartitionId) is { Length: > 0 } partition
                 && !partition.Contains('@', StringComparison.Ordinal) ? partition : null,
             EvictionProtection = protection,
+            Gang = gangKey is { Length: > 0 } && gangRequired is { } required ? new GangMembership(gangKey, required, gangTimeout) : null,
         });
     }
 

@@ -32,9 +32,30 @@ public static class WorkloadAnnotationDefaults
         Put(values, Annotations.Vendor, spec.Vendor);
         Put(values, Annotations.PartitionId, spec.PartitionTemplateId);
 
+        PutGang(values, workload);
+
         // Upstream sets eviction protection on the workload (it prices it); here it also guards its workers from preemption.
         Put(values, Annotations.EvictionProtection, workload.Metadata?.Annotations is { } own && own.TryGetValue(Annotations.EvictionProtection, out var protection) ? protection : null);
         return values;
+    }
+
+    /// <summary>
+    /// Gang stamps as upstream's webhook writes them: the group is the workload, the quorum is minMembers when it is at
+    /// least 2, otherwise every desired replica. A workload of fewer than 2 replicas is no gang.
+    /// </summary>
+    private static void PutGang(Dictionary<string, string> values, TensorFusionWorkload workload)
+    {
+        var desired = workload.Spec.Replicas ?? 0;
+        if (workload.Spec.GangScheduling is not { } gang || desired < 2)
+        {
+            return;
+        }
+
+        var required = gang.MinMembers is >= 2 and var min ? Math.Min(min, desired) : desired;
+        Put(values, Annotations.GangGroupKey, $"{workload.Metadata?.NamespaceProperty ?? "default"}/{workload.Metadata?.Name}");
+        Put(values, Annotations.GangDesiredMembers, desired.ToString(CultureInfo.InvariantCulture));
+        Put(values, Annotations.GangRequiredMembers, required.ToString(CultureInfo.InvariantCulture));
+        Put(values, Annotations.GangTimeout, gang.Timeout);
     }
 
     private static void Put(Dictionary<string, string> values, GpuResourceAmount? amount, string tflops, string vram, string compute)

@@ -9,6 +9,8 @@ public sealed record ResourceDescriptor(string Kind, string Group, string Versio
 
     public static ResourceDescriptor WorkloadProfiles { get; } = Custom("WorkloadProfile", "workloadprofiles", namespaced: true);
 
+    public static ResourceDescriptor Connections { get; } = Custom("TensorFusionConnection", "tensorfusionconnections", namespaced: true);
+
     public static ResourceDescriptor GpuPools { get; } = Custom("GPUPool", "gpupools", namespaced: false);
 
     public static ResourceDescriptor GpuNodes { get; } = Custom("GPUNode", "gpunodes", namespaced: false);

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Nodes;
 using TensorFusion.Api.Pools;
@@ -79,8 +80,9 @@ public sealed partial class TensorFusionOperator
             Add<V1Pod>(ResourceDescriptor.Pods, Labels.Workload),
             Add<WorkloadProfile>(ResourceDescriptor.WorkloadProfiles));
         var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
-        _caches = _caches with { GpuNodes = gpuNodes };
+        _caches = _caches with { GpuNodes = gpuNodes, Connections = Add<TensorFusionConnection>(ResourceDescriptor.Connections) };
         _caches.IndexPods();
+        _caches.IndexConnections();
         _caches.Pods.TrimEachObject(PodCacheTrim.Apply);
         var gpus = Add<Api.Gpus.Gpu>(ResourceDescriptor.Gpus);
         var templates = Add<SchedulingConfigTemplate>(ResourceDescriptor.SchedulingConfigTemplates);

@@ -4,7 +4,7 @@ namespace TensorFusion.Pipelines.Workloads;
 
 /// <summary>
 /// What the operator keeps of a cached pod: all metadata (less managedFields), <c>spec.schedulerName</c> and
-/// <c>spec.nodeName</c>, and <c>status.phase</c>, conditions, reason and message. Containers, volumes, affinity and
+/// <c>spec.nodeName</c>, and <c>status.phase</c>, conditions, reason, message and podIP (a worker's connection URL). Containers, volumes, affinity and
 /// container statuses are most of a pod's size and nothing in the operator reads them (the reconciler compares the
 /// template hash label, the allocator reads annotations). Whoever starts reading another pod field adds it here;
 /// the operator never writes a cached pod back, so nothing dropped here can be lost.
@@ -21,7 +21,7 @@ public static class PodCacheTrim
 
         if (pod.Status is { } status)
         {
-            pod.Status = new V1PodStatus { Phase = status.Phase, Conditions = status.Conditions, Reason = status.Reason, Message = status.Message };
+            pod.Status = new V1PodStatus { Phase = status.Phase, Conditions = status.Conditions, Reason = status.Reason, Message = status.Message, PodIP = status.PodIP };
         }
     }
 }

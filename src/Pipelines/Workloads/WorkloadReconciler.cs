@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
+using TensorFusion.Pipelines.Connections;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
@@ -24,6 +25,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
     : IReconciler<string>
 {
     private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
+    private readonly ConnectionSync _connections = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -85,9 +87,26 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             await FollowClientsAsync(workload, pool!, hash, clients, workers, cancellationToken);
         }
 
+        if (!IsLocal(workload) && caches.Connections is not null)
+        {
+            // Remote mode: every client pod gets a connection to a running worker (docs/allocation.md, "Connections").
+            var clients = active.Where(pod => !WorkerPods.IsWorker(pod)).ToList();
+            var plan = ConnectionPlanner.Plan(clients, workers, caches.ConnectionsOf(key), fixedReplicas);
+            await _connections.ApplyAsync(ns, name, plan, clients, cancellationToken);
+        }
+
         var ready = workers.Count(WorkerPods.IsReady);
         var readiness = ReadinessRules.Derive(workers.Count(WorkerPods.IsFailed), desired, ready, dynamicReplicas: !fixedReplicas);
-        await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken);
+        var gang = fixedReplicas ? GangStatusRules.Derive(workload, workers, time.GetUtcNow().UtcDateTime) : null;
+        readiness = GangStatusRules.Apply(readiness, gang);
+        if (gang is not null && gang.Phase != workload.Status?.Gang?.Phase)
+        {
+            // Upstream's gang reasons as events, once per phase change (the status keeps the latest).
+            var type = gang.Phase is GangSchedulingPhase.Running or GangSchedulingPhase.Scheduling ? EventRecorder.Normal : EventRecorder.Warning;
+            await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, type, gang.Reason!, gang.Message!, cancellationToken);
+        }
+
+        await WriteStatusAsync(workload, readiness, hash, fixedReplicas ? workers.Count : desired, ready, cancellationToken, gang);
         return ReconcileResult.Done;
     }
 
@@ -244,28 +263,38 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         }
     }
 
-    private Task<bool> WriteStatusAsync(TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken) =>
+    private Task<bool> WriteStatusAsync(
+        TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken,
+        GangSchedulingStatus? gang = null) =>
         status.PatchAsync(
             ResourceDescriptor.Workloads.ObjectPath(workload.Metadata.NamespaceProperty, workload.Metadata.Name),
             workload,
-            current => BuildStatus(current, readiness, hash, workers, ready),
+            current => BuildStatus(current, readiness, hash, workers, ready, gang),
             current => current.Metadata.ResourceVersion,
             cancellationToken);
 
-    private JsonObject? BuildStatus(TensorFusionWorkload current, Readiness readiness, string? hash, int workers, int ready)
+    private JsonObject? BuildStatus(TensorFusionWorkload current, Readiness readiness, string? hash, int workers, int ready, GangSchedulingStatus? gang)
     {
         var old = current.Status ?? new TensorFusionWorkloadStatus();
         var generation = current.Metadata.Generation;
         var conditions = ConditionList.With(old.Conditions, ConditionTypes.Ready, readiness.Ready, readiness.Reason, readiness.Message, generation, time.GetUtcNow());
         var newHash = hash ?? old.PodTemplateHash;
+        if (gang is not null && old.Gang is { } previous && previous.Phase == gang.Phase)
+        {
+            gang.LastTransitionTime = previous.LastTransitionTime;
+        }
+
+        var gangNode = gang is null ? null : JsonSerializer.SerializeToNode(gang, TensorFusionJson.Options);
+        var sameGang = JsonNode.DeepEquals(gangNode, old.Gang is null ? null : JsonSerializer.SerializeToNode(old.Gang, TensorFusionJson.Options));
         if (old.Phase == readiness.Phase && old.WorkerCount == workers && old.ReadyWorkers == ready && old.PodTemplateHash == newHash
-            && old.ObservedGeneration == generation && ConditionList.SameMeaning(old.Conditions, conditions))
+            && old.ObservedGeneration == generation && ConditionList.SameMeaning(old.Conditions, conditions) && sameGang)
         {
             return null;
         }
 
         return new JsonObject
         {
+            ["gang"] = gangNode,
             ["phase"] = JsonSerializer.SerializeToNode(readiness.Phase, TensorFusionJson.Options),
             ["conditions"] = JsonSerializer.SerializeToNode(conditions, TensorFusionJson.Options),
             ["workerCount"] = workers,

@@ -38,6 +38,10 @@ public static class WorkloadTriggers
             .SelectMany(change => caches.Workloads.List(workload => workload.Spec.GpuCount > 1
                 && (workload.Spec.PoolName == change.Current.Metadata.Label(Labels.GpuPool) || workload.Spec.PoolName == change.Previous?.Metadata.Label(Labels.GpuPool)))
                 .Select(ObjectKeys.Of));
-        return Observable.Merge(workloads, pods, pools, profiles, nodes);
+        // A connection changing (created, its status written, deleted) is reconciled with its workload.
+        var connections = caches.Connections is null ? Observable.Empty<string>() : caches.Connections.Changes
+            .Where(change => !string.IsNullOrEmpty(change.Current.Spec.WorkloadName))
+            .Select(change => ObjectKeys.Of(change.Current.Metadata.NamespaceProperty, change.Current.Spec.WorkloadName!));
+        return Observable.Merge(workloads, pods, pools, profiles, nodes, connections);
     }
 }

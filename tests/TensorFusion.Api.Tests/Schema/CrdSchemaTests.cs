@@ -70,7 +70,7 @@ public sealed class CrdSchemaTests
 
         Assert.Equal($"{kind.Plural}.tensor-fusion.ai", (string?)crd["metadata"]!["name"]);
         Assert.NotNull(crd["spec"]!["versions"]![0]!["subresources"]!["status"]);
-        var expectedScope = kindName is "TensorFusionWorkload" or "WorkloadProfile" or "GPUResourceQuota" ? "Namespaced" : "Cluster";
+        var expectedScope = kindName is "TensorFusionWorkload" or "WorkloadProfile" or "GPUResourceQuota" or "TensorFusionConnection" ? "Namespaced" : "Cluster";
         Assert.Equal(expectedScope, (string?)crd["spec"]!["scope"]);
     }
 

@@ -20,6 +20,8 @@ public static class ScenarioRunner
         new AgentScenario(),
         new OperatorScenario(),
         new AutoscalingScenario(),
+        new GangsScenario(),
+        new ShimScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

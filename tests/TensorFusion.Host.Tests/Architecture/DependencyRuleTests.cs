@@ -62,6 +62,15 @@ public sealed class DependencyRuleTests
     }
 
     [Fact]
+    public void References_Pipelines_NeedsNoWebFramework()
+    {
+        // The engine library logs through Microsoft.Extensions.Logging.Abstractions; Kestrel belongs to Host and Agent.
+        var web = ReferencedNames("TensorFusion.Pipelines").Where(name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)).ToArray();
+
+        Assert.True(web.Length == 0, $"TensorFusion.Pipelines references {string.Join(", ", web)}");
+    }
+
+    [Fact]
     public void References_NothingReferencesHost()
     {
         var referencingHost = OurAssemblies.Where(name => name != "tensorfusion")

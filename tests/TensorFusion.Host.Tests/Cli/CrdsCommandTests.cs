@@ -1,3 +1,5 @@
+using TensorFusion.Api;
+
 namespace TensorFusion.Host.Tests.Cli;
 
 public sealed class CrdsCommandTests
@@ -9,7 +11,7 @@ public sealed class CrdsCommandTests
 
         Assert.Equal(0, exitCode);
         // Seven kinds, each preceded by a document separator.
-        Assert.Equal(7, output.Split("\n---\n").Length - 1);
+        Assert.Equal(ApiKinds.All.Count, output.Split("\n---\n").Length - 1);
         Assert.Contains("name: tensorfusionworkloads.tensor-fusion.ai\n", output, StringComparison.Ordinal);
         Assert.Contains("name: gpuresourcequotas.tensor-fusion.ai\n", output, StringComparison.Ordinal);
     }
@@ -23,7 +25,7 @@ public sealed class CrdsCommandTests
             var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("crds", "--output", directory);
 
             Assert.Equal(0, exitCode);
-            Assert.Contains("wrote 8 files", output, StringComparison.Ordinal);
+            Assert.Contains($"wrote {ApiKinds.All.Count + 1} files", output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "tensorfusionworkloads.tensor-fusion.ai.yaml")));
             Assert.Contains("- gpus.tensor-fusion.ai.yaml", await File.ReadAllTextAsync(Path.Combine(directory, "kustomization.yaml")), StringComparison.Ordinal);
         }

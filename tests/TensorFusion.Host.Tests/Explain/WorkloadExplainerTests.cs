@@ -1,4 +1,5 @@
 using k8s.Models;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Pools;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Host.Explain;
@@ -53,6 +54,37 @@ public sealed class WorkloadExplainerTests
 
         Assert.Equal(2, lines.Count);
         Assert.Contains("nothing is wrong", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_ConnectionsAndGang_ListsWhoServesWhomAndWhyTheGangWaits()
+    {
+        var workload = Workload(replicas: 2);
+        workload.Status = new TensorFusionWorkloadStatus
+        {
+            Gang = new GangSchedulingStatus
+            {
+                Phase = GangSchedulingPhase.Waiting, GroupKey = "default/demo", Reason = "GangWaitingForMembers",
+                Message = "gang default/demo waits for members: 1 of 2 required are pending or placed", DesiredMembers = 2, ScheduledMembers = 0,
+            },
+        };
+        var connections = new[]
+        {
+            new TensorFusionConnection
+            {
+                Metadata = new V1ObjectMeta { Name = "client-a" },
+                Spec = new TensorFusionConnectionSpec { ClientPod = "client-a", WorkloadName = "demo" },
+                Status = new TensorFusionConnectionStatus { Phase = ConnectionPhase.Running, WorkerName = "demo-w-0", ConnectionUrl = "native+10.0.0.1+42000+demo-w-0-7" },
+            },
+            new TensorFusionConnection { Metadata = new V1ObjectMeta { Name = "client-b" }, Spec = new TensorFusionConnectionSpec { ClientPod = "client-b" } },
+        };
+        var facts = new WorkloadFacts(workload, "default-pool", new GpuPool(), [], null, []) { Connections = connections };
+
+        var lines = WorkloadExplainer.Explain(facts);
+
+        Assert.Contains("  gang default/demo is Waiting (GangWaitingForMembers): gang default/demo waits for members: 1 of 2 required are pending or placed [0 placed, 0 ready of 2]", lines);
+        Assert.Contains("  connection client-a: client client-a → worker demo-w-0 (native+10.0.0.1+42000+demo-w-0-7)", lines);
+        Assert.Contains("  connection client-b: client client-b has no running worker (Pending).", lines);
     }
 
     private static TensorFusionWorkload Workload(int replicas) => new()

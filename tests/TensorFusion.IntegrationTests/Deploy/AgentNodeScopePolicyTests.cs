@@ -5,6 +5,7 @@ namespace TensorFusion.IntegrationTests.Deploy;
 /// here (no API server with admission in the test environment); these tests pin what it matches and that
 /// it composes with the production overlay.
 /// </summary>
+[Trait("Category", "Deploy")]
 public sealed class AgentNodeScopePolicyTests
 {
     [Fact]

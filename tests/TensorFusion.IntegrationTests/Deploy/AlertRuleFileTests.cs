@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace TensorFusion.IntegrationTests.Deploy;
 
+[Trait("Category", "Deploy")]
 public sealed class AlertRuleFileTests
 {
     private static readonly string[] RequiredAlerts =

@@ -4,6 +4,7 @@ using TensorFusion.Host.Cli;
 namespace TensorFusion.IntegrationTests.Deploy;
 
 /// <summary>The manifests against the code they configure: the CLI that parses the container args, the API types that read the pool.</summary>
+[Trait("Category", "Deploy")]
 public sealed class ManifestAlignmentTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
 {
     [Theory]

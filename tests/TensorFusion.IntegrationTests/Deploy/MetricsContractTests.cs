@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace TensorFusion.IntegrationTests.Deploy;
 
+[Trait("Category", "Deploy")]
 public sealed partial class MetricsContractTests
 {
     [Fact]

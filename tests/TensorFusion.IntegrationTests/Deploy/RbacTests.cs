@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace TensorFusion.IntegrationTests.Deploy;
 
+[Trait("Category", "Deploy")]
 public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
 {
     private static readonly string[] RuleFields = ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"];

@@ -12,6 +12,7 @@ using TensorFusion.Pipelines.Allocation;
 namespace TensorFusion.IntegrationTests.Engine;
 
 /// <summary>The allocation pipeline writing to the embedded control plane through the real Kubernetes client.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmbeddedAllocationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);

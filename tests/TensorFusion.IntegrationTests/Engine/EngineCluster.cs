@@ -98,7 +98,9 @@ internal sealed class EngineCluster : IAsyncDisposable
     };
 
     /// <summary>A workload in the test pool with per-worker request = limit of <paramref name="tflops"/> and <paramref name="vram"/>.</summary>
-    public Task<JsonNode> CreateWorkloadAsync(string name, int replicas, string tflops, string vram, string qos = "medium", string? isolation = null, string? evictionProtection = null)
+    public Task<JsonNode> CreateWorkloadAsync(
+        string name, int replicas, string tflops, string vram, string qos = "medium", string? isolation = null, string? evictionProtection = null,
+        JsonObject? extraSpec = null)
     {
         var resources = new JsonObject { ["tflops"] = tflops, ["vram"] = vram };
         var spec = new JsonObject
@@ -111,6 +113,11 @@ internal sealed class EngineCluster : IAsyncDisposable
         if (isolation is not null)
         {
             spec["isolation"] = isolation;
+        }
+
+        foreach (var (key, value) in extraSpec ?? [])
+        {
+            spec[key] = value?.DeepClone();
         }
 
         var metadata = new JsonObject { ["name"] = name, ["namespace"] = OperatorCluster.Namespace };

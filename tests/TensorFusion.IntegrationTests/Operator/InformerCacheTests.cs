@@ -6,6 +6,7 @@ using TensorFusion.Pipelines.Kube;
 namespace TensorFusion.IntegrationTests.Operator;
 
 /// <summary>What the informer keeps of an object: everything the controllers read, not the managedFields.</summary>
+[Trait("Category", "Integration")]
 [Collection("Operator")]
 public sealed class InformerCacheTests
 {

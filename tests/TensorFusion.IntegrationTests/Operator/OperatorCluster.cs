@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using TensorFusion.Api;
+using TensorFusion.Api.Connections;
 using TensorFusion.Api.Schema;
 using TensorFusion.Api.Workloads;
 using TensorFusion.LocalCluster;
@@ -38,6 +39,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
         var fast = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) };
         Pods = new Informer<V1Pod>(Direct, ResourceDescriptor.Pods, fast, TimeProvider.System, new Random(1));
         Workloads = new Informer<TensorFusionWorkload>(Direct, ResourceDescriptor.Workloads, fast, TimeProvider.System, new Random(2));
+        Connections = new Informer<TensorFusionConnection>(Direct, ResourceDescriptor.Connections, fast, TimeProvider.System, new Random(3));
     }
 
     public LocalApiServer Server { get; }
@@ -48,6 +50,8 @@ internal sealed class OperatorCluster : IAsyncDisposable
     public Informer<V1Pod> Pods { get; }
 
     public Informer<TensorFusionWorkload> Workloads { get; }
+
+    public Informer<TensorFusionConnection> Connections { get; }
 
     public static async Task<OperatorCluster> StartAsync(bool bindWorkers = true)
     {
@@ -61,8 +65,10 @@ internal sealed class OperatorCluster : IAsyncDisposable
         await server.AddSimulatedNodeAsync(NodeName);
         cluster._background.Add(Task.Run(() => cluster.Pods.RunAsync(cluster._stop.Token)));
         cluster._background.Add(Task.Run(() => cluster.Workloads.RunAsync(cluster._stop.Token)));
+        cluster._background.Add(Task.Run(() => cluster.Connections.RunAsync(cluster._stop.Token)));
         await cluster.Pods.WaitForSyncAsync(CancellationToken.None).WaitAsync(Wait);
         await cluster.Workloads.WaitForSyncAsync(CancellationToken.None).WaitAsync(Wait);
+        await cluster.Connections.WaitForSyncAsync(CancellationToken.None).WaitAsync(Wait);
         if (bindWorkers)
         {
             cluster._subscriptions.Add(cluster.Pods.Changes

@@ -18,6 +18,7 @@ namespace TensorFusion.IntegrationTests.Operator;
 /// ignored change first and the relevant one second on the same informer, whose changes arrive in order: when the
 /// second change's key arrives, the first one had its chance and the key log shows whether it took it.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection("Operator")]
 public sealed class WorkloadTriggersTests
 {

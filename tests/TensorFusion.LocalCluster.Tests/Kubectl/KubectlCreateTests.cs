@@ -1,6 +1,7 @@
 namespace TensorFusion.LocalCluster.Tests.Kubectl;
 
 /// <summary>kubectl's generator commands send protobuf bodies for built-in kinds (and never fall back to JSON).</summary>
+[Trait("Category", "Integration")]
 public sealed class KubectlCreateTests
 {
     [Fact]

@@ -1,5 +1,6 @@
 namespace TensorFusion.LocalCluster.Tests.Kubectl;
 
+[Trait("Category", "Integration")]
 public sealed class KubectlPodTests
 {
     private const string PodYaml = """

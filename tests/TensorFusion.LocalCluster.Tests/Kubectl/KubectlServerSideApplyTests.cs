@@ -1,5 +1,6 @@
 namespace TensorFusion.LocalCluster.Tests.Kubectl;
 
+[Trait("Category", "Integration")]
 public sealed class KubectlServerSideApplyTests
 {
     private const string ConfigMapYaml = """

@@ -1,6 +1,7 @@
 namespace TensorFusion.LocalCluster.Tests.Kubectl;
 
 /// <summary>The project's own CRDs and examples (deploy/) go through plain kubectl apply, get and explain.</summary>
+[Trait("Category", "Integration")]
 public sealed class ProjectCrdTests
 {
     [Fact]
