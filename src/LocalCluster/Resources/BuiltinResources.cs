@@ -24,6 +24,8 @@ public static class BuiltinResources
             Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Kind = "Lease", Singular = "lease",
             Namespaced = true,
         },
+        Admission("mutatingwebhookconfigurations", "MutatingWebhookConfiguration", "mutatingwebhookconfiguration"),
+        Admission("validatingwebhookconfigurations", "ValidatingWebhookConfiguration", "validatingwebhookconfiguration"),
         Review("selfsubjectaccessreviews", "SelfSubjectAccessReview", "selfsubjectaccessreview"),
         Review("selfsubjectrulesreviews", "SelfSubjectRulesReview", "selfsubjectrulesreview"),
         new ResourceType
@@ -34,6 +36,12 @@ public static class BuiltinResources
             PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
         },
     ];
+
+    private static ResourceType Admission(string plural, string kind, string singular) => new()
+    {
+        Group = "admissionregistration.k8s.io", Version = "v1", Plural = plural, Kind = kind, Singular = singular,
+        Namespaced = false, Categories = ["api-extensions"],
+    };
 
     /// <summary>What `kubectl auth can-i` asks; with no RBAC here, every answer is "yes".</summary>
     private static ResourceType Review(string plural, string kind, string singular) => new()
