@@ -46,10 +46,11 @@ public sealed partial class PodWebhookServer(PodAdmissionReviewer reviewer, Webh
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        // Idempotent: tests stop the webhook early to see the API server without it.
+        if (Interlocked.Exchange(ref app, null) is { } running)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await running.StopAsync();
+            await running.DisposeAsync();
         }
     }
 

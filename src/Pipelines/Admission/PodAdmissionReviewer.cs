@@ -73,7 +73,9 @@ public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodA
             return Answer(uid, allowed: true);
         }
 
-        var stored = await cluster.UpsertWorkloadAsync(PodMutation.Workload(parsed, ns), cancellationToken);
+        // sideEffects NoneOnDryRun: a dry run answers the same patch without writing the workload.
+        var workload = PodMutation.Workload(parsed, ns);
+        var stored = request["dryRun"]?.GetValue<bool>() == true ? workload : await cluster.UpsertWorkloadAsync(workload, cancellationToken);
         var patch = PodMutation.PodPatch(pod, parsed, stored);
         LogAdmitted(logger, ns, podName, parsed.WorkloadName, parsed.Pool.Metadata.Name, parsed.Spec.IsLocalGpu == true);
         var answer = Answer(uid, allowed: true);
