@@ -17,7 +17,7 @@ namespace TensorFusion.IntegrationTests.Admission;
 /// operator published): pods created through the API come back mutated, workloads exist, bad annotations are refused.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class PodWebhookTests : IAsyncLifetime
+public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
 {
     private const string Pods = "api/v1/namespaces/default/pods";
     private OperatorCluster cluster = null!;
@@ -42,9 +42,10 @@ public sealed class PodWebhookTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await webhook.DisposeAsync();
-        certificates.Dispose();
         await cluster.DisposeAsync();
     }
+
+    public void Dispose() => certificates?.Dispose();
 
     [Fact]
     public async Task Create_AnnotatedBarePod_BecomesLocalWorkerOfItsOwnWorkload()
