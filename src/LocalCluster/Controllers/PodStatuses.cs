@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using TensorFusion.LocalCluster.Semantics;
 
@@ -13,7 +15,7 @@ public static class PodStatuses
         status["containerStatuses"] = ContainerStatuses(pod, container => new JsonObject
         {
             ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" },
-        }, ready: false, restarts: 0);
+        }, ready: false, restarts: 0, created: false);
     }
 
     /// <summary>Running and Ready, or Failed ("fail"), or crash-looping ("crashloop").</summary>
@@ -72,10 +74,18 @@ public static class PodStatuses
             ["lastHeartbeatTime"] = now,
             ["lastTransitionTime"] = now,
         });
+        // Every field a real kubelet always writes (the OpenAPI schema requires them); the IDs are stable per node name.
+        var name = Meta.Name(node) ?? string.Empty;
         status["nodeInfo"] = new JsonObject
         {
-            ["kubeletVersion"] = "v1.32.0-simulated",
+            ["machineID"] = StableHex("machine", name, 32),
+            ["systemUUID"] = StableGuid("system", name),
+            ["bootID"] = StableGuid("boot", name),
+            ["kernelVersion"] = "6.1.0-simulated",
+            ["osImage"] = "Debian GNU/Linux 12 (simulated)",
             ["containerRuntimeVersion"] = "simulated://1.0",
+            ["kubeletVersion"] = "v1.32.0-simulated",
+            ["kubeProxyVersion"] = "v1.32.0-simulated",
             ["operatingSystem"] = "linux",
             ["architecture"] = "amd64",
         };
@@ -92,14 +102,36 @@ public static class PodStatuses
             ["lastTransitionTime"] = now,
         })];
 
-    private static JsonArray ContainerStatuses(JsonObject pod, Func<JsonObject, JsonObject> state, bool ready, int restarts) =>
-        [.. (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(container => (JsonNode)new JsonObject
+    /// <summary>
+    /// As a real kubelet: <c>imageID</c> is always present (empty until the image is pulled), <c>containerID</c> once the
+    /// container exists; both are derived from the pod's uid and image so they are stable across rewrites.
+    /// </summary>
+    private static JsonArray ContainerStatuses(JsonObject pod, Func<JsonObject, JsonObject> state, bool ready, int restarts, bool created = true) =>
+        [.. (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(container =>
         {
-            ["name"] = Meta.Text(container, "name"),
-            ["image"] = Meta.Text(container, "image"),
-            ["ready"] = ready,
-            ["restartCount"] = restarts,
-            ["started"] = ready,
-            ["state"] = state(container),
+            var name = Meta.Text(container, "name") ?? string.Empty;
+            var image = Meta.Text(container, "image") ?? string.Empty;
+            var entry = new JsonObject
+            {
+                ["name"] = name,
+                ["image"] = image,
+                ["imageID"] = created ? $"{image.Split(':')[0]}@sha256:{StableHex("image", image, 64)}" : string.Empty,
+                ["ready"] = ready,
+                ["restartCount"] = restarts,
+                ["started"] = ready,
+                ["state"] = state(container),
+            };
+            if (created)
+            {
+                entry["containerID"] = $"containerd://{StableHex("container", (Meta.Uid(pod) ?? string.Empty) + "/" + name, 64)}";
+            }
+
+            return (JsonNode)entry;
         })];
+
+    private static string StableHex(string purpose, string value, int length) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(purpose + ":" + value))).ToLowerInvariant()[..length];
+
+    private static string StableGuid(string purpose, string value) =>
+        new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(purpose + ":" + value))[..16]).ToString();
 }

@@ -9,10 +9,11 @@ namespace TensorFusion.LocalCluster.Schema;
 /// <summary>
 /// Validates, defaults and prunes a custom object against its CRD's structural openAPIV3Schema, like the API server:
 /// nulls of non-nullable fields are pruned, defaults fill missing properties of objects that exist, unknown fields are
-/// dropped (and reported), and each error
-/// names its field path (`spec.replicas`). CEL rules (x-kubernetes-validations) are not evaluated.
+/// dropped (and reported), and each error names its field path (`spec.replicas`). Every keyword our CRDs use is
+/// enforced: types (int-or-string included, with pattern and minimum/maximum), enum, pattern, lengths, counts, formats
+/// (int32, int64, date-time), required, nullable and list-type set/map uniqueness. CEL rules are not evaluated here.
 /// </summary>
-public static class StructuralSchema
+public static partial class StructuralSchema
 {
     private static readonly HashSet<string> RootMeta = ["apiVersion", "kind", "metadata"];
 
@@ -37,9 +38,19 @@ public static class StructuralSchema
 
         if (schema["x-kubernetes-int-or-string"]?.GetValue<bool>() == true)
         {
-            if (value is not JsonValue scalar || scalar.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number))
+            // As the API server does, the string keywords (pattern, maxLength) judge a string and the numeric ones
+            // (minimum, maximum) an integer: a quantity is either "500m" or 2, never 2.5.
+            switch (value.GetValueKind())
             {
-                result.Errors.Add((path, $"Invalid value: {Show(value)}: must be an integer or a string"));
+                case JsonValueKind.String:
+                    CheckString(value.GetValue<string>(), schema, path, result);
+                    break;
+                case JsonValueKind.Number when IsInteger(value):
+                    CheckNumber(JsonText.Number(value)!.Value, schema, path, result);
+                    break;
+                default:
+                    result.Errors.Add((path, $"Invalid value: {Show(value)}: {path} in body must be of type integer or string"));
+                    break;
             }
 
             return;
@@ -149,6 +160,7 @@ public static class StructuralSchema
         }
 
         CheckCount(array.Count, schema, "minItems", "maxItems", "items", path, result);
+        ListUniqueness.Check(array, schema, path, result);
     }
 
     private static void CheckString(string text, JsonObject schema, string path, SchemaValidation result)
@@ -158,10 +170,27 @@ public static class StructuralSchema
         {
             result.Errors.Add((path, $"Invalid value: \"{text}\": {path} in body should match '{pattern}'"));
         }
+
+        if (schema["format"]?.GetValue<string>() == "date-time"
+            && !(DateTimePattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _)))
+        {
+            result.Errors.Add((path, $"Invalid value: \"{text}\": {path} in body must be of type date-time: \"{text}\""));
+        }
     }
 
     private static void CheckNumber(double number, JsonObject schema, string path, SchemaValidation result)
     {
+        var (low, high) = schema["format"]?.GetValue<string>() switch
+        {
+            "int32" => ((double)int.MinValue, (double)int.MaxValue),
+            "int64" => ((double)long.MinValue, (double)long.MaxValue),
+            _ => (double.NegativeInfinity, double.PositiveInfinity),
+        };
+        if (number < low || number > high)
+        {
+            result.Errors.Add((path, $"Invalid value: {Format(number)}: {path} in body must be of type {schema["format"]}: \"{Format(number)}\""));
+        }
+
         if (JsonText.Number(schema["minimum"]) is { } minimum && number < minimum)
         {
             result.Errors.Add((path, $"Invalid value: {Format(number)}: {path} in body should be greater than or equal to {Format(minimum)}"));
@@ -185,6 +214,10 @@ public static class StructuralSchema
             result.Errors.Add((path, $"Too many: {count}: must have at most {high} {unit}"));
         }
     }
+
+    /// <summary>RFC 3339 date-time, as the API server's <c>date-time</c> format accepts it.</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial Regex DateTimePattern();
 
     private static bool IsInteger(JsonNode value) => JsonText.Number(value) is { } number && Math.Floor(number) == number;
 

@@ -151,6 +151,9 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
             {
                 next["status"] = status.DeepClone();
             }
+
+            // A status write is validated (and defaulted) against the same schema as the rest of the object.
+            ObjectPreparation.ApplySchema(type, next, options);
         }
         else
         {

@@ -32,11 +32,12 @@ public sealed class ConnectionSync(KubeRestClient client)
             var statusNode = JsonSerializer.SerializeToNode(status, TensorFusionJson.Options)!.AsObject();
             statusNode.TryAdd("connectionURL", null);
             statusNode.TryAdd("workerName", null);
-            await IgnoreGoneAsync(client.MergePatchAsync<JsonNode>(path + "/status", new JsonObject { ["status"] = statusNode }, cancellationToken));
+            // The label first: whoever sees the new status (the client, a watch) then also sees the worker label.
             await IgnoreGoneAsync(client.MergePatchAsync<JsonNode>(path, new JsonObject
             {
                 ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [Labels.WorkerName] = assignment.Worker } },
             }, cancellationToken));
+            await IgnoreGoneAsync(client.MergePatchAsync<JsonNode>(path + "/status", new JsonObject { ["status"] = statusNode }, cancellationToken));
         }
 
         foreach (var name in plan.Delete)

@@ -88,6 +88,29 @@ public sealed class SimulatedKubeletTests
         Assert.NotEqual(lease.Value["spec"]!["renewTime"]!.ToString(), renewed.Value["spec"]!["renewTime"]!.ToString());
     }
 
+    [Fact]
+    public async Task RunningPodAndNode_CarryEveryFieldARealKubeletAlwaysWrites()
+    {
+        await using var cluster = await TestCluster.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.Zero });
+        await cluster.Server.AddSimulatedNodeAsync("sim-1");
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("p"), "default");
+        await cluster.WaitForAsync("pods", item => Phase(item) == "Running");
+
+        // Read back through KubernetesClient's typed models, as a strict client would.
+        var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync("p", "default");
+        var node = await cluster.Client.CoreV1.ReadNodeAsync("sim-1");
+
+        var container = Assert.Single(pod.Status.ContainerStatuses);
+        Assert.StartsWith("busybox@sha256:", container.ImageID, StringComparison.Ordinal);
+        Assert.StartsWith("containerd://", container.ContainerID, StringComparison.Ordinal);
+        Assert.Equal(("main", "busybox", 0, true), (container.Name, container.Image, container.RestartCount, container.Ready));
+        var info = node.Status.NodeInfo;
+        Assert.All(
+            new[] { info.MachineID, info.SystemUUID, info.BootID, info.KernelVersion, info.OsImage, info.KubeProxyVersion, info.ContainerRuntimeVersion, info.KubeletVersion, info.OperatingSystem, info.Architecture },
+            value => Assert.False(string.IsNullOrEmpty(value)));
+        Assert.True(Guid.TryParse(info.SystemUUID, out _), info.SystemUUID);
+    }
+
     private static V1Pod Pod(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
