@@ -33,6 +33,8 @@ public static class BuiltinResources
         Rbac("rolebindings", "RoleBinding", "rolebinding", namespaced: true),
         Rbac("clusterroles", "ClusterRole", "clusterrole", namespaced: false),
         Rbac("clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding", namespaced: false),
+        Admission("mutatingwebhookconfigurations", "MutatingWebhookConfiguration", "mutatingwebhookconfiguration"),
+        Admission("validatingwebhookconfigurations", "ValidatingWebhookConfiguration", "validatingwebhookconfiguration"),
         new ResourceType
         {
             Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
@@ -41,6 +43,12 @@ public static class BuiltinResources
             PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
         },
     ];
+
+    private static ResourceType Admission(string plural, string kind, string singular) => new()
+    {
+        Group = "admissionregistration.k8s.io", Version = "v1", Plural = plural, Kind = kind, Singular = singular,
+        Namespaced = false, Categories = ["api-extensions"],
+    };
 
     /// <summary>Access and token reviews: create only, answered by RBAC and the authenticators, never stored.</summary>
     private static ResourceType Review(string group, string plural, string kind, string singular) => new()

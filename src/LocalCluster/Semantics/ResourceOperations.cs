@@ -36,6 +36,8 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
 
         ObjectPreparation.CheckName(type, name);
         ScopeNamespace(type, @namespace, metadata);
+        body = await AdmitCreateAsync(type, @namespace, body, options);
+        metadata = Meta.Of(body);
         foreach (var field in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "uid", "creationTimestamp", "generation" })
         {
             metadata.Remove(field);

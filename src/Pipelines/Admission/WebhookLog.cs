@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace TensorFusion.Pipelines.Admission;
+
+/// <summary>Log messages of the webhook server, its certificate renewal and caBundle publishing.</summary>
+internal static partial class WebhookLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook certificate renewed; serving certificate valid until {NotAfter:o}")]
+    public static partial void Renewed(ILogger logger, DateTimeOffset notAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the webhook caBundle failed (attempt {Attempt}); retrying")]
+    public static partial void PublishFailed(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} does not exist; its caBundle is not managed (bring your own certificate, or apply deploy/base)")]
+    public static partial void ConfigurationMissing(ILogger logger, string kind, string name);
+}
