@@ -62,6 +62,11 @@ public static partial class ObjectPreparation
         }
 
         var result = StructuralSchema.Apply(value, type.Schema);
+        if (old is not null)
+        {
+            ValidationRatcheting.DropUnchanged(result, value, old);
+        }
+
         if (result.Errors.Count == 0)
         {
             // CEL rules see the defaulted, pruned object; on update `old` feeds oldSelf (transition rules, ratcheting).
