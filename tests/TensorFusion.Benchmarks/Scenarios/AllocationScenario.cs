@@ -73,7 +73,7 @@ public sealed class AllocationScenario : IScenario
             stopwatch.Elapsed.TotalMilliseconds);
     }
 
-    private static ClusterState Fleet(int nodes) =>
+    internal static ClusterState Fleet(int nodes) =>
         new(
             Enumerable.Range(0, nodes).Select(n => new NodeSpec(
                 $"gpu-{n:D4}",

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using TensorFusion.Gpu.Capacity;
-using TensorFusion.Gpu.Catalog;
-using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Scheduling;
 
@@ -43,7 +41,7 @@ public sealed class GangsScenario : IScenario
 
     private static (int Decisions, double ElapsedMs, int GangsPlaced, int GangsBelowQuorum, int GpusUsed, int LowerBound) Run(AllocationRequest[] requests)
     {
-        var state = Fleet(250);
+        var state = AllocationScenario.Fleet(250); // the same H100 fleet as the allocation scenario, smaller
         var allocator = new BatchAllocator(state);
         var stopwatch = Stopwatch.StartNew();
         var decisions = allocator.Solve(requests, Now);
@@ -57,17 +55,6 @@ public sealed class GangsScenario : IScenario
             PackingBound.GpusUsed(state),
             PackingBound.LowerBoundGpus(state, state.Allocations.Values));
     }
-
-    private static ClusterState Fleet(int nodes) =>
-        new(
-            Enumerable.Range(0, nodes).Select(n => new NodeSpec(
-                $"gpu-{n:D4}",
-                "default",
-                new Dictionary<string, string> { ["kubernetes.io/hostname"] = $"gpu-{n:D4}" },
-                [.. Enumerable.Range(0, 8).Select(g => new GpuSpec($"gpu-{n:D4}-{g}", g, "H100"))],
-                HostMemoryBytes: 1024L * ByteSize.Gibibyte)),
-            [new PoolSpec("default", PlacementStrategy.CompactFirst)],
-            GpuModelCatalog.Default);
 
     /// <summary>Gang g has 2–16 members; even gangs take whole GPUs, odd ones VRAM-bound shares of 10–40 GiB.</summary>
     private static AllocationRequest[] Requests(int gangs, int seed)
