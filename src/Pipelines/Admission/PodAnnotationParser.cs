@@ -65,14 +65,14 @@ public static class PodAnnotationParser
         ApplyQuotaDefaults(spec, lookups.NamespaceQuota?.Spec?.SingleWorker);
         var fromNative = ReadResources(reader, pod, spec);
         ReadAutoscale(reader, spec);
-        ApplyFirstVerticalScalingRule(pod, pool, lookups, spec);
+        VerticalScalingRuleDefaults.Apply(pod, pool, lookups, spec);
         var containers = ReadContainers(reader, pod, fromNative);
         if (reader.Text(Annotations.GpuModel) is { } model)
         {
             spec.GpuModel = model;
         }
 
-        var dedicated = ApplyDedicatedGpu(reader, lookups, spec);
+        var dedicated = DedicatedGpu.Apply(reader, lookups, spec);
         ReadGang(reader, spec);
         spec.Qos = reader.Enum<QosLevel>(Annotations.Qos) ?? spec.Qos ?? DefaultQos(spec, pool);
         if (problems.Count == 0)
@@ -255,48 +255,6 @@ public static class PodAnnotationParser
         auto.TargetResource = reader.Enum<TargetResource>(Annotations.AutoscaleTarget) ?? TargetResource.All;
     }
 
-    /// <summary>
-    /// The first rule of the pool's SchedulingConfigTemplate whose selector matches the pod's labels: its
-    /// autoSetResources fields override, its cron rules are appended, its external scaler replaces (as upstream).
-    /// </summary>
-    private static void ApplyFirstVerticalScalingRule(V1Pod pod, Api.Pools.GpuPool? pool, AdmissionLookups lookups, WorkloadProfileSpec spec)
-    {
-        if (pool?.Spec?.SchedulingConfigTemplate is not { Length: > 0 } templateName
-            || !lookups.SchedulingTemplates.TryGetValue(templateName, out var template))
-        {
-            return;
-        }
-
-        var rule = template.Spec?.VerticalScalingRules?
-            .FirstOrDefault(candidate => candidate.AutoScaling is not null && PodLabelSelector.Matches(candidate.Selector, pod.Metadata?.Labels));
-        if (rule?.AutoScaling is not { } ruleConfig)
-        {
-            return;
-        }
-
-        var config = spec.AutoScalingConfig ??= new AutoScalingConfig();
-        if (ruleConfig.AutoSetResources is { } ruleAuto)
-        {
-            var merged = JsonSerializer.SerializeToNode(config.AutoSetResources ?? new AutoSetResources(), TensorFusionJson.Options)!.AsObject();
-            foreach (var (key, value) in JsonSerializer.SerializeToNode(ruleAuto, TensorFusionJson.Options)!.AsObject())
-            {
-                if (value is not null)
-                {
-                    merged[key] = value.DeepClone();
-                }
-            }
-
-            config.AutoSetResources = merged.Deserialize<AutoSetResources>(TensorFusionJson.Options);
-        }
-
-        if (ruleConfig.CronScalingRules is { Count: > 0 } cron)
-        {
-            (config.CronScalingRules ??= []).AddRange(cron);
-        }
-
-        config.ExternalScaler = ruleConfig.ExternalScaler ?? config.ExternalScaler;
-    }
-
     private static List<string> ReadContainers(PodAnnotationReader reader, V1Pod pod, bool fromNative)
     {
         var containers = pod.Spec?.Containers ?? [];
@@ -325,40 +283,6 @@ public static class PodAnnotationParser
         }
 
         return containers.Select(container => container.Name).ToList();
-    }
-
-    /// <summary><c>dedicated-gpu: "true"</c> with a catalogued model: request = limit = the whole GPU's capacity.</summary>
-    private static bool ApplyDedicatedGpu(PodAnnotationReader reader, AdmissionLookups lookups, WorkloadProfileSpec spec)
-    {
-        if (reader.Boolean(Annotations.DedicatedGpu) != true)
-        {
-            return false;
-        }
-
-        if (string.IsNullOrEmpty(spec.GpuModel))
-        {
-            reader.Problems.Add(new AdmissionProblem(Annotations.DedicatedGpu, $"a dedicated GPU needs {Annotations.GpuModel} to know the GPU's capacity"));
-            return false;
-        }
-
-        var model = lookups.Catalog.TryFind(spec.GpuModel);
-        if (model is null)
-        {
-            reader.Problems.Add(new AdmissionProblem(Annotations.GpuModel, $"GPU model \"{spec.GpuModel}\" is not in the catalogue, so a dedicated GPU's capacity is unknown"));
-            return false;
-        }
-
-        var whole = new GpuResourceAmount
-        {
-            Tflops = new ResourceQuantity(model.Fp16Tflops.ToString("0.###", CultureInfo.InvariantCulture)),
-            Vram = new ResourceQuantity(model.VramBytes.ToString(CultureInfo.InvariantCulture)),
-        };
-        spec.Resources = new GpuResourceRequirements
-        {
-            Requests = whole,
-            Limits = new GpuResourceAmount { Tflops = whole.Tflops, Vram = whole.Vram },
-        };
-        return true;
     }
 
     private static void ReadGang(PodAnnotationReader reader, WorkloadProfileSpec spec)
