@@ -1,6 +1,5 @@
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Cluster;
-using TensorFusion.Pipelines.Autoscaling;
 
 namespace TensorFusion.Pipelines.Allocation;
 

@@ -5,6 +5,8 @@ using TensorFusion.Estimators.Options;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Pipelines.MetricsSources;
 
+using TensorFusion.Pipelines.Allocation;
+
 namespace TensorFusion.Pipelines.Autoscaling;
 
 /// <summary>

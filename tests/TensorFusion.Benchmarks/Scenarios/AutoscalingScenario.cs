@@ -7,6 +7,8 @@ using TensorFusion.Gpu.Capacity;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.MetricsSources;
 
+using TensorFusion.Pipelines.Allocation;
+
 namespace TensorFusion.Benchmarks.Scenarios;
 
 /// <summary>

@@ -2,6 +2,8 @@ using TensorFusion.Gpu.Capacity;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.MetricsSources;
 
+using TensorFusion.Pipelines.Allocation;
+
 namespace TensorFusion.Pipelines.Tests.Autoscaling;
 
 /// <summary>A scriptable usage source, a recording resizer and status writer for the autoscaling loop.</summary>

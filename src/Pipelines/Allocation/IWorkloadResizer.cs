@@ -1,6 +1,6 @@
 using TensorFusion.Gpu.Capacity;
 
-namespace TensorFusion.Pipelines.Autoscaling;
+namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>Port: resizes every placed worker of a workload in place, all or none.</summary>
 public interface IWorkloadResizer
