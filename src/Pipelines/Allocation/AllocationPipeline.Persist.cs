@@ -45,7 +45,7 @@ public sealed partial class AllocationPipeline
                 _ = RetryParkedAsync();
             }
 
-            if (waiting && _decider.InputCount == 0 && !token.IsCancellationRequested)
+            if (waiting && NothingWaitsForTheDecider && !token.IsCancellationRequested)
             {
                 // Whatever gathered while this batch was decided goes now, as one batch.
                 _batcher.TriggerBatch();

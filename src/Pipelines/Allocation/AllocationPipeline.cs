@@ -8,7 +8,7 @@ namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
 /// Pending workers (offered by key from the pod cache, see <see cref="OfferAsync"/>) → <see cref="BatchBlock{T}"/> (by size, and by time through a <see cref="TimeProvider"/> timer) →
-/// one decision stage (DOP=1: each batch is solved against one consistent state) → persist (evict victims, then
+/// one decision stage (DOP=1: each batch, and each in-place resize, works against one consistent state) → persist (evict victims, then
 /// bind winners with their allocation annotations, report the unschedulable) → per-node plans to the agents and status aggregates.
 /// Unschedulable workers wait until capacity changes. No decision is taken before <see cref="StartAsync"/> has
 /// rebuilt the state from the pods.
@@ -23,7 +23,8 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly AllocationPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly BatchBlock<PendingWorker> _batcher;
-    private readonly ActionBlock<PendingWorker[]> _decider;
+    private readonly TransformBlock<PendingWorker[], DecisionWork> _batches;
+    private readonly ActionBlock<DecisionWork> _decider;
     private readonly ITimer _flushTimer;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingWorker> _queued = new(StringComparer.Ordinal);
@@ -58,10 +59,13 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         _logger = _options.Logger;
         _batcher = new BatchBlock<PendingWorker>(
             _options.MaxBatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = _options.MaxBatchSize * 4 });
-        _decider = new ActionBlock<PendingWorker[]>(
-            DecideAndPersistAsync,
+        _batches = new TransformBlock<PendingWorker[], DecisionWork>(
+            batch => new PlacementBatch(batch), new ExecutionDataflowBlockOptions { BoundedCapacity = 1 });
+        _decider = new ActionBlock<DecisionWork>(
+            work => work is ResizeWork resize ? ResizeInStageAsync(resize) : DecideAndPersistAsync(((PlacementBatch)work).Workers),
             new ExecutionDataflowBlockOptions { BoundedCapacity = 2, MaxDegreeOfParallelism = 1 });
-        _batcher.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
+        _batcher.LinkTo(_batches, new DataflowLinkOptions { PropagateCompletion = true });
+        _batches.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
         _flushTimer = time.CreateTimer(_ => FlushWhenIdle(), null, _options.BatchWindow, _options.BatchWindow);
     }
 
@@ -211,11 +215,14 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// </summary>
     private void FlushWhenIdle()
     {
-        if (Volatile.Read(ref _deciding) == 0 && _decider.InputCount == 0)
+        if (Volatile.Read(ref _deciding) == 0 && NothingWaitsForTheDecider)
         {
             _batcher.TriggerBatch();
         }
     }
+
+    /// <summary>No batch or resize is queued in front of the decision stage.</summary>
+    private bool NothingWaitsForTheDecider => _decider.InputCount == 0 && _batches.InputCount == 0 && _batches.OutputCount == 0;
 
     /// <summary>Flushes the current partial batch now (the timer does this every batch window).</summary>
     public void Flush() => _batcher.TriggerBatch();

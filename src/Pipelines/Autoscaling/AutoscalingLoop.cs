@@ -19,7 +19,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// </summary>
 public sealed class AutoscalingLoop(
     IUsageSource source,
-    IWorkloadResizer resizer,
+    IAllocationPort resizer,
     IWorkloadStatusWriter status,
     TimeProvider time,
     TimeSpan historyDataPeriod,
