@@ -303,10 +303,9 @@ public sealed partial class AllocationPipeline
 
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
             foreach (var node in nodes.Order(StringComparer.Ordinal))
             {
-                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now), _engine.Inventory.DeviceUuid));
+                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _agents.Generations.Next(node), _engine.Inventory.DeviceUuid));
             }
         }
 

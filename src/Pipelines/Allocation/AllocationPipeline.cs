@@ -129,10 +129,9 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         {
             var result = _engine.Rebuild(inventory, recorded);
             conflicts.AddRange(result.Conflicts.Select(conflict => conflict.Message));
-            var now = _time.GetUtcNow();
             foreach (var node in result.State.Nodes)
             {
-                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _engine.NextGeneration(node.Name, now), _engine.Inventory.DeviceUuid));
+                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _agents.Generations.Next(node.Name), _engine.Inventory.DeviceUuid));
             }
 
             report = CapacityReport.Build(result.State);

@@ -24,6 +24,12 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
     public bool IsLeader { get; private set; }
 
     /// <summary>
+    /// The Lease's <c>leaseTransitions</c> as this process last wrote it while acquiring or renewing: it rises with
+    /// every change of holder, so it numbers leadership terms without any clock (plan generations build on it).
+    /// </summary>
+    public long Transitions { get; private set; }
+
+    /// <summary>
     /// Waits to become leader, runs <paramref name="lead"/> with a token that is cancelled when leadership is lost or
     /// <paramref name="cancellationToken"/> fires, and returns <c>true</c> if leadership was lost (the caller should
     /// exit), <c>false</c> on a clean stop. If <paramref name="lead"/> throws, the Lease is released and the exception
@@ -152,6 +158,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
                     Metadata = new V1ObjectMeta { Name = leaseName, NamespaceProperty = leaseNamespace },
                     Spec = spec,
                 }, cancellationToken);
+                Transitions = 0;
                 return true;
             }
 
@@ -173,6 +180,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
             spec.LeaseTransitions = (lease.Spec?.LeaseTransitions ?? 0) + (holder == identity ? 0 : 1);
             lease.Spec = spec;
             await client.ReplaceAsync(_path, lease, cancellationToken);
+            Transitions = spec.LeaseTransitions ?? 0;
             return true;
         }
         catch (ApiStatusException e) when (e.IsConflict)

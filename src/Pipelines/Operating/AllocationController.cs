@@ -25,7 +25,8 @@ public sealed class AllocationController(
     OperatorOptions options,
     AgentAccess agents,
     TimeProvider time,
-    AllocationMetrics metrics)
+    AllocationMetrics metrics,
+    PlanGenerations? generations = null)
 {
     /// <summary>Raised once the pipeline has rebuilt its state and takes work (the autoscaler resizes through it).</summary>
     public event Action<AllocationPipeline>? Started;
@@ -50,7 +51,8 @@ public sealed class AllocationController(
             .Subscribe(_ => inventoryChanged.Writer.TryWrite(true), _ => { }, () => { });
 
         var addresses = new AgentAddressBook(name => inventory.GpuNodes.Get(null, name), name => inventory.Nodes.Get(null, name), options.AgentPort);
-        await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff);
+        await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff, generations, options.Logger);
+        dispatcher.Conflicted += metrics.RecordPlanConflict;
         var writer = new RestAllocationWriter(client, time);
         await using var pipeline = new AllocationPipeline(
             new AllocationEngine(GpuModelCatalog.Default), writer, dispatcher, time,

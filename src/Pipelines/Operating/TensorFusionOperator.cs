@@ -208,7 +208,9 @@ public sealed partial class TensorFusionOperator
 
     private async Task RunAllocationAsync(CancellationTokenSource term)
     {
-        var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics);
+        // Under leader election this term's plans outrank every earlier leader's and are fenced by every later one's.
+        var generations = _options.LeaderElection && _elector is { } elector ? PlanGenerations.ForTerm(elector.Transitions) : PlanGenerations.Unfenced();
+        var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics, generations);
         Task? autoscaler = null;
         controller.Started += pipeline =>
         {

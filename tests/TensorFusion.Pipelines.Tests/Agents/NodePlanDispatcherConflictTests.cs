@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Time.Testing;
+using TensorFusion.Gpu.Plans;
+using TensorFusion.Pipelines.Agents;
+
+namespace TensorFusion.Pipelines.Tests.Agents;
+
+public sealed class NodePlanDispatcherConflictTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static NodePlan Plan(long generation, string worker) =>
+        new("n0", generation, [new PlannedAllocation("team", "llm", worker, Gpu.Requests.IsolationMode.Soft, [new PlannedDeviceShare("gpu-a", 10, 20, 1024, 2048)])]);
+
+    [Fact]
+    public async Task Send_AgentHoldsHigherGenerationOfSameTerm_ReReadAndPushedAboveIt()
+    {
+        var agent = new GenerationKeepingAgent();
+        agent.Held["n0"] = Plan((3L << 32) | 50, "old");
+        var conflicts = new List<PlanConflict>();
+        await using var dispatcher = new NodePlanDispatcher(agent, new FakeTimeProvider(), generations: PlanGenerations.ForTerm(2));
+        dispatcher.Conflicted += conflicts.Add;
+
+        var plan = Plan(dispatcher.Generations.Next("n0"), "new");
+        dispatcher.Send(plan);
+        var ack = await dispatcher.WaitAcknowledgedAsync("n0", plan.Generation, CancellationToken.None).WaitAsync(Wait);
+
+        // Pushed 3·2^32+1, refused holding 3·2^32+50, pushed again as 3·2^32+51 and applied.
+        Assert.Equal([(3L << 32) | 1, (3L << 32) | 51], agent.Pushed.Select(p => p.Generation));
+        Assert.Equal("new", agent.Held["n0"].Allocations[0].Worker);
+        Assert.Equal(PlanApplyResult.Applied, ack.LastResult);
+        var conflict = Assert.Single(conflicts);
+        Assert.Equal(new PlanConflict("n0", (3L << 32) | 1, (3L << 32) | 50, Fenced: false), conflict);
+        Assert.Equal((3L << 32) | 52, dispatcher.Generations.Next("n0"));
+    }
+
+    [Fact]
+    public async Task Send_AgentHoldsLaterTerm_FencedAndAgentUnchanged()
+    {
+        var agent = new GenerationKeepingAgent();
+        var newer = Plan((5L << 32) | 1, "new-leader");
+        agent.Held["n0"] = newer;
+        var fenced = new TaskCompletionSource<PlanConflict>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var dispatcher = new NodePlanDispatcher(agent, new FakeTimeProvider(), generations: PlanGenerations.ForTerm(2));
+        dispatcher.Conflicted += conflict => fenced.TrySetResult(conflict);
+
+        dispatcher.Send(Plan(dispatcher.Generations.Next("n0"), "deposed-leader"));
+        var conflict = await fenced.Task.WaitAsync(Wait);
+        dispatcher.Send(Plan(dispatcher.Generations.Next("n0"), "deposed-again"));
+
+        Assert.True(conflict.Fenced);
+        Assert.Same(newer, agent.Held["n0"]);
+        Assert.Single(agent.Pushed);
+        Assert.Contains("fenced", dispatcher.AckOf("n0")!.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_SameGenerationOtherContent_PushedAgainWithHigherGeneration()
+    {
+        // A lone operator restarted and numbered its first plan exactly as the agent's accepted one.
+        var agent = new GenerationKeepingAgent();
+        agent.Held["n0"] = Plan(1, "before-restart");
+        await using var dispatcher = new NodePlanDispatcher(agent, new FakeTimeProvider());
+
+        var plan = Plan(dispatcher.Generations.Next("n0"), "after-restart");
+        dispatcher.Send(plan);
+        await dispatcher.WaitAcknowledgedAsync("n0", plan.Generation, CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal([1L, 2L], agent.Pushed.Select(p => p.Generation));
+        Assert.Equal("after-restart", agent.Held["n0"].Allocations[0].Worker);
+    }
+}
