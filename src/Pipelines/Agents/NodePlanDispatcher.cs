@@ -83,6 +83,21 @@ public sealed partial class NodePlanDispatcher(INodePlanClient client, TimeProvi
         }
     }
 
+    /// <summary>
+    /// A graceful stop's last step: waits until every node acknowledged its newest plan, at most <paramref name="bound"/>
+    /// and only until <paramref name="abandon"/> completes (a lost Lease). Returns the nodes still unacknowledged.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DrainAsync(TimeSpan bound, Task abandon)
+    {
+        using var done = new CancellationTokenSource();
+        var pending = _nodes.Values.Where(channel => !channel.Fenced && !channel.Ack.Converged).Select(channel => channel.Ack).ToArray();
+        var acknowledged = Task.WhenAll(pending.Select(ack => WaitAcknowledgedAsync(ack.Node, ack.PushedGeneration, done.Token)));
+        await Task.WhenAny(acknowledged, Task.Delay(bound, time), abandon);
+        await done.CancelAsync();
+        await acknowledged.ContinueWith(static _ => { }, TaskScheduler.Default);
+        return [.. _nodes.Values.Where(channel => !channel.Ack.Converged).Select(channel => channel.Ack.Node).Order(StringComparer.Ordinal)];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

@@ -10,6 +10,12 @@ public sealed partial class AllocationPipeline
 {
     private async Task DecideAndPersistAsync(PendingWorker[] batch)
     {
+        if (Volatile.Read(ref _draining) == 1)
+        {
+            // Stopping gracefully: a batch not yet started is left to the next leader (its workers are pending pods).
+            return;
+        }
+
         var token = _stopping.Token;
         Interlocked.Exchange(ref _deciding, 1);
         try

@@ -34,6 +34,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<string, string, TensorFusionWorkload?> _workloads;
     private int _deciding;
+    private int _draining;
 
     public AllocationPipeline(
         AllocationEngine engine,
@@ -267,6 +268,19 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing GPU/node/pool status failed (attempt {Attempt}); the aggregates are written again after {Delay}")]
     private static partial void LogStatusWriteFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
+
+    /// <summary>
+    /// A graceful stop's first step: no new batch starts (workers still queued stay pending on their pods for the next
+    /// leader), and the batch being decided is persisted whole. True when it finished within <paramref name="bound"/>
+    /// and before <paramref name="abandon"/> completed (a lost Lease); <see cref="DisposeAsync"/> follows either way.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan bound, Task abandon)
+    {
+        Volatile.Write(ref _draining, 1);
+        await _flushTimer.DisposeAsync();
+        _batcher.Complete();
+        return await Task.WhenAny(_decider.Completion, Task.Delay(bound, _time), abandon) == _decider.Completion;
+    }
 
     public async ValueTask DisposeAsync()
     {
