@@ -74,7 +74,9 @@ public sealed partial class AllocationController(
         var ended = await Task.WhenAny(pipeline.Completion, feeding, Task.Delay(Timeout.InfiniteTimeSpan, leading).ContinueWith(static _ => { }, TaskScheduler.Default));
         await stop.CancelAsync();
         await feeding.ContinueWith(static _ => { }, TaskScheduler.Default);
-        if (ended != pipeline.Completion && ended != feeding && !deposed.IsCompleted)
+        // The term ended by a stop (not a fault, not a lost Lease): decided by the tokens, since the feeders end on the
+        // same stop and may be the task that finished first.
+        if (leading.IsCancellationRequested && !deposed.IsCompleted && !pipeline.Completion.IsFaulted && !feeding.IsFaulted)
         {
             await DrainAsync(pipeline, dispatcher, deposed);
         }

@@ -6,6 +6,7 @@ using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Kube;
+using Xunit.Abstractions;
 
 namespace TensorFusion.IntegrationTests.Engine;
 
@@ -15,7 +16,7 @@ namespace TensorFusion.IntegrationTests.Engine;
 /// </summary>
 [Collection("Operator")]
 [Trait("Category", "Fault")]
-public sealed class LeaderFencingTests
+public sealed class LeaderFencingTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task TwoOperators_ClocksSkewedOneHourEachWay_BothPushWhenLeading()
@@ -88,6 +89,7 @@ public sealed class LeaderFencingTests
         // The standby takes over LeaseDuration + 1.2 × RetryPeriod (3 s + 0.36 s) after it first saw the last renewal,
         // which it saw at most 1.2 × RetryPeriod after the kill: 3.72 s, plus 1 s for a loaded 2-core test machine.
         var bound = options.LeaseDuration + (2.4 * options.RetryPeriod) + TimeSpan.FromSeconds(1);
+        output.WriteLine($"standby led {takeover.TotalSeconds:0.000} s after the kill (bound {bound.TotalSeconds:0.00} s)");
         Assert.True(takeover <= bound, $"standby led {takeover.TotalSeconds:0.00} s after the kill, bound {bound.TotalSeconds:0.00} s");
         await Assert.ThrowsAsync<Pipelines.Operating.LeadershipLostException>(() => first.Run.WaitAsync(OperatorCluster.Wait));
         var applied = agent.Applier.Status.Allocations.Where(a => a.State == AllocationState.Applied).Select(a => a.Worker).Order().ToArray();
