@@ -68,4 +68,24 @@ public sealed class NodePlanDispatcherConflictTests
         Assert.Equal([1L, 2L], agent.Pushed.Select(p => p.Generation));
         Assert.Equal("after-restart", agent.Held["n0"].Allocations[0].Worker);
     }
+
+    [Fact]
+    public async Task DrainAsync_OneAgentDown_WaitsOutTheBoundAndNamesIt()
+    {
+        var time = new FakeTimeProvider();
+        var agents = new FakeAgents();
+        agents.Down["n1"] = true;
+        await using var dispatcher = new NodePlanDispatcher(agents, time);
+        var up = Plan(dispatcher.Generations.Next("n0"), "up");
+        dispatcher.Send(up);
+        dispatcher.Send(new NodePlan("n1", dispatcher.Generations.Next("n1"), []));
+        await dispatcher.WaitAcknowledgedAsync("n0", up.Generation, CancellationToken.None).WaitAsync(Wait);
+
+        var draining = dispatcher.DrainAsync(TimeSpan.FromSeconds(5), new TaskCompletionSource().Task);
+        Assert.False(draining.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var unacknowledged = await draining.WaitAsync(Wait);
+
+        Assert.Equal(["n1"], unacknowledged);
+    }
 }
