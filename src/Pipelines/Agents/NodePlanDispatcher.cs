@@ -139,12 +139,19 @@ public sealed partial class NodePlanDispatcher(INodePlanClient client, TimeProvi
             var result = await client.PushAsync(wire, token);
             if (result.Status is { Result: PlanApplyResult.Refused } refusal && refusal.ObservedGeneration >= wire.Generation)
             {
-                if (HandleConflict(channel, wire, refusal))
+                if (!HandleConflict(channel, wire, refusal))
                 {
-                    continue;
+                    return;
                 }
 
-                return;
+                // Once is a restart or a takeover; again and again is another writer outbidding this one (two operators
+                // without leader election): back off rather than spin.
+                if (++channel.Conflicts > 1)
+                {
+                    await Task.Delay(Backoff(channel.Conflicts - 1), time, token);
+                }
+
+                continue;
             }
 
             NodeAck ack;
@@ -160,14 +167,17 @@ public sealed partial class NodePlanDispatcher(INodePlanClient client, TimeProvi
             Changed?.Invoke(ack);
             if (result.Acknowledged)
             {
+                channel.Conflicts = 0;
                 continue;
             }
 
             // Unreachable, or refused although above the agent's generation (an agent that contradicts its own answer): retry later.
-            var backoff = TimeSpan.FromTicks(Math.Min(_maxBackoff.Ticks, FirstBackoff.Ticks << Math.Min(ack.FailedAttempts - 1, 16)));
-            await Task.Delay(backoff, time, token);
+            await Task.Delay(Backoff(ack.FailedAttempts), time, token);
         }
     }
+
+    /// <summary>200 ms doubling per attempt, capped at the maximum backoff.</summary>
+    private TimeSpan Backoff(int attempts) => TimeSpan.FromTicks(Math.Min(_maxBackoff.Ticks, FirstBackoff.Ticks << Math.Min(attempts - 1, 16)));
 
     /// <summary>Re-reads the agent's generation from its refusal: true to push again above it, false when fenced off the node.</summary>
     private bool HandleConflict(NodeChannel channel, NodePlan wire, NodePlanStatus refusal)
@@ -234,6 +244,9 @@ public sealed partial class NodePlanDispatcher(INodePlanClient client, TimeProvi
 
         /// <summary>A later leader's plans reached this node: this process never pushes to it again.</summary>
         public bool Fenced { get; set; }
+
+        /// <summary>Refusals re-pushed since the last acknowledgement.</summary>
+        public int Conflicts { get; set; }
 
         public NodeAck Ack { get; set; }
 

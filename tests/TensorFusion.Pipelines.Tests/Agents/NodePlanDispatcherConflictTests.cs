@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using TensorFusion.Gpu.Plans;
 using TensorFusion.Pipelines.Agents;
@@ -87,5 +88,49 @@ public sealed class NodePlanDispatcherConflictTests
         var unacknowledged = await draining.WaitAsync(Wait);
 
         Assert.Equal(["n1"], unacknowledged);
+    }
+
+    [Fact]
+    public async Task Send_AnotherWriterKeepsOutbidding_SecondRePushWaitsABackoff()
+    {
+        // Two lone operators (no leader election) on one node: the other one is always one generation ahead.
+        var time = new TimerSignallingClock();
+        var agent = new OutbiddingAgent();
+        await using var dispatcher = new NodePlanDispatcher(agent, time);
+
+        dispatcher.Send(Plan(dispatcher.Generations.Next("n0"), "mine"));
+        await agent.Pushes.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await agent.Pushes.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await time.TimerCreated.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var third = agent.Pushes.Reader.ReadAsync().AsTask();
+        Assert.False(third.IsCompleted, "the second refusal in a row waits its backoff");
+        time.Advance(TimeSpan.FromMilliseconds(200));
+
+        await third.WaitAsync(Wait);
+    }
+
+    /// <summary>A fake clock that says when a timer (a backoff's delay) was created, so the test advances after it.</summary>
+    private sealed class TimerSignallingClock : FakeTimeProvider
+    {
+        public Channel<TimeSpan> TimerCreated { get; } = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            TimerCreated.Writer.TryWrite(dueTime);
+            return timer;
+        }
+    }
+
+    /// <summary>An agent whose generation another writer keeps one above every push.</summary>
+    private sealed class OutbiddingAgent : INodePlanClient
+    {
+        public Channel<long> Pushes { get; } = Channel.CreateUnbounded<long>();
+
+        public Task<PlanPushResult> PushAsync(NodePlan plan, CancellationToken cancellationToken)
+        {
+            Pushes.Writer.TryWrite(plan.Generation);
+            return Task.FromResult(new PlanPushResult(new NodePlanStatus(plan.NodeName, plan.Generation + 1, PlanApplyResult.Refused, []), null));
+        }
     }
 }
