@@ -88,7 +88,8 @@ public sealed class LocalApiServer : IAsyncDisposable
         var authenticator = new RequestAuthenticator(token, serviceAccountTokens);
         var authorizer = new RbacAuthorizer(store);
         var endpoint = new ResourceEndpoint(
-            operations, tables, new WatchStreamer(store, options, tables), new AccessReviews(authorizer, authenticator), new TokenRequests(store, serviceAccountTokens));
+            operations, tables, new WatchStreamer(store, options, tables), new AccessReviews(authorizer, authenticator), new TokenRequests(store, serviceAccountTokens),
+            new Disruption.PodEvictions(operations, options.TimeProvider));
         var handler = new ApiRequestHandler(authenticator, authorizer, registry, endpoint);
         // TLS validity is checked by clients against the real clock, whatever clock the simulation runs on.
         var certificate = options.UseHttps ? LoopbackCertificate.Create(TimeProvider.System.GetUtcNow()) : null;
@@ -225,6 +226,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         _controllers.Add(new GarbageCollector(Operations, Registry).RunAsync(token));
         _controllers.Add(new NamespaceController(Operations, Registry).RunAsync(token));
         _controllers.Add(new SimulatedKubelet(Operations, Registry, options).RunAsync(token));
+        _controllers.Add(new Disruption.DisruptionController(Store, options.TimeProvider).RunAsync(token));
         if (options.RunDefaultScheduler)
         {
             _controllers.Add(new DefaultScheduler(Operations).RunAsync(token));

@@ -4,8 +4,9 @@ namespace TensorFusion.Agent.Limiting;
 
 /// <summary>
 /// The agent's side of the vGPU limiter on one node: one region per limited worker (mirroring the limits the plan
-/// applier wrote), one <see cref="ShareController"/> per (worker, device), and the slot sweep. Not thread-safe: the
-/// agent's limiter loop is its only caller.
+/// applier wrote), one <see cref="ShareController"/> per (worker, device), and the slot sweep. Every member takes one
+/// lock: plan pushes and reconciles sync the regions while the limiter loop ticks them (a tick must never touch a
+/// region a push just disposed).
 /// </summary>
 public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Func<RegionSlot, bool> isAlive) : IDisposable
 {
@@ -13,11 +14,21 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
     public static readonly TimeSpan BurstWindow = TimeSpan.FromMilliseconds(500);
 
     private readonly Dictionary<string, Worker> _workers = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public string RegionDirectory { get; } = regionDirectory;
 
     /// <summary>Workers with a region now.</summary>
-    public IReadOnlyCollection<string> Workers => _workers.Keys;
+    public IReadOnlyCollection<string> Workers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _workers.Keys];
+            }
+        }
+    }
 
     /// <summary>The region path of a worker: next to its limits file, named for the same key.</summary>
     public string RegionPath(string workerKey) => Path.Combine(RegionDirectory, workerKey + ".region");
@@ -26,6 +37,14 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
     public void Sync(IReadOnlyDictionary<string, IReadOnlyList<WorkerLimits>> limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        lock (_gate)
+        {
+            SyncLocked(limits);
+        }
+    }
+
+    private void SyncLocked(IReadOnlyDictionary<string, IReadOnlyList<WorkerLimits>> limits)
+    {
         foreach (var gone in _workers.Keys.Where(k => !limits.ContainsKey(k)).ToArray())
         {
             _workers[gone].Region.Dispose();
@@ -64,6 +83,15 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(processes);
+        lock (_gate)
+        {
+            return TickLocked(devices, metrics, processes, interval);
+        }
+    }
+
+    private List<LimiterReading> TickLocked(
+        IReadOnlyList<DeviceInfo> devices, IReadOnlyDictionary<int, DeviceMetrics> metrics, IReadOnlyList<ProcessUsage> processes, TimeSpan interval)
+    {
         var now = MonotonicNs();
         var indexOf = devices.GroupBy(d => d.Uuid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);
         var byWorker = processes.Where(p => p.WorkerId.Length > 0).ToLookup(p => p.WorkerId, StringComparer.Ordinal);
@@ -103,14 +131,17 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
     public int SweepSlots()
     {
         var reclaimed = 0;
-        foreach (var worker in _workers.Values)
+        lock (_gate)
         {
-            foreach (var slot in worker.Region.HeldSlots())
+            foreach (var worker in _workers.Values)
             {
-                if (!isAlive(slot) && worker.Region.Reclaim(slot))
+                foreach (var slot in worker.Region.HeldSlots())
                 {
-                    worker.ReclaimedSlots[0]++;
-                    reclaimed++;
+                    if (!isAlive(slot) && worker.Region.Reclaim(slot))
+                    {
+                        worker.ReclaimedSlots[0]++;
+                        reclaimed++;
+                    }
                 }
             }
         }
@@ -121,12 +152,15 @@ public sealed class WorkerLimiter(string regionDirectory, TimeProvider time, Fun
     public void Dispose()
     {
         // Regions stay on disk: the worker's processes keep using them across an agent restart.
-        foreach (var worker in _workers.Values)
+        lock (_gate)
         {
-            worker.Region.Dispose();
-        }
+            foreach (var worker in _workers.Values)
+            {
+                worker.Region.Dispose();
+            }
 
-        _workers.Clear();
+            _workers.Clear();
+        }
     }
 
     /// <summary>

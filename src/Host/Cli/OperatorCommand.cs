@@ -28,11 +28,12 @@ public static class OperatorCommand
         var prometheusUrl = new Option<string?>("--prometheus-url") { Description = "Prometheus the autoscaler reads worker usage from (default: scrape the agents' /metrics)" };
         var autoscalingInterval = new Option<double>("--autoscaling-interval") { Description = "Seconds between autoscaler passes (a workload's autoSetResources.interval, if longer, still applies)", DefaultValueFactory = _ => defaults.Autoscaling.Tick.TotalSeconds };
         var checkpointInterval = new Option<double>("--autoscaling-checkpoint-interval") { Description = "Seconds between saves of usage histograms on the workloads when agents are scraped (no --prometheus-url); a crash loses at most this much history", DefaultValueFactory = _ => defaults.Autoscaling.CheckpointInterval.TotalSeconds };
+        var gracefulShutdown = new Option<double>("--graceful-shutdown-timeout") { Description = "Seconds a stop (SIGTERM) drains in-flight reconciles, the allocation batch and plan pushes before releasing the Lease; keep it below the pod's terminationGracePeriodSeconds", DefaultValueFactory = _ => defaults.GracefulShutdownTimeout.TotalSeconds };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
-            kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, concurrency,
+            kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
             agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -54,6 +55,7 @@ public static class OperatorCommand
                     LeaseDuration = TimeSpan.FromSeconds(parseResult.GetValue(leaseDuration)),
                     RenewDeadline = TimeSpan.FromSeconds(parseResult.GetValue(renewDeadline)),
                     RetryPeriod = TimeSpan.FromSeconds(parseResult.GetValue(retryPeriod)),
+                    GracefulShutdownTimeout = TimeSpan.FromSeconds(parseResult.GetValue(gracefulShutdown)),
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                     AgentPort = parseResult.GetValue(agentPort),
                     AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),

@@ -79,7 +79,15 @@ public static class DiscoveryDocuments
 
             foreach (var extra in type.ExtraSubresources)
             {
-                resources.Add(Subresource(type, extra, "Binding", ["create"]));
+                var subresource = Subresource(type, extra, extra switch { "eviction" => "Eviction", "token" => "TokenRequest", _ => "Binding" }, ["create"]);
+                if (extra == "eviction")
+                {
+                    // kubectl drain looks for policy/v1 here before it evicts rather than deletes.
+                    subresource["group"] = "policy";
+                    subresource["version"] = "v1";
+                }
+
+                resources.Add(subresource);
             }
         }
 

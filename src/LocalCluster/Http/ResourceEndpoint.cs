@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using TensorFusion.LocalCluster.Authentication;
 using TensorFusion.LocalCluster.Authorization;
+using TensorFusion.LocalCluster.Disruption;
 using TensorFusion.LocalCluster.Resources;
 using TensorFusion.LocalCluster.Selectors;
 using TensorFusion.LocalCluster.Semantics;
@@ -11,8 +12,8 @@ using TensorFusion.LocalCluster.Storage;
 
 namespace TensorFusion.LocalCluster.Http;
 
-/// <summary>The verbs on one resource URL: get, list, watch, create, update, patch, delete, deletecollection, pods/binding.</summary>
-public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches, AccessReviews reviews, TokenRequests tokenRequests)
+/// <summary>The verbs on one resource URL: get, list, watch, create, update, patch, delete, deletecollection, pods/binding, pods/eviction.</summary>
+public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches, AccessReviews reviews, TokenRequests tokenRequests, PodEvictions evictions)
 {
     public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceType type)
     {
@@ -52,6 +53,10 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
             case ("POST", { } accountName, "token") when type.StorageId == "serviceaccounts":
                 var tokenRequest = tokenRequests.Answer(@namespace!, accountName, await ObjectBodyAsync(context, type));
                 await Responses.JsonAsync(context, 201, tokenRequest);
+                return;
+            case ("POST", { } evicted, "eviction") when type.StorageId == "pods":
+                var eviction = await ObjectBodyAsync(context, type);
+                await Responses.JsonAsync(context, 201, await evictions.EvictAsync(type, @namespace!, evicted, eviction, request.Query["dryRun"] == "All"));
                 return;
             case ("POST", { } podName, "binding"):
                 await BindAsync(context, type, @namespace!, podName);

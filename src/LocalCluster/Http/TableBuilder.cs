@@ -31,6 +31,13 @@ public sealed class TableBuilder(TimeProvider time)
             new("Version", "string", ".status.nodeInfo.kubeletVersion", "Kubelet Version reported by the node."),
         ],
         ["namespaces"] = [new("Status", "string", ".status.phase", "The status of the namespace"), Age],
+        ["poddisruptionbudgets.policy"] =
+        [
+            new("Min Available", "string", "#minAvailable", "The minimum number of pods that must be available simultaneously. This can be either an integer or a string specifying a percentage, e.g. \"28%\"."),
+            new("Max Unavailable", "string", "#maxUnavailable", "The maximum number of pods that may be unavailable simultaneously. This can be either an integer or a string specifying a percentage, e.g. \"33%\"."),
+            new("Allowed Disruptions", "integer", ".status.disruptionsAllowed", "Calculates the maximum number of pods that can be disrupted."),
+            Age,
+        ],
     };
 
     public static IReadOnlyList<PrinterColumn> Columns(ResourceType type) =>
@@ -108,6 +115,8 @@ public sealed class TableBuilder(TimeProvider time)
                 var ready = SimpleJsonPath.Evaluate(item, ".status.conditions[?(@.type==\"Ready\")].status").FirstOrDefault()?.ToString();
                 var status = ready == "True" ? "Ready" : "NotReady";
                 return item["spec"]?["unschedulable"]?.GetValue<bool>() == true ? status + ",SchedulingDisabled" : status;
+            case "#minAvailable" or "#maxUnavailable":
+                return item["spec"]?[column.JsonPath[1..]]?.ToString() ?? "N/A";
             case "#roles":
                 var roles = Meta.Labels(item).Keys.Where(key => key.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
                     .Select(key => key["node-role.kubernetes.io/".Length..]).ToList();

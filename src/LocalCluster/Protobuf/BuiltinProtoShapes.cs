@@ -139,6 +139,12 @@ public static class BuiltinProtoShapes
         (5, new("extra", ProtoKind.Ignored)),
         (6, new("uid", ProtoKind.Text)));
 
+    private static readonly ProtoMessage PodDisruptionBudgetSpec = Message("PodDisruptionBudgetSpec",
+        (1, new("minAvailable", ProtoKind.IntOrString)),
+        (2, new("selector", ProtoKind.Message, Message: LabelSelector)),
+        (3, new("maxUnavailable", ProtoKind.IntOrString)),
+        (4, new("unhealthyPodEvictionPolicy", ProtoKind.Text)));
+
     /// <summary>The decodable kinds by `kind` (the TypeMeta inside the protobuf envelope).</summary>
     public static IReadOnlyDictionary<string, ProtoMessage> ByKind { get; } = new Dictionary<string, ProtoMessage>(StringComparer.Ordinal)
     {
@@ -198,6 +204,10 @@ public static class BuiltinProtoShapes
             (3, new("aggregationRule", ProtoKind.Message, Message: AggregationRule))),
         ["RoleBinding"] = Binding("RoleBinding"),
         ["ClusterRoleBinding"] = Binding("ClusterRoleBinding"),
+        ["PodDisruptionBudget"] = Message("PodDisruptionBudget",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: PodDisruptionBudgetSpec)),
+            (3, new("status", ProtoKind.Ignored))),
     };
 
     private static ProtoMessage Binding(string kind) => Message(kind,

@@ -7,7 +7,7 @@ public static class BuiltinResources
     [
         Core("namespaces", "Namespace", "namespace", namespaced: false, hasStatus: true, shortNames: ["ns"]),
         Core("nodes", "Node", "node", namespaced: false, hasStatus: true, shortNames: ["no"]),
-        Core("pods", "Pod", "pod", namespaced: true, hasStatus: true, shortNames: ["po"], categories: ["all"], extra: ["binding"]),
+        Core("pods", "Pod", "pod", namespaced: true, hasStatus: true, shortNames: ["po"], categories: ["all"], extra: ["binding", "eviction"]),
         Core("events", "Event", "event", namespaced: true, hasStatus: false, shortNames: ["ev"]),
         Core("configmaps", "ConfigMap", "configmap", namespaced: true, hasStatus: false, shortNames: ["cm"]),
         Core("secrets", "Secret", "secret", namespaced: true, hasStatus: false),
@@ -41,6 +41,11 @@ public static class BuiltinResources
             Kind = "CustomResourceDefinition", Singular = "customresourcedefinition", Namespaced = false,
             ShortNames = ["crd", "crds"], HasStatus = true,
             PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
+        },
+        new ResourceType
+        {
+            Group = "policy", Version = "v1", Plural = "poddisruptionbudgets", Kind = "PodDisruptionBudget",
+            Singular = "poddisruptionbudget", Namespaced = true, HasStatus = true, ShortNames = ["pdb"],
         },
     ];
 

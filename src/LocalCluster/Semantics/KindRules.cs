@@ -28,6 +28,21 @@ public static class KindRules
             case "customresourcedefinitions.apiextensions.k8s.io":
                 MarkEstablished(value);
                 break;
+            case Disruption.DisruptionBudgets.StorageId:
+                // As the API server does: a new budget's status is the disruption controller's to write.
+                value.Remove("status");
+                break;
+        }
+
+        Validate(type, value);
+    }
+
+    /// <summary>Built-in kinds whose spec the API server validates (422 naming the field): PodDisruptionBudgets.</summary>
+    public static void Validate(ResourceType type, JsonObject value)
+    {
+        if (type.StorageId == Disruption.DisruptionBudgets.StorageId)
+        {
+            Disruption.DisruptionBudgets.ThrowIfInvalid(value);
         }
     }
 

@@ -186,6 +186,7 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
             }
 
             ObjectPreparation.ApplySchema(type, next, options, existing.Value);
+            KindRules.Validate(type, next);
             if (type.StorageId == CrdStorageId)
             {
                 KindRules.MarkEstablished(next);

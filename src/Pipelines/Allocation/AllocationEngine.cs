@@ -6,13 +6,12 @@ using TensorFusion.Gpu.Scheduling;
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
-/// The allocator's state between batches: the batch allocator over the current inventory and the per-node plan
-/// generations. Not thread-safe; the pipeline calls it from its single decision stage (or under its gate).
+/// The allocator's state between batches: the batch allocator over the current inventory (plan generations come from
+/// the dispatcher's <see cref="Agents.PlanGenerations"/>, shared with the re-read after an agent's refusal). Not
+/// thread-safe; the pipeline calls it from its single decision stage (or under its gate).
 /// </summary>
 public sealed class AllocationEngine(GpuModelCatalog catalog)
 {
-    private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
-
     public BatchAllocator Allocator { get; private set; } = new(new ClusterState([], [], catalog));
 
     public AllocationInventory Inventory { get; private set; } = AllocationInventory.Empty;
@@ -34,15 +33,4 @@ public sealed class AllocationEngine(GpuModelCatalog catalog)
     /// <summary>Takes a new inventory (GPU, node, pool or quota change), keeping every current allocation.</summary>
     public RebuildResult UpdateInventory(AllocationInventory inventory) =>
         Rebuild(inventory, [.. State.Allocations.Values]);
-
-    /// <summary>
-    /// The next plan generation for a node: above every earlier one and at least the clock in milliseconds, so a
-    /// restarted operator (which forgot its counters) still moves the agent's generation forward.
-    /// </summary>
-    public long NextGeneration(string node, DateTimeOffset now)
-    {
-        var next = Math.Max(_generations.GetValueOrDefault(node) + 1, now.ToUnixTimeMilliseconds());
-        _generations[node] = next;
-        return next;
-    }
 }

@@ -12,6 +12,7 @@ public sealed class AllocationMetrics
     private readonly Gauge _unschedulable;
     private readonly Counter _batchFailures;
     private readonly Counter _preemptions;
+    private readonly Counter _planConflicts;
     private readonly Gauge _poolCapacityTflops;
     private readonly Gauge _poolCapacityVram;
     private readonly Gauge _poolAllocatedTflops;
@@ -33,6 +34,7 @@ public sealed class AllocationMetrics
         _unschedulable = factory.CreateGauge("tensorfusion_allocation_unschedulable_workers", "Workers waiting with no fit.", "pool");
         _batchFailures = factory.CreateCounter("tensorfusion_allocation_batch_failures_total", "Allocator batches that failed past their decisions; their workers wait and are retried.");
         _preemptions = factory.CreateCounter("tensorfusion_allocation_preemptions_total", "Workers evicted by preemption.", "pool");
+        _planConflicts = factory.CreateCounter("tensorfusion_plan_push_conflicts_total", "Plan pushes an agent refused (409) for holding a generation not below it.", "outcome");
         _poolCapacityTflops = factory.CreateGauge("tensorfusion_pool_capacity_tflops", "Physical TFLOPs of ready GPUs.", "pool");
         _poolCapacityVram = factory.CreateGauge("tensorfusion_pool_capacity_vram_bytes", "Physical VRAM of ready GPUs.", "pool");
         _poolAllocatedTflops = factory.CreateGauge("tensorfusion_pool_allocated_tflops", "TFLOPs requested by placed workers.", "pool");
@@ -82,6 +84,13 @@ public sealed class AllocationMetrics
     public void CountBatchFailure() => _batchFailures.Inc();
 
     public void RecordPreemption(string pool) => _preemptions.WithLabels(pool).Inc();
+
+    /// <summary>Counts a refused push by what followed: <c>repushed</c> above the agent's generation, or <c>fenced</c>.</summary>
+    public void RecordPlanConflict(Agents.PlanConflict conflict)
+    {
+        ArgumentNullException.ThrowIfNull(conflict);
+        _planConflicts.WithLabels(conflict.Fenced ? "fenced" : "repushed").Inc();
+    }
 
     public void SetUnschedulable(IReadOnlyDictionary<string, int> byPool, IEnumerable<string> knownPools)
     {

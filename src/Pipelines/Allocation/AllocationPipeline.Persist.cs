@@ -9,6 +9,12 @@ public sealed partial class AllocationPipeline
 {
     private async Task DecideAndPersistAsync(PendingWorker[] batch)
     {
+        if (Volatile.Read(ref _draining) == 1)
+        {
+            // Stopping gracefully: a batch not yet started is left to the next leader (its workers are pending pods).
+            return;
+        }
+
         var token = _stopping.Token;
         Interlocked.Exchange(ref _deciding, 1);
         var solvedAt = long.MaxValue;
@@ -181,32 +187,27 @@ public sealed partial class AllocationPipeline
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.PersistParallelism, CancellationToken = token };
 
-        // Victims go first: a winner is bound only after every one of its victims is evicted.
-        var evictionFailed = new HashSet<int>();
-        var victims = decisions.Select((entry, index) => (entry.Decision, index))
-            .SelectMany(pair => pair.Decision.Victims.Select(victim => (Victim: victim, pair.Decision, Index: pair.index)))
-            .ToArray();
-        await Parallel.ForEachAsync(victims, parallel, async (entry, ct) =>
+        // Victims go first: a winner is bound only after every one of its victims is evicted. Each winner's victims are
+        // asked about first (dry run): one a PodDisruptionBudget protects stops that preemption before any victim goes.
+        var evictionProblems = new Dictionary<int, (EvictionOutcome Problem, List<WorkerAllocation> StillRunning)>();
+        var preempting = decisions.Select((entry, index) => (entry.Decision, Index: index)).Where(pair => pair.Decision.Victims.Count > 0).ToArray();
+        await Parallel.ForEachAsync(preempting, parallel, async (pair, ct) =>
         {
-            var result = await _writer.EvictAsync(entry.Victim, entry.Decision.Request.WorkerId, ct);
-            lock (evictionFailed)
+            var (problem, stillRunning) = await EvictVictimsAsync(pair.Decision, touched, ct);
+            if (problem is not null)
             {
-                if (result == WriteOutcome.Failed)
+                lock (evictionProblems)
                 {
-                    evictionFailed.Add(entry.Index);
+                    evictionProblems[pair.Index] = (problem, stillRunning);
                 }
-
-                touched.Add(entry.Victim.Node);
             }
-
-            _metrics?.RecordPreemption(entry.Victim.Request.Pool);
         });
 
         await Parallel.ForEachAsync(Enumerable.Range(0, decisions.Count), parallel, async (index, ct) =>
         {
             var (worker, decision) = decisions[index];
             outcomes[index] = decision.Allocation is { } allocation
-                ? await BindAsync(worker, decision, allocation, evictionFailed.Contains(index), ct)
+                ? await BindAsync(worker, decision, allocation, evictionProblems.TryGetValue(index, out var blocked) ? blocked : null, ct)
                 : await ParkAsync(worker, decision.Reason ?? "no node fits", ct);
             if (outcomes[index].Node is { } node)
             {
@@ -222,10 +223,53 @@ public sealed partial class AllocationPipeline
         return [.. outcomes];
     }
 
+    /// <summary>
+    /// Evicts the decision's victims, after a dry run over all of them: no problem when every one is gone, otherwise
+    /// the first problem (a budget's refusal, or a failed write) and the victims that keep running.
+    /// </summary>
+    private async Task<(EvictionOutcome? Problem, List<WorkerAllocation> StillRunning)> EvictVictimsAsync(
+        AllocationDecision decision, HashSet<string> touched, CancellationToken token)
+    {
+        foreach (var victim in decision.Victims)
+        {
+            var asked = await _writer.EvictAsync(victim, decision.Request.WorkerId, dryRun: true, token);
+            if (asked.Outcome == WriteOutcome.Failed)
+            {
+                return (asked, [.. decision.Victims]);
+            }
+        }
+
+        EvictionOutcome? problem = null;
+        var stillRunning = new List<WorkerAllocation>();
+        foreach (var victim in decision.Victims)
+        {
+            var result = await _writer.EvictAsync(victim, decision.Request.WorkerId, dryRun: false, token);
+            lock (touched)
+            {
+                touched.Add(victim.Node);
+            }
+
+            if (result.Outcome == WriteOutcome.Failed)
+            {
+                // A budget that changed between the dry run and now: the victims already gone stay gone (as with the
+                // kube-scheduler), the rest keep running and the winner waits.
+                problem ??= result;
+                stillRunning.Add(victim);
+                continue;
+            }
+
+            _metrics?.RecordPreemption(victim.Request.Pool);
+        }
+
+        return (problem, stillRunning);
+    }
+
     private async Task<WorkerOutcome> BindAsync(
-        PendingWorker worker, AllocationDecision decision, WorkerAllocation allocation, bool victimsStillThere, CancellationToken token)
+        PendingWorker worker, AllocationDecision decision, WorkerAllocation allocation,
+        (EvictionOutcome Problem, List<WorkerAllocation> StillRunning)? blocked, CancellationToken token)
     {
         var gpus = allocation.Shares.Select(share => share.Gpu).ToArray();
+        var victimsStillThere = blocked is not null;
         var result = victimsStillThere ? WriteOutcome.Failed : await _writer.BindAsync(worker.Pod, allocation, token);
         if (result == WriteOutcome.Done)
         {
@@ -243,8 +287,8 @@ public sealed partial class AllocationPipeline
             _engine.Allocator.Release(worker.WorkerId);
             if (victimsStillThere)
             {
-                // The victims keep running: put them back so the state matches the cluster.
-                foreach (var victim in decision.Victims)
+                // The victims not evicted keep running: put them back so the state matches the cluster.
+                foreach (var victim in blocked!.Value.StillRunning)
                 {
                     _engine.State.Apply(victim);
                     _engine.Allocator.Quotas.Add(victim.Request);
@@ -252,13 +296,23 @@ public sealed partial class AllocationPipeline
             }
         }
 
+        if (blocked?.Problem.BudgetRefusal is { } refusal)
+        {
+            // Unschedulable for now, with the budget named where kubectl describe shows it; asked again after a while,
+            // since budgets change with pods the allocator does not watch.
+            var reason = $"preemption refused by a PodDisruptionBudget: {refusal}";
+            await _writer.ReportUnschedulableAsync(worker.Pod, reason, token);
+            ScheduleRetry(worker, _options.BudgetRetryDelay);
+            return new WorkerOutcome(worker.WorkerId, DecisionKind.Unschedulable, null, [], reason, WriteOutcome.Failed);
+        }
+
         if (result == WriteOutcome.Failed)
         {
             ScheduleRetry(worker);
         }
 
-        var reason = victimsStillThere ? "a preemption victim could not be evicted" : result == WriteOutcome.Gone ? "pod is gone" : "bind failed";
-        return new WorkerOutcome(worker.WorkerId, decision.Kind, allocation.Node, gpus, reason, result);
+        var failure = victimsStillThere ? "a preemption victim could not be evicted" : result == WriteOutcome.Gone ? "pod is gone" : "bind failed";
+        return new WorkerOutcome(worker.WorkerId, decision.Kind, allocation.Node, gpus, failure, result);
     }
 
     private async Task<WorkerOutcome> ParkAsync(PendingWorker worker, string reason, CancellationToken token)
@@ -283,7 +337,7 @@ public sealed partial class AllocationPipeline
         return new WorkerOutcome(worker.WorkerId, DecisionKind.Unschedulable, null, [], reason, result);
     }
 
-    private void ScheduleRetry(PendingWorker worker) => _ = RetryLaterAsync(worker);
+    private void ScheduleRetry(PendingWorker worker, TimeSpan? delay = null) => _ = RetryLaterAsync(worker, delay ?? _options.WriteRetryDelay);
 
     /// <summary>Capacity changed while a batch was being decided: its parked workers are tried again now.</summary>
     private async Task RetryParkedAsync()
@@ -315,11 +369,11 @@ public sealed partial class AllocationPipeline
         }
     }
 
-    private async Task RetryLaterAsync(PendingWorker worker)
+    private async Task RetryLaterAsync(PendingWorker worker, TimeSpan delay)
     {
         try
         {
-            await Task.Delay(_options.WriteRetryDelay, _time, _stopping.Token);
+            await Task.Delay(delay, _time, _stopping.Token);
             await SubmitAsync(worker.Pod, _stopping.Token);
         }
         catch (OperationCanceledException)
@@ -342,10 +396,9 @@ public sealed partial class AllocationPipeline
 
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
             foreach (var node in nodes.Order(StringComparer.Ordinal))
             {
-                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _engine.NextGeneration(node, now), _engine.Inventory.DeviceUuid));
+                _agents.Send(NodePlanBuilder.Build(_engine.State, node, _agents.Generations.Next(node), _engine.Inventory.DeviceUuid));
             }
         }
 

@@ -36,6 +36,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private int _deciding;
+    private int _draining;
 
     // Bumped under the gate on every capacity change. A batch notes it when it solves; workers it parks after a change
     // they did not see are retried at once (between the solve and the parking they are neither queued nor parked, so
@@ -145,10 +146,9 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             }
 
             conflicts.AddRange(result.Conflicts.Select(conflict => conflict.Message));
-            var now = _time.GetUtcNow();
             foreach (var node in result.State.Nodes)
             {
-                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _engine.NextGeneration(node.Name, now), _engine.Inventory.DeviceUuid));
+                _agents.Send(NodePlanBuilder.Build(result.State, node.Name, _agents.Generations.Next(node.Name), _engine.Inventory.DeviceUuid));
             }
 
             report = CapacityReport.Build(result.State);
@@ -232,6 +232,19 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing GPU/node/pool status failed (attempt {Attempt}); the aggregates are written again after {Delay}")]
     private static partial void LogStatusWriteFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
+
+    /// <summary>
+    /// A graceful stop's first step: no new batch starts (workers still queued stay pending on their pods for the next
+    /// leader), and the batch being decided is persisted whole. True when it finished within <paramref name="bound"/>
+    /// and before <paramref name="abandon"/> completed (a lost Lease); <see cref="DisposeAsync"/> follows either way.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan bound, Task abandon)
+    {
+        Volatile.Write(ref _draining, 1);
+        await _flushTimer.DisposeAsync();
+        _batcher.Complete();
+        return await Task.WhenAny(_decider.Completion, Task.Delay(bound, _time), abandon) == _decider.Completion;
+    }
 
     public async ValueTask DisposeAsync()
     {

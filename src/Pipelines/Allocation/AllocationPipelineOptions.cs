@@ -15,6 +15,9 @@ public sealed record AllocationPipelineOptions
     /// <summary>Delay before a worker whose write failed (API error) is tried again.</summary>
     public TimeSpan WriteRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a worker whose preemption a PodDisruptionBudget refused waits before it is decided again.</summary>
+    public TimeSpan BudgetRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Concurrent API writes while persisting one batch (binds are independent per pod).</summary>
     public int PersistParallelism { get; init; } = 32;
 

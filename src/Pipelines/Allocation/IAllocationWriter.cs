@@ -12,8 +12,11 @@ public interface IAllocationWriter
     /// <summary>Rewrites a placed worker's allocation annotations (in-place resize and its rollback).</summary>
     Task<WriteOutcome> UpdateAllocationAsync(WorkerAllocation allocation, CancellationToken cancellationToken);
 
-    /// <summary>Evicts a preemption victim (its workload controller creates a replacement that waits for capacity).</summary>
-    Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Evicts a preemption victim through the Eviction API, so PodDisruptionBudgets hold (its workload controller
+    /// creates a replacement that waits for capacity). <paramref name="dryRun"/> only asks whether the budgets allow it.
+    /// </summary>
+    Task<EvictionOutcome> EvictAsync(WorkerAllocation victim, string preemptor, bool dryRun, CancellationToken cancellationToken);
 
     /// <summary>Sets the pod's PodScheduled=False condition with the allocator's reasons and records an event.</summary>
     Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken);

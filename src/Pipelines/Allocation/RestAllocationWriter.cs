@@ -15,7 +15,8 @@ namespace TensorFusion.Pipelines.Allocation;
 /// The operator's <see cref="IAllocationWriter"/> over <see cref="KubeRestClient"/> (the client its informers use, so
 /// fault injection and credentials are shared): the binding subresource carrying the allocation annotations, which the
 /// API server puts on the pod in the same write (a resize rewrites them by merge patch); victims
-/// deleted after a <c>Preempted</c> event; unschedulable workers get <c>PodScheduled=False</c> and one
+/// evicted through <c>pods/eviction</c> (PodDisruptionBudgets hold; a refusal comes back naming the budget), then a
+/// <c>Preempted</c> event; unschedulable workers get <c>PodScheduled=False</c> and one
 /// <c>FailedScheduling</c> event per distinct reason; status aggregates by merge patch on <c>/status</c>. API errors are
 /// classified (404 gone, anything else failed), never thrown.
 /// </summary>
@@ -51,17 +52,41 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
             ResourceDescriptor.Pods.ObjectPath(allocation.Request.Namespace, allocation.Request.Worker), patch, cancellationToken), cancellationToken);
     }
 
-    public async Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)
+    public async Task<EvictionOutcome> EvictAsync(WorkerAllocation victim, string preemptor, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(victim);
         var (ns, name) = (victim.Request.Namespace, victim.Request.Worker);
-        await _events.RecordAsync("v1", "Pod", new V1ObjectMeta { Name = name, NamespaceProperty = ns }, EventRecorder.Warning, "Preempted",
-            $"preempted by {preemptor} (QoS {victim.Qos})", cancellationToken);
-        return await TryAsync(async () =>
+        var eviction = new JsonObject
         {
-            await client.DeleteAsync(ResourceDescriptor.Pods.ObjectPath(ns, name), null, cancellationToken);
-            return true;
-        }, cancellationToken);
+            ["apiVersion"] = "policy/v1",
+            ["kind"] = "Eviction",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["deleteOptions"] = dryRun ? new JsonObject { ["dryRun"] = new JsonArray("All") } : null,
+        };
+        try
+        {
+            await client.CreateAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(ns, name) + "/eviction", eviction, cancellationToken);
+        }
+        catch (ApiStatusException error) when (error.IsTooManyRequests && error.Causes.FirstOrDefault(cause => cause.Reason == "DisruptionBudget") is { Message.Length: > 0 } budget)
+        {
+            return EvictionOutcome.RefusedByBudget(budget.Message);
+        }
+        catch (ApiStatusException error) when (error.StatusCode == HttpStatusCode.NotFound)
+        {
+            return EvictionOutcome.Gone;
+        }
+        catch (Exception error) when (ApiErrors.IsTransientOrTimeout(error, cancellationToken) || error is JsonException)
+        {
+            return EvictionOutcome.Failed;
+        }
+
+        if (!dryRun)
+        {
+            await _events.RecordAsync("v1", "Pod", new V1ObjectMeta { Name = name, NamespaceProperty = ns }, EventRecorder.Warning, "Preempted",
+                $"preempted by {preemptor} (QoS {victim.Qos}), evicted through the Eviction API", cancellationToken);
+        }
+
+        return EvictionOutcome.Done;
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ public sealed class ApiStatusException : Exception
 
     public HttpStatusCode StatusCode { get; }
 
+    /// <summary>The Status object's <c>details.causes</c> as (reason, message): e.g. the DisruptionBudget cause of a refused eviction.</summary>
+    public IReadOnlyList<(string Reason, string Message)> Causes { get; init; } = [];
+
     public string? Reason { get; }
 
     /// <summary>The server's Retry-After, when it sent one (429, 503).</summary>

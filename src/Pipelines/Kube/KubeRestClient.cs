@@ -140,12 +140,15 @@ public sealed class KubeRestClient
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         string? reason = null;
         var message = text;
+        List<(string, string)> causes = [];
         try
         {
             if (JsonNode.Parse(text) is JsonObject status)
             {
                 reason = (string?)status["reason"];
                 message = (string?)status["message"] ?? text;
+                causes = [.. (status["details"]?["causes"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Select(cause => ((string?)cause["reason"] ?? string.Empty, (string?)cause["message"] ?? string.Empty))];
             }
         }
         catch (JsonException)
@@ -160,6 +163,6 @@ public sealed class KubeRestClient
             retryAfter = TimeSpan.FromSeconds(seconds);
         }
 
-        return new ApiStatusException(response.StatusCode, reason ?? response.ReasonPhrase, message, retryAfter);
+        return new ApiStatusException(response.StatusCode, reason ?? response.ReasonPhrase, message, retryAfter) { Causes = causes };
     }
 }

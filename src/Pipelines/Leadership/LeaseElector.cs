@@ -10,8 +10,9 @@ namespace TensorFusion.Pipelines.Leadership;
 /// not changed for LeaseDuration as seen on this process's own clock (robust to clock skew between processes).
 /// Updates carry the resourceVersion, so two candidates racing get one 409. The leader renews every RetryPeriod;
 /// if it cannot renew within RenewDeadline it stops leading at once (the work token is cancelled before another
-/// candidate can take over, since RenewDeadline &lt; LeaseDuration). On cancellation it releases the Lease so a
-/// standby takes over without waiting out the duration. A leader's work that crashes is never a clean stop: the Lease
+/// candidate can take over, since RenewDeadline &lt; LeaseDuration). On cancellation the work's token fires and the
+/// work drains while this process goes on renewing (a standby never writes alongside a draining leader); then the
+/// Lease is released (holder cleared) so a standby takes over without waiting out the duration. A leader's work that crashes is never a clean stop: the Lease
 /// is released (a standby takes over at once) and the crash is rethrown to the caller, which exits non-zero.
 /// </summary>
 public sealed partial class LeaseElector(KubeRestClient client, string leaseNamespace, string leaseName, string identity, TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod, TimeProvider time, Random random, ILogger? logger = null)
@@ -20,8 +21,15 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
     private readonly string _path = ResourceDescriptor.Leases.ObjectPath(leaseNamespace, leaseName);
     private string? _observedRecord;
     private long _observedAt;
+    private long _lastRenew;
 
     public bool IsLeader { get; private set; }
+
+    /// <summary>
+    /// The Lease's <c>leaseTransitions</c> as this process last wrote it while acquiring or renewing: it rises with
+    /// every change of holder, so it numbers leadership terms without any clock (plan generations build on it).
+    /// </summary>
+    public long Transitions { get; private set; }
 
     /// <summary>
     /// Waits to become leader, runs <paramref name="lead"/> with a token that is cancelled when leadership is lost or
@@ -38,43 +46,44 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         }
 
         IsLeader = true;
+        var deposed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deposed = deposed.Task;
         LogAcquired(_logger, leaseNamespace, leaseName, identity);
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = Start(lead, leading.Token);
         var lost = false;
-        var lastRenew = time.GetTimestamp();
+        _lastRenew = time.GetTimestamp();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !work.IsCompleted)
-            {
-                await Task.WhenAny(work, Task.Delay(retryPeriod, time, cancellationToken));
-                if (work.IsCompleted || cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                if (await TryRenewWithinAsync(cancellationToken))
-                {
-                    lastRenew = time.GetTimestamp();
-                }
-                else if (time.GetElapsedTime(lastRenew) >= renewDeadline)
-                {
-                    LogLost(_logger, leaseNamespace, leaseName, renewDeadline);
-                    lost = true;
-                    break;
-                }
-            }
+            lost = await RenewWhileWorkingAsync(work, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Clean stop: fall through to stop the work and release.
+            // Clean stop: the work drains below.
         }
         finally
         {
-            IsLeader = false;
+            if (lost)
+            {
+                // Deposed before the work's token fires, so the work aborts instead of draining.
+                deposed.TrySetResult();
+            }
+
             await leading.CancelAsync();
         }
 
+        if (!lost && !work.IsCompleted)
+        {
+            // A graceful stop: the work drains (its token is cancelled) while this process keeps renewing, so no standby
+            // writes alongside it; a renewal lost meanwhile deposes it at once.
+            lost = await RenewWhileWorkingAsync(work, CancellationToken.None);
+            if (lost)
+            {
+                deposed.TrySetResult();
+            }
+        }
+
+        IsLeader = false;
         await work.ContinueWith(static _ => { }, TaskScheduler.Default);
         if (!lost)
         {
@@ -91,6 +100,37 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
         }
 
         return lost;
+    }
+
+    /// <summary>
+    /// Completes when the current term loses its Lease (not renewed within RenewDeadline, also while draining after a
+    /// stop); never completes for a term that ends by a graceful stop. The leader's work aborts on it rather than drain.
+    /// </summary>
+    public Task Deposed { get; private set; } = new TaskCompletionSource().Task;
+
+    /// <summary>Renews every RetryPeriod until the work ends or <paramref name="stopping"/> fires; true when the Lease was lost.</summary>
+    private async Task<bool> RenewWhileWorkingAsync(Task work, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested && !work.IsCompleted)
+        {
+            await Task.WhenAny(work, Task.Delay(retryPeriod, time, stopping));
+            if (work.IsCompleted || stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (await TryRenewWithinAsync(stopping))
+            {
+                _lastRenew = time.GetTimestamp();
+            }
+            else if (time.GetElapsedTime(_lastRenew) >= renewDeadline)
+            {
+                LogLost(_logger, leaseNamespace, leaseName, renewDeadline);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The leader's work as a task, even when it throws before its first await (then the task is faulted).</summary>
@@ -152,6 +192,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
                     Metadata = new V1ObjectMeta { Name = leaseName, NamespaceProperty = leaseNamespace },
                     Spec = spec,
                 }, cancellationToken);
+                Transitions = 0;
                 return true;
             }
 
@@ -173,6 +214,7 @@ public sealed partial class LeaseElector(KubeRestClient client, string leaseName
             spec.LeaseTransitions = (lease.Spec?.LeaseTransitions ?? 0) + (holder == identity ? 0 : 1);
             lease.Spec = spec;
             await client.ReplaceAsync(_path, lease, cancellationToken);
+            Transitions = spec.LeaseTransitions ?? 0;
             return true;
         }
         catch (ApiStatusException e) when (e.IsConflict)

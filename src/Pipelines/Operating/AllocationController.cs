@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Pipelines.Agents;
@@ -19,14 +20,15 @@ namespace TensorFusion.Pipelines.Operating;
 /// Node changes that can matter, coalesced: one rebuild of the inventory at a time, however many changes arrived).
 /// Returns when the term ends; throws <see cref="AllocationFaultedException"/> when the pipeline faults.
 /// </summary>
-public sealed class AllocationController(
+public sealed partial class AllocationController(
     KubeRestClient client,
     WorkloadCaches workloads,
     InventoryCaches inventory,
     OperatorOptions options,
     AgentAccess agents,
     TimeProvider time,
-    AllocationMetrics metrics)
+    AllocationMetrics metrics,
+    PlanGenerations? generations = null)
 {
     /// <summary>Raised once the pipeline has rebuilt its state and takes work (the autoscaler resizes through it).</summary>
     public event Action<AllocationPipeline>? Started;
@@ -34,8 +36,11 @@ public sealed class AllocationController(
     /// <summary>Raised for every contradicting allocation found at rebuild or on an inventory change.</summary>
     public event Action<string>? ConflictFound;
 
-    public async Task RunAsync(CancellationToken leading)
+    /// <param name="leading">Fires when the term ends: a stop (drain) or a lost Lease (abort).</param>
+    /// <param name="deposed">Completes when the Lease is lost: no drain then, or no more of it.</param>
+    public async Task RunAsync(CancellationToken leading, Task? deposed = null)
     {
+        deposed ??= Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
         using var podKeys = new WorkQueue<ObjectKey>(time);
         var inventoryChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
@@ -51,7 +56,8 @@ public sealed class AllocationController(
             .Subscribe(_ => inventoryChanged.Writer.TryWrite(true), _ => { }, () => { });
 
         var addresses = new AgentAddressBook(name => inventory.GpuNodes.Get(null, name), name => inventory.Nodes.Get(null, name), options.AgentPort);
-        await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff);
+        await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff, generations, options.Logger);
+        dispatcher.Conflicted += metrics.RecordPlanConflict;
         var writer = new RestAllocationWriter(client, time);
         await using var pipeline = new AllocationPipeline(
             new AllocationEngine(GpuModelCatalog.Default), writer, dispatcher, time,
@@ -69,6 +75,13 @@ public sealed class AllocationController(
         var ended = await Task.WhenAny(pipeline.Completion, feeding, Task.Delay(Timeout.InfiniteTimeSpan, leading).ContinueWith(static _ => { }, TaskScheduler.Default));
         await stop.CancelAsync();
         await feeding.ContinueWith(static _ => { }, TaskScheduler.Default);
+        // The term ended by a stop (not a fault, not a lost Lease): decided by the tokens, since the feeders end on the
+        // same stop and may be the task that finished first.
+        if (leading.IsCancellationRequested && !deposed.IsCompleted && !pipeline.Completion.IsFaulted && !feeding.IsFaulted)
+        {
+            await DrainAsync(pipeline, dispatcher, deposed);
+        }
+
         if (ended == pipeline.Completion && pipeline.Completion.IsFaulted)
         {
             throw new AllocationFaultedException($"the allocation pipeline stopped: {pipeline.Completion.Exception!.GetBaseException().Message}", pipeline.Completion.Exception!.GetBaseException());
@@ -79,6 +92,25 @@ public sealed class AllocationController(
             throw new AllocationFaultedException($"feeding the allocation pipeline failed: {feeding.Exception!.GetBaseException().Message}", feeding.Exception!.GetBaseException());
         }
     }
+
+    /// <summary>
+    /// A graceful stop: the batch being decided is persisted whole (no winner without its victims' evictions, no gang
+    /// half bound), no new batch starts, and agents get the plans already sent, all within GracefulShutdownTimeout
+    /// and only while the Lease is held. What did not finish is logged; pending workers stay pending for the next leader.
+    /// </summary>
+    private async Task DrainAsync(AllocationPipeline pipeline, NodePlanDispatcher dispatcher, Task deposed)
+    {
+        var started = time.GetTimestamp();
+        var batchDone = await pipeline.DrainAsync(options.GracefulShutdownTimeout, deposed);
+        var left = options.GracefulShutdownTimeout - time.GetElapsedTime(started);
+        var unacknowledged = await dispatcher.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, deposed);
+        var nodes = unacknowledged.Count == 0 ? "none" : string.Join(", ", unacknowledged);
+        var elapsed = time.GetElapsedTime(started);
+        LogDrained(options.Logger, batchDone, nodes, elapsed);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Allocation drained on stop: in-flight batch persisted {BatchDone}; nodes without their newest plan acknowledged: {Unacknowledged}; took {Elapsed}")]
+    private static partial void LogDrained(ILogger logger, bool batchDone, string unacknowledged, TimeSpan elapsed);
 
     /// <summary>The inventory as the caches hold it now.</summary>
     public AllocationInventory MapInventory() => InventoryMapper.Map(

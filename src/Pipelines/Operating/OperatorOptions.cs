@@ -26,8 +26,12 @@ public sealed record OperatorOptions
     /// <summary>Reconciles run only after every cache has synced; longer than this fails start-up.</summary>
     public TimeSpan CacheSyncTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long shutdown waits for in-flight reconciles.</summary>
-    public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a graceful stop drains in-flight reconciles, the allocation batch being persisted and plan pushes before
+    /// the Lease is released; below the pod's terminationGracePeriodSeconds (30 in deploy/base) so the release happens
+    /// before the kubelet's SIGKILL.
+    /// </summary>
+    public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public int MaxConcurrentReconciles { get; init; } = 4;
 
@@ -65,6 +69,11 @@ public sealed record OperatorOptions
         if (RenewDeadline.TotalSeconds <= 1.2 * RetryPeriod.TotalSeconds)
         {
             return $"--leader-elect-renew-deadline ({RenewDeadline.TotalSeconds:0.###} s) must be longer than 1.2 × --leader-elect-retry-period ({RetryPeriod.TotalSeconds:0.###} s)";
+        }
+
+        if (GracefulShutdownTimeout <= TimeSpan.Zero)
+        {
+            return "--graceful-shutdown-timeout must be positive";
         }
 
         if (RetryPeriod <= TimeSpan.Zero)

@@ -55,6 +55,7 @@ public sealed partial class TensorFusionOperator
     private readonly AutoscalingAccess? _autoscaling;
     private readonly AutoscalingMetrics _autoscalingMetrics;
     private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly Task Never = new TaskCompletionSource().Task;
     private LeaseElector? _elector;
     private AllocationFaultedException? _allocationFault;
 
@@ -155,13 +156,14 @@ public sealed partial class TensorFusionOperator
             using var quarantineLoop = new ReconcileLoop<string>(quarantineQueue, quarantine, loopOptions with { MaxConcurrentReconciles = 1 }, _time, quarantineMetrics);
             if (!_options.LeaderElection)
             {
-                await RunLeadingAsync(loop, quarantineLoop, abortOnStop: false, cancellationToken);
+                await RunLeadingAsync(loop, quarantineLoop, Never, cancellationToken);
                 ThrowIfAllocationFaulted();
                 return;
             }
 
             _elector = new LeaseElector(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod, _time, _random, _options.Logger);
-            var lost = await _elector.RunAsync(leading => RunLeadingAsync(loop, quarantineLoop, abortOnStop: !cancellationToken.IsCancellationRequested, leading), cancellationToken);
+            var elector = _elector;
+            var lost = await elector.RunAsync(leading => RunLeadingAsync(loop, quarantineLoop, elector.Deposed, leading), cancellationToken);
             ThrowIfAllocationFaulted();
             if (lost)
             {
@@ -191,24 +193,30 @@ public sealed partial class TensorFusionOperator
         }
     }
 
-    /// <summary>One leadership term: the reconcile loop and the allocation pipeline side by side; a pipeline fault ends both.</summary>
-    private async Task RunLeadingAsync(ReconcileLoop<string> loop, ReconcileLoop<string> quarantine, bool abortOnStop, CancellationToken leading)
+    /// <summary>
+    /// One leadership term: the reconcile loop and the allocation pipeline side by side; a pipeline fault ends both.
+    /// When the term ends by a stop, each drains its in-flight work (bounded by GracefulShutdownTimeout); when
+    /// <paramref name="deposed"/> completes (the Lease was lost, also mid-drain) they abort at once.
+    /// </summary>
+    private async Task RunLeadingAsync(ReconcileLoop<string> loop, ReconcileLoop<string> quarantine, Task deposed, CancellationToken leading)
     {
         LogLeading(_options.Logger, _options.EnableAllocation);
         _leading.TrySetResult();
         using var term = CancellationTokenSource.CreateLinkedTokenSource(leading);
-        var allocation = _options.EnableAllocation ? RunAllocationAsync(term) : Task.CompletedTask;
-        var quarantining = RunLoopAsync(quarantine, term.Token, abortOnStop);
-        await RunLoopAsync(loop, term.Token, abortOnStop);
+        var allocation = _options.EnableAllocation ? RunAllocationAsync(term, deposed) : Task.CompletedTask;
+        var quarantining = RunLoopAsync(quarantine, deposed, term.Token);
+        await RunLoopAsync(loop, deposed, term.Token);
         await term.CancelAsync();
         await quarantining;
         await allocation;
         LogTermEnded(_options.Logger);
     }
 
-    private async Task RunAllocationAsync(CancellationTokenSource term)
+    private async Task RunAllocationAsync(CancellationTokenSource term, Task deposed)
     {
-        var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics);
+        // Under leader election this term's plans outrank every earlier leader's and are fenced by every later one's.
+        var generations = _options.LeaderElection && _elector is { } elector ? PlanGenerations.ForTerm(elector.Transitions) : PlanGenerations.Unfenced();
+        var controller = new AllocationController(_client, _caches, _inventory, _options, _agents, _time, _allocationMetrics, generations);
         Task? autoscaler = null;
         controller.Started += pipeline =>
         {
@@ -224,7 +232,7 @@ public sealed partial class TensorFusionOperator
         try
         {
             await Task.Yield();
-            await controller.RunAsync(term.Token);
+            await controller.RunAsync(term.Token, deposed);
         }
         catch (OperationCanceledException) when (term.IsCancellationRequested)
         {
@@ -282,17 +290,18 @@ public sealed partial class TensorFusionOperator
         }
     }
 
-    private async Task RunLoopAsync(ReconcileLoop<string> loop, CancellationToken stopping, bool abortOnStop = false)
+    private async Task RunLoopAsync(ReconcileLoop<string> loop, Task deposed, CancellationToken stopping)
     {
         var run = loop.RunAsync(stopping);
         await Task.WhenAny(run, Task.Delay(Timeout.InfiniteTimeSpan, stopping)).ContinueWith(static _ => { }, TaskScheduler.Default);
-        if ((abortOnStop || _allocationFault is not null) && stopping.IsCancellationRequested)
+        if ((deposed.IsCompleted || _allocationFault is not null) && stopping.IsCancellationRequested)
         {
-            // Leadership lost (the outer token is still live) or allocation faulted: stop writing now, no drain.
+            // Leadership lost or allocation faulted: stop writing now, no drain.
             loop.Abort();
         }
 
-        var drained = await Task.WhenAny(run, Task.Delay(_options.GracefulShutdownTimeout, _time)) == run;
+        // A graceful stop drains, until the bound or until the Lease is lost meanwhile.
+        var drained = await Task.WhenAny(run, Task.Delay(_options.GracefulShutdownTimeout, _time, CancellationToken.None), deposed) == run;
         if (!drained)
         {
             loop.Abort();

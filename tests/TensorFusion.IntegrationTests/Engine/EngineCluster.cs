@@ -77,12 +77,13 @@ internal sealed class EngineCluster : IAsyncDisposable
     }
 
     /// <summary>Starts an operator that reaches the agents over HTTP with their token; <paramref name="started"/> completes with its pipeline.</summary>
-    public RunningOperator StartOperator(out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null, Action<TensorFusionOperator>? configure = null)
+    public RunningOperator StartOperator(
+        out Task<AllocationPipeline> started, OperatorOptions? options = null, FaultInjectingHandler? faults = null, Action<TensorFusionOperator>? configure = null, TimeProvider? time = null)
     {
         faults ??= new FaultInjectingHandler();
         var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7),
+        var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), time ?? TimeProvider.System, registry, new Random(7),
             AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
         var pipeline = new TaskCompletionSource<AllocationPipeline>(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += p => pipeline.TrySetResult(p);

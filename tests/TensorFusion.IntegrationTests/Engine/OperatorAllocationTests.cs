@@ -1,4 +1,5 @@
 using TensorFusion.Api.Conventions;
+using TensorFusion.LocalCluster.Semantics;
 using TensorFusion.Gpu.Plans;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Allocation;
@@ -121,6 +122,65 @@ public sealed class OperatorAllocationTests
             || now.Metadata.Uid != victim.Metadata.Uid || now.Metadata.DeletionTimestamp is not null);
         Assert.Equal(protectedWorker.Metadata.Uid, Assert.Single(engine.RunningWorkers("kept")).Metadata.Uid);
         Assert.Contains("svc", (await engine.WaitForEventAsync(victim.Metadata.Name, "Preempted")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preemption_LowWorkerProtectedByPdb_RefusedNamingTheBudgetUntilThePdbGoes()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1);
+        var options = EngineCluster.FastOptions();
+        await using var op = engine.StartOperator(out var started, options with { Allocation = options.Allocation with { BudgetRetryDelay = TimeSpan.FromMilliseconds(300) } });
+        await started.WaitAsync(OperatorCluster.Wait);
+        // One H100 (80 GiB): the low worker takes 70 GiB, so the critical one (40 GiB) fits only by preempting it.
+        await engine.CreateWorkloadAsync("batch", replicas: 1, tflops: "100", vram: "70Gi", qos: "low");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("batch").Count == 1, "the low worker runs");
+        var victim = engine.RunningWorkers("batch")[0];
+        var budgetPath = "apis/policy/v1/namespaces/" + OperatorCluster.Namespace + "/poddisruptionbudgets";
+        await engine.Cluster.Direct.CreateAsync<System.Text.Json.Nodes.JsonNode>(budgetPath, new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "policy/v1",
+            ["kind"] = "PodDisruptionBudget",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "batch-pdb" },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["minAvailable"] = 1,
+                ["selector"] = new System.Text.Json.Nodes.JsonObject { ["matchLabels"] = new System.Text.Json.Nodes.JsonObject { [Labels.Workload] = "batch" } },
+            },
+        }, CancellationToken.None);
+        await BudgetCountsAsync(engine, healthy: 1);
+
+        await engine.CreateWorkloadAsync("svc", replicas: 1, tflops: "400", vram: "40Gi", qos: "critical");
+
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("svc").Count == 1, "the critical worker's pod exists");
+        var refused = await engine.WaitForEventAsync(engine.Cluster.ActiveWorkers("svc")[0].Metadata.Name, "FailedScheduling");
+        Assert.Contains("The disruption budget batch-pdb needs 1 healthy pods and has 1 currently", refused.Message, StringComparison.Ordinal);
+        var stillThere = engine.Cluster.Pods.Get(OperatorCluster.Namespace, victim.Metadata.Name);
+        Assert.Equal(victim.Metadata.Uid, stillThere?.Metadata.Uid);
+        Assert.Null(stillThere!.Metadata.DeletionTimestamp);
+        Assert.Empty(engine.RunningWorkers("svc"));
+
+        await engine.Cluster.Direct.DeleteAsync(budgetPath + "/batch-pdb", null, CancellationToken.None);
+
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("svc").Count == 1, "the critical worker runs once the budget is gone");
+        Assert.Contains("Eviction API", (await engine.WaitForEventAsync(victim.Metadata.Name, "Preempted")).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits on the embedded server's event feed until the budget's status counts <paramref name="healthy"/> pods.</summary>
+    private static async Task BudgetCountsAsync(EngineCluster engine, int healthy)
+    {
+        var (subscription, _) = engine.Cluster.Server.Store.Subscribe(LocalCluster.Disruption.DisruptionBudgets.StorageId, null, initialState: true);
+        using (subscription)
+        {
+            using var deadline = new CancellationTokenSource(OperatorCluster.Wait);
+            await foreach (var change in subscription.Events.ReadAllAsync(deadline.Token))
+            {
+                if (JsonText.WholeNumber(change.Current?.Value["status"]?["currentHealthy"]) == healthy)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, TensorFusion.Agent.NodeAgent agent)

@@ -22,6 +22,9 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
     /// <summary>When set and it returns a response, that response is sent instead of forwarding.</summary>
     public Func<HttpRequestMessage, HttpResponseMessage?>? Intercept { get; set; }
 
+    /// <summary>When set, awaited before a request is forwarded: holds a chosen request until the test releases it.</summary>
+    public Func<HttpRequestMessage, Task>? BeforeSend { get; set; }
+
     /// <summary>Watch streams opened from now on deliver nothing until cut (a dead connection without FIN).</summary>
     public bool StallWatches { get; set; }
 
@@ -67,6 +70,11 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
         {
             faked.RequestMessage = request;
             return faked;
+        }
+
+        if (BeforeSend is { } hold)
+        {
+            await hold(request);
         }
 
         var response = await base.SendAsync(request, cancellationToken);

@@ -73,11 +73,24 @@ internal sealed class FakeClusterWriter : IAllocationWriter
         return Task.FromResult(WriteOutcome.Done);
     }
 
-    public Task<WriteOutcome> EvictAsync(WorkerAllocation victim, string preemptor, CancellationToken cancellationToken)
+    /// <summary>Workers a PodDisruptionBudget protects: evicting them is refused with this reason.</summary>
+    public ConcurrentDictionary<string, string> ProtectedByBudget { get; } = new(StringComparer.Ordinal);
+
+    public Task<EvictionOutcome> EvictAsync(WorkerAllocation victim, string preemptor, bool dryRun, CancellationToken cancellationToken)
     {
-        Pods.TryRemove(victim.WorkerId, out _);
-        Log.Enqueue($"evict {victim.WorkerId}");
-        return Task.FromResult(WriteOutcome.Done);
+        if (ProtectedByBudget.TryGetValue(victim.WorkerId, out var refusal))
+        {
+            Log.Enqueue($"evict {victim.WorkerId} refused{(dryRun ? " (dry run)" : "")}");
+            return Task.FromResult(EvictionOutcome.RefusedByBudget(refusal));
+        }
+
+        if (!dryRun)
+        {
+            Pods.TryRemove(victim.WorkerId, out _);
+            Log.Enqueue($"evict {victim.WorkerId}");
+        }
+
+        return Task.FromResult(EvictionOutcome.Done);
     }
 
     /// <summary>Lets a test stall an unschedulable report (awaited before the report is recorded).</summary>

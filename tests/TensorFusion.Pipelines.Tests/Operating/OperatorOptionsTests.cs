@@ -27,4 +27,20 @@ public sealed class OperatorOptionsTests
 
         Assert.Contains("--leader-elect-retry-period", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_ZeroGracefulShutdownTimeout_NamesTheFlag()
+    {
+        var problem = new OperatorOptions { GracefulShutdownTimeout = TimeSpan.Zero }.Validate();
+
+        Assert.Contains("--graceful-shutdown-timeout", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GracefulShutdownTimeout_Default_BelowTheDeploymentsTerminationGracePeriod()
+    {
+        // deploy/base/operator/deployment.yaml: terminationGracePeriodSeconds 30; the drain must end (and the Lease be
+        // released) before the kubelet's SIGKILL.
+        Assert.True(new OperatorOptions().GracefulShutdownTimeout < TimeSpan.FromSeconds(30));
+    }
 }
