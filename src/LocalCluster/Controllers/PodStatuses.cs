@@ -84,8 +84,8 @@ public static class PodStatuses
             ["kernelVersion"] = "6.1.0-simulated",
             ["osImage"] = "Debian GNU/Linux 12 (simulated)",
             ["containerRuntimeVersion"] = "simulated://1.0",
-            ["kubeletVersion"] = "v1.32.0-simulated",
-            ["kubeProxyVersion"] = "v1.32.0-simulated",
+            ["kubeletVersion"] = "v1.34.0-simulated",
+            ["kubeProxyVersion"] = "v1.34.0-simulated",
             ["operatingSystem"] = "linux",
             ["architecture"] = "amd64",
         };

@@ -42,6 +42,7 @@ public static class BuiltinResources
             ShortNames = ["crd", "crds"], HasStatus = true,
             PrinterColumns = [new PrinterColumn("Created At", "date", ".metadata.creationTimestamp")],
         },
+        .. DynamicResourceKinds.All(),
     ];
 
     private static ResourceType Admission(string plural, string kind, string singular) => new()
