@@ -28,12 +28,13 @@ public static class OperatorCommand
         var prometheusUrl = new Option<string?>("--prometheus-url") { Description = "Prometheus the autoscaler reads worker usage from (default: scrape the agents' /metrics)" };
         var autoscalingInterval = new Option<double>("--autoscaling-interval") { Description = "Seconds between autoscaler passes (a workload's autoSetResources.interval, if longer, still applies)", DefaultValueFactory = _ => defaults.Autoscaling.Tick.TotalSeconds };
         var checkpointInterval = new Option<double>("--autoscaling-checkpoint-interval") { Description = "Seconds between saves of usage histograms on the workloads when agents are scraped (no --prometheus-url); a crash loses at most this much history", DefaultValueFactory = _ => defaults.Autoscaling.CheckpointInterval.TotalSeconds };
+        var draClaims = new Option<bool>("--dra-claims") { Description = "Give each worker pod a ResourceClaim the allocator allocates before binding (DRA, Kubernetes 1.34+); false for device-plugin mode", DefaultValueFactory = _ => true };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, concurrency,
-            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval,
+            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -57,6 +58,7 @@ public static class OperatorCommand
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                     AgentPort = parseResult.GetValue(agentPort),
                     AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),
+                    DraClaims = parseResult.GetValue(draClaims),
                     Autoscaling = defaults.Autoscaling with
                     {
                         Tick = TimeSpan.FromSeconds(parseResult.GetValue(autoscalingInterval)),

@@ -23,7 +23,9 @@ public static class WorkerPodFactory
 
     public static string DynamicWorkerName(string clientPod) => $"{clientPod}-tf-worker";
 
-    public static V1Pod Create(TensorFusionWorkload workload, GpuPool pool, string hash, string name, IReadOnlyDictionary<string, string> extraLabels)
+    /// <summary>The worker pod; with <paramref name="draClaim"/> it refers to its own ResourceClaim (WorkerClaims).</summary>
+    public static V1Pod Create(
+        TensorFusionWorkload workload, GpuPool pool, string hash, string name, IReadOnlyDictionary<string, string> extraLabels, bool draClaim = false)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(pool);
@@ -59,7 +61,7 @@ public static class WorkerPodFactory
             labels[key] = value;
         }
 
-        return new V1Pod
+        var pod = new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -84,5 +86,11 @@ public static class WorkerPodFactory
             },
             Spec = spec,
         };
+        if (draClaim)
+        {
+            Claims.WorkerClaims.Attach(pod);
+        }
+
+        return pod;
     }
 }

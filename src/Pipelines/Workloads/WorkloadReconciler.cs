@@ -22,7 +22,8 @@ namespace TensorFusion.Pipelines.Workloads;
 /// Problems the user can fix (missing pool or profile, unknown GPU model, gpuCount larger than any node) are stated in the Ready condition and an
 /// event and heal when the world changes: pool and profile changes requeue the workloads that name them.
 /// </summary>
-public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time)
+public sealed class WorkloadReconciler(
+    WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time, bool draClaims = false)
     : IReconciler<string>
 {
     private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
@@ -234,7 +235,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         {
             var name = WorkerPodFactory.FixedWorkerName(workload.Metadata.Name, hash, index);
             var labels = new Dictionary<string, string> { [WorkerPods.IndexLabel] = index.ToString(CultureInfo.InvariantCulture) };
-            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels), cancellationToken))
+            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels, draClaims), cancellationToken))
             {
                 await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Normal, WorkloadEventReasons.CreatedWorker, $"Created worker pod {name}", cancellationToken);
             }
@@ -262,7 +263,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             if (own.Count == 0)
             {
                 var labels = new Dictionary<string, string> { [WorkerPods.ClientPodLabel] = clientPod.Metadata.Name };
-                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels), cancellationToken);
+                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels, draClaims), cancellationToken);
             }
         }
 
