@@ -33,18 +33,6 @@ public sealed class AgentCheckpointStore(string path)
         }
     }
 
-    public void Save(AgentCheckpoint checkpoint)
-    {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, checkpoint, PlanJson.Options);
-            stream.Flush(flushToDisk: true);
-        }
-
-        // rename(2) replaces the old file atomically: a crash leaves either the old or the new checkpoint.
-        File.Move(temporary, Path, overwrite: true);
-    }
+    /// <summary>Replaces the checkpoint atomically: a crash leaves either the old or the new one.</summary>
+    public void Save(AgentCheckpoint checkpoint) => AtomicJsonFile.Write(Path, checkpoint, PlanJson.Options);
 }
