@@ -3,8 +3,8 @@ using k8s.Models;
 namespace TensorFusion.Pipelines.Workloads;
 
 /// <summary>
-/// What the operator keeps of a cached pod: all metadata (less managedFields), <c>spec.schedulerName</c> and
-/// <c>spec.nodeName</c>, and <c>status.phase</c>, conditions, reason, message and podIP (a worker's connection URL). Containers, volumes, affinity and
+/// What the operator keeps of a cached pod: all metadata (less managedFields), <c>spec.schedulerName</c>,
+/// <c>spec.nodeName</c> and <c>spec.resourceClaims</c> (the allocator allocates the worker's claim), and <c>status.phase</c>, conditions, reason, message and podIP (a worker's connection URL). Containers, volumes, affinity and
 /// container statuses are most of a pod's size and nothing in the operator reads them (the reconciler compares the
 /// template hash label, the allocator reads annotations). Whoever starts reading another pod field adds it here;
 /// the operator never writes a cached pod back, so nothing dropped here can be lost.
@@ -16,7 +16,7 @@ public static class PodCacheTrim
         ArgumentNullException.ThrowIfNull(pod);
         if (pod.Spec is { } spec)
         {
-            pod.Spec = new V1PodSpec { SchedulerName = spec.SchedulerName, NodeName = spec.NodeName, Containers = [] };
+            pod.Spec = new V1PodSpec { SchedulerName = spec.SchedulerName, NodeName = spec.NodeName, ResourceClaims = spec.ResourceClaims, Containers = [] };
         }
 
         if (pod.Status is { } status)
