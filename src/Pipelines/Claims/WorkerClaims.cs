@@ -75,8 +75,8 @@ public static partial class WorkerClaims
                     ["apiVersion"] = "v1",
                     ["kind"] = "Pod",
                     ["name"] = meta.Name,
+                    // No blockOwnerDeletion: background collection needs none, and setting it would need pods/finalizers.
                     ["uid"] = meta.Uid,
-                    ["blockOwnerDeletion"] = true,
                 }),
             },
             ["spec"] = new JsonObject
