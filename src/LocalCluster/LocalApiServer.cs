@@ -172,8 +172,13 @@ public sealed class LocalApiServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Adds (or relabels) a node served by the built-in kubelet stand-in.</summary>
-    public async Task AddSimulatedNodeAsync(string name, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyDictionary<string, string>? capacity = null)
+    /// <summary>
+    /// Adds a node served by the built-in kubelet stand-in; with <paramref name="kubelet"/> its kubelet calls the DRA
+    /// plugins registered there and resolves CDI devices from there.
+    /// </summary>
+    public async Task AddSimulatedNodeAsync(
+        string name, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyDictionary<string, string>? capacity = null,
+        Controllers.Dra.SimulatedKubeletPaths? kubelet = null)
     {
         var labelObject = new JsonObject { [SimulatedKubelet.SimulatedLabel] = "true", ["kubernetes.io/hostname"] = name };
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
@@ -189,7 +194,9 @@ public sealed class LocalApiServer : IAsyncDisposable
 
         var node = new JsonObject
         {
-            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = labelObject },
+            ["metadata"] = kubelet is null
+                ? new JsonObject { ["name"] = name, ["labels"] = labelObject }
+                : new JsonObject { ["name"] = name, ["labels"] = labelObject, ["annotations"] = kubelet.ToAnnotations() },
             ["spec"] = new JsonObject(),
             ["status"] = new JsonObject { ["capacity"] = capacityObject, ["allocatable"] = capacityObject.DeepClone() },
         };
