@@ -36,7 +36,7 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false,
-            change => change.Type != WatchEventType.Deleted && change.Current!.StorageId is "pods" or "nodes");
+            change => change.Current!.StorageId == "pods" || (change.Type != WatchEventType.Deleted && change.Current.StorageId == "nodes"));
         using (subscription)
         {
             var heartbeats = HeartbeatAsync(cancellationToken);
@@ -47,7 +47,12 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
 
             await foreach (var change in subscription.Events.ReadAllAsync(cancellationToken))
             {
-                if (change.Type != WatchEventType.Deleted && change.Current!.StorageId == "pods")
+                if (change.Type == WatchEventType.Deleted && change.Current!.StorageId == "pods")
+                {
+                    // Removed without a grace period (force delete): the kubelet still cleans up what it prepared.
+                    Forgotten(change.Current, cancellationToken);
+                }
+                else if (change.Current!.StorageId == "pods")
                 {
                     Consider(change.Current, cancellationToken);
                 }
@@ -79,7 +84,11 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
                 var deadline = Meta.ParseTimestamp(Meta.Text(pod.Value["metadata"], "deletionTimestamp")) ?? options.TimeProvider.GetUtcNow();
                 _ = LaterAsync(deadline, async () =>
                 {
-                    await UnprepareClaimsAsync(pod, cancellationToken);
+                    if (_handled.TryAdd(uid + "/unprepare", true))
+                    {
+                        await UnprepareClaimsAsync(pod, cancellationToken);
+                    }
+
                     await operations.DeleteAsync(Pods(), pod.Namespace, pod.Name, new DeleteOptions(GracePeriodSeconds: 0));
                 }, cancellationToken);
             }
@@ -93,6 +102,15 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
             var address = $"10.244.{(Interlocked.Increment(ref _nextAddress) / 250) % 250}.{(_nextAddress % 250) + 2}";
             var deadline = options.TimeProvider.GetUtcNow() + options.PodStartDelay;
             _ = StartAsync(pod, deadline, behaviour, address, cancellationToken);
+        }
+    }
+
+    private void Forgotten(StoredObject pod, CancellationToken cancellationToken)
+    {
+        var uid = Meta.Uid(pod.Value) ?? pod.Key;
+        if (Meta.StringMap(pod.Value["metadata"]?["annotations"]).ContainsKey(ClaimPreparer.ContainerEditsAnnotation) && _handled.TryAdd(uid + "/unprepare", true))
+        {
+            _ = UnprepareClaimsAsync(pod, cancellationToken);
         }
     }
 
