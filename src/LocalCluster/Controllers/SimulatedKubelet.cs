@@ -121,7 +121,7 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
         // fake clock can then never slip in between computing the delay and registering the timer.
         var startDue = WaitUntilAsync(deadline, cancellationToken);
         await WriteStatusAsync(pod, (status, current) => PodStatuses.Creating(status, current, Now()));
-        if (ClaimPreparer.HasClaims(pod.Value) && !await PrepareClaimsAsync(pod, cancellationToken))
+        if (options.PrepareResourceClaims && ClaimPreparer.HasClaims(pod.Value) && !await PrepareClaimsAsync(pod, cancellationToken))
         {
             return;
         }
