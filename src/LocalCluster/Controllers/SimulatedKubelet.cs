@@ -163,6 +163,7 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
                 {
                     reported = failure.Message;
                     await Ignore(async () => { await _events.RecordAsync(current, "Warning", "FailedPrepareDynamicResources", failure.Message); return true; });
+                    await WriteStatusAsync(pod, (status, pending) => PodStatuses.Creating(status, pending, Now(), failure.Message));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

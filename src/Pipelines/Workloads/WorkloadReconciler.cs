@@ -28,6 +28,7 @@ public sealed class WorkloadReconciler(
 {
     private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
     private readonly ConnectionSync _connections = new(client);
+    private readonly Claims.ClaimAllocationWriter _claims = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -235,7 +236,7 @@ public sealed class WorkloadReconciler(
         {
             var name = WorkerPodFactory.FixedWorkerName(workload.Metadata.Name, hash, index);
             var labels = new Dictionary<string, string> { [WorkerPods.IndexLabel] = index.ToString(CultureInfo.InvariantCulture) };
-            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels, draClaims), cancellationToken))
+            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels, draClaims), GpuCount(workload), cancellationToken))
             {
                 await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Normal, WorkloadEventReasons.CreatedWorker, $"Created worker pod {name}", cancellationToken);
             }
@@ -263,7 +264,7 @@ public sealed class WorkloadReconciler(
             if (own.Count == 0)
             {
                 var labels = new Dictionary<string, string> { [WorkerPods.ClientPodLabel] = clientPod.Metadata.Name };
-                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels, draClaims), cancellationToken);
+                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels, draClaims), GpuCount(workload), cancellationToken);
             }
         }
 
@@ -275,11 +276,17 @@ public sealed class WorkloadReconciler(
     }
 
     /// <returns>False when the pod already existed (a repeat on a stale cache, not a second worker).</returns>
-    private async Task<bool> CreatePodAsync(V1Pod pod, CancellationToken cancellationToken)
+    private async Task<bool> CreatePodAsync(V1Pod pod, int gpus, CancellationToken cancellationToken)
     {
         try
         {
-            await client.CreateAsync(ResourceDescriptor.Pods.CollectionPath(pod.Metadata.NamespaceProperty), pod, cancellationToken);
+            var created = await client.CreateAsync(ResourceDescriptor.Pods.CollectionPath(pod.Metadata.NamespaceProperty), pod, cancellationToken);
+            if (draClaims)
+            {
+                // Beside the pod, off the allocator's bind path; a failure here is healed there (it creates a missing claim).
+                await _claims.TryCreateAsync(created, gpus, cancellationToken);
+            }
+
             return true;
         }
         catch (ApiStatusException e) when (e.IsConflict)
@@ -287,6 +294,8 @@ public sealed class WorkloadReconciler(
             return false;
         }
     }
+
+    private static int GpuCount(TensorFusionWorkload workload) => Math.Max(1, workload.Spec.GpuCount ?? 1);
 
     private Task<bool> WriteStatusAsync(
         TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken,

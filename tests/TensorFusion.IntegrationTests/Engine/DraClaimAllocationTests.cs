@@ -10,7 +10,7 @@ namespace TensorFusion.IntegrationTests.Engine;
 /// <summary>
 /// The operator as DRA allocation controller on the embedded control plane: each worker pod refers to its own
 /// ResourceClaim, which is allocated to the worker's GPUs (or MIG instance) and reserved for the pod before the bind,
-/// and goes with the pod.
+/// and goes with the pod. The kubelet stand-in is told not to prepare claims here (no DRA plugin in this fixture).
 /// </summary>
 [Collection("Operator")]
 [Trait("Category", "Integration")]
@@ -19,7 +19,7 @@ public sealed class DraClaimAllocationTests
     [Fact]
     public async Task Workload_WithDraClaims_EachWorkerClaimAllocatedToItsGpuAndReservedForItsPod()
     {
-        await using var engine = await EngineCluster.StartAsync();
+        await using var engine = await EngineCluster.StartAsync(prepareResourceClaims: false);
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName);
         await using var op = engine.StartOperator(out var started, EngineCluster.FastOptions() with { DraClaims = true });
         await started.WaitAsync(OperatorCluster.Wait);
@@ -45,7 +45,7 @@ public sealed class DraClaimAllocationTests
     [Fact]
     public async Task MigWorkload_WithDraClaims_ClaimNamesTheMigInstance_AndDeleteRemovesClaims()
     {
-        await using var engine = await EngineCluster.StartAsync();
+        await using var engine = await EngineCluster.StartAsync(prepareResourceClaims: false);
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1);
         await using var op = engine.StartOperator(out var started, EngineCluster.FastOptions() with { DraClaims = true });
         await started.WaitAsync(OperatorCluster.Wait);

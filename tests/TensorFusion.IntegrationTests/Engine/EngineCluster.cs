@@ -36,9 +36,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
 
-    public static async Task<EngineCluster> StartAsync()
+    public static async Task<EngineCluster> StartAsync(bool prepareResourceClaims = true)
     {
-        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false));
+        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false, prepareResourceClaims));
         Directory.CreateDirectory(engine._directory);
         var server = engine.Cluster.Server;
         engine._kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUri.ToString(), AccessToken = server.Token });

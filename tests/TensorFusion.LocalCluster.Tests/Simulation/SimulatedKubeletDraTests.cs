@@ -66,9 +66,11 @@ public sealed class SimulatedKubeletDraTests
         await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("p"), "default");
         var failed = await WaitForEventAsync(cluster, "FailedPrepareDynamicResources");
 
+        var pod = await cluster.WaitForAsync("pods", item => WaitingMessage(item) is not null);
+
         Assert.Contains("ResourceClaim default/p-gpu is not reserved for pod p", failed["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        var pod = cluster.Server.Store.Get("pods", "default", "p")!;
         Assert.Equal(("Pending", "ContainerCreating"), (Phase(pod), Reason(pod)));
+        Assert.Equal(failed["message"]!.GetValue<string>(), WaitingMessage(pod));
         Assert.Empty(plugin.Prepared);
     }
 
@@ -122,6 +124,9 @@ public sealed class SimulatedKubeletDraTests
     };
 
     private static string? Phase(StoredObject pod) => pod.Value["status"]?["phase"]?.GetValue<string>();
+
+    private static string? WaitingMessage(StoredObject pod) =>
+        pod.Value["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["message"]?.GetValue<string>();
 
     private static string? Reason(StoredObject pod) =>
         pod.Value["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.GetValue<string>();
