@@ -22,10 +22,15 @@ public static class UnixSocketGrpcHost
             ? $"socket path '{path}' is {Encoding.UTF8.GetByteCount(path)} bytes; Unix sockets allow {MaxSocketPathBytes}"
             : null;
 
-    /// <summary>Builds and starts the server; <paramref name="map"/> maps its services.</summary>
+    /// <summary>Builds and starts the server; <paramref name="map"/> maps its services, <paramref name="listen"/> (if given)
+    /// configures the listener of socket i (connection middleware that tells calls which socket they came on).</summary>
     /// <exception cref="ArgumentException">A socket path is too long (the message names it).</exception>
     public static async Task<WebApplication> StartAsync(
-        IReadOnlyList<string> sockets, Action<IServiceCollection> services, Action<WebApplication> map, CancellationToken cancellationToken)
+        IReadOnlyList<string> sockets,
+        Action<IServiceCollection> services,
+        Action<WebApplication> map,
+        CancellationToken cancellationToken,
+        Action<int, ListenOptions>? listen = null)
     {
         ArgumentNullException.ThrowIfNull(sockets);
         ArgumentNullException.ThrowIfNull(services);
@@ -46,9 +51,14 @@ public static class UnixSocketGrpcHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            foreach (var socket in sockets)
+            for (var i = 0; i < sockets.Count; i++)
             {
-                kestrel.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2);
+                var index = i;
+                kestrel.ListenUnixSocket(sockets[i], options =>
+                {
+                    options.Protocols = HttpProtocols.Http2;
+                    listen?.Invoke(index, options);
+                });
             }
         });
         builder.Services.AddGrpc();

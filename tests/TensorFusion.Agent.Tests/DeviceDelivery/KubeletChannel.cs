@@ -1,32 +1,12 @@
-using System.Net.Sockets;
 using Grpc.Net.Client;
+using TensorFusion.Agent.DeviceDelivery;
 
 namespace TensorFusion.Agent.Tests.DeviceDelivery;
 
-/// <summary>The kubelet's side of a plugin socket: a gRPC channel over a Unix socket (HTTP/2 without TLS).</summary>
+/// <summary>The kubelet's side of a plugin socket, and short socket directories for tests.</summary>
 internal static class KubeletChannel
 {
-    public static GrpcChannel ForSocket(string path) =>
-        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, cancellationToken) =>
-                {
-                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    try
-                    {
-                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-                        return new NetworkStream(socket, ownsSocket: true);
-                    }
-                    catch
-                    {
-                        socket.Dispose();
-                        throw;
-                    }
-                },
-            },
-        });
+    public static GrpcChannel ForSocket(string path) => UnixSocketChannel.Create(path);
 
     /// <summary>A short directory for sockets (sun_path is 108 bytes; the test temp dir can be long).</summary>
     public static string ShortSocketDirectory() =>
