@@ -19,7 +19,17 @@ public sealed class KubernetesWorkerResolver(IKubernetes client) : IWorkerResolv
 
     public async Task<ClaimOwner?> ResolveClaimAsync(string claimNamespace, string name, string uid, CancellationToken cancellationToken)
     {
-        var claim = await client.ResourceV1.ReadNamespacedResourceClaimAsync(name, claimNamespace, cancellationToken: cancellationToken);
+        k8s.Models.Resourcev1ResourceClaim claim;
+        try
+        {
+            claim = await client.ResourceV1.ReadNamespacedResourceClaimAsync(name, claimNamespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Not readable (a control plane without resource.k8s.io, or already gone): the name convention still holds.
+            return await new ClaimNaming().ResolveClaimAsync(claimNamespace, name, uid, cancellationToken);
+        }
+
         if (claim.Metadata?.Uid is { Length: > 0 } actual && actual != uid)
         {
             throw new DeliveryException($"claim {claimNamespace}/{name}: uid {uid} was replaced by {actual} (the claim was recreated)");
