@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TensorFusion.Gpu.Plans;
 
 namespace TensorFusion.Agent.Checkpoint;
@@ -9,29 +8,8 @@ public sealed class AgentCheckpointStore(string path)
     public string Path { get; } = path;
 
     /// <summary>The stored checkpoint, or null when there is none. A corrupt file is an error that names the file.</summary>
-    public AgentCheckpoint? Load()
-    {
-        if (!File.Exists(Path))
-        {
-            return null;
-        }
-
-        try
-        {
-            var checkpoint = JsonSerializer.Deserialize<AgentCheckpoint>(File.ReadAllBytes(Path), PlanJson.Options);
-            if (checkpoint is null || checkpoint.Version != AgentCheckpoint.CurrentVersion)
-            {
-                throw new InvalidDataException(
-                    $"checkpoint {Path}: version {checkpoint?.Version} is not {AgentCheckpoint.CurrentVersion}; move the file away to start fresh");
-            }
-
-            return checkpoint;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"checkpoint {Path} is not valid JSON (line {e.LineNumber}): {e.Message}", e);
-        }
-    }
+    public AgentCheckpoint? Load() =>
+        AtomicJsonFile.ReadVersioned<AgentCheckpoint>(Path, "checkpoint", PlanJson.Options, c => c.Version, AgentCheckpoint.CurrentVersion);
 
     /// <summary>Replaces the checkpoint atomically: a crash leaves either the old or the new one.</summary>
     public void Save(AgentCheckpoint checkpoint) => AtomicJsonFile.Write(Path, checkpoint, PlanJson.Options);

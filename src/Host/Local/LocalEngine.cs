@@ -59,17 +59,20 @@ public sealed class LocalEngine : IAsyncDisposable
         {
             // The port is chosen first so the agent's GPUNode can say where the operator finds it (tensor-fusion.ai/agent-endpoint).
             var port = FreeLoopbackPort();
+            var agentState = Path.Combine(options.StateDirectory, "agents", node);
+            var delivery = LocalDelivery.Options(agentState, node, _client);
             var agent = await NodeAgent.StartAsync(new AgentOptions
             {
                 NodeName = node,
                 Port = port,
-                StateDirectory = Path.Combine(options.StateDirectory, "agents", node),
+                StateDirectory = agentState,
                 TokenChecker = new TokenReviewTokenChecker(
                     (review, ct) => _client.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct),
                     LocalIdentities.AgentAudience, new HashSet<string>(StringComparer.Ordinal) { LocalIdentities.OperatorUser }, TimeProvider.System),
                 Pool = LocalClusterBootstrap.DefaultPoolName,
                 Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
-                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/")),
+                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/"), LocalDelivery.Annotations(delivery)),
+                Delivery = delivery,
             }, cancellationToken);
             _agents.Add(agent);
             progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");

@@ -75,6 +75,11 @@ public sealed class ShippedRoleTests(ShippedRbacCluster fixture) : IClassFixture
         { "agent", "list", "", "pods", "", "", true },
         { "agent", "create", "authentication.k8s.io", "tokenreviews", "", "", true },
         { "agent", "create", "", "events", "default", "", true },
+        { "agent", "get", "resource.k8s.io", "resourceclaims", "team-a", "llm-worker-0-gpu", true },
+        { "agent", "create", "resource.k8s.io", "resourceslices", "", "", true },
+        { "agent", "update", "resource.k8s.io", "resourceslices", "", "node-1-gpu.tensor-fusion.ai", true },
+        { "agent", "update", "resource.k8s.io", "resourceclaims/status", "team-a", "llm-worker-0-gpu", false },
+        { "agent", "delete", "resource.k8s.io", "resourceslices", "", "node-1-gpu.tensor-fusion.ai", false },
         // One step beyond.
         { "agent", "delete", Tf, "gpus", "", "gpu-0", false },
         { "agent", "delete", Tf, "gpunodes", "", "node-1", false },
