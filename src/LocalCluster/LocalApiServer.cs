@@ -203,6 +203,14 @@ public sealed class LocalApiServer : IAsyncDisposable
         await Operations.CreateAsync(Registry.Find(string.Empty, "v1", "nodes")!, string.Empty, node, new WriteOptions());
     }
 
+    /// <summary>Points an existing simulated node's kubelet at its DRA plugins and CDI specs (a state kept from an older run).</summary>
+    public async Task SetSimulatedKubeletPathsAsync(string name, Controllers.Dra.SimulatedKubeletPaths kubelet)
+    {
+        ArgumentNullException.ThrowIfNull(kubelet);
+        await Operations.PatchAsync(Registry.Find(string.Empty, "v1", "nodes")!, string.Empty, name, "application/merge-patch+json",
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = kubelet.ToAnnotations() } }, null, new WriteOptions());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

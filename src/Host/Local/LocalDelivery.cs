@@ -32,6 +32,17 @@ internal static class LocalDelivery
         };
     }
 
+    /// <summary>
+    /// What the simulated kubelet of the node reads (its Node's annotations): the agent's plugin registry and CDI
+    /// directories, and NVIDIA's CDI kind as one the simulated runtime stands in for (no NVIDIA toolkit writes
+    /// nvidia.yaml on a simulated node).
+    /// </summary>
+    public static LocalCluster.Controllers.Dra.SimulatedKubeletPaths KubeletPaths(string agentStateDirectory)
+    {
+        var state = Path.GetFullPath(agentStateDirectory);
+        return new(Path.Combine(SocketRoot(state), "plugins_registry"), [Path.Combine(state, "cdi")], [Agent.DeviceDelivery.Cdi.CdiNames.NvidiaGpuKind]);
+    }
+
     public static IReadOnlyDictionary<string, string> Annotations(DeviceDeliveryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

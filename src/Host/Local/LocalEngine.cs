@@ -96,7 +96,8 @@ public sealed class LocalEngine : IAsyncDisposable
             // The operator's token for the agents' audience; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
             // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
-            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) } },
+            // Workers get their GPU through DRA claims, as on a 1.34+ cluster: the simulated kubelet prepares them with the agents.
+            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) }, DraClaims = true },
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
         _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);

@@ -9,11 +9,13 @@ namespace TensorFusion.LocalCluster.Controllers.Dra;
 /// <c>vendor/class=name</c> in the spec files (<c>.json</c>, <c>.yaml</c>) of the CDI directories (a later directory
 /// wins for the same kind, as /var/run/cdi over /etc/cdi) and merges the spec-wide and device container edits: env,
 /// deviceNodes, mounts (in order, without repeats). An unknown device is an error naming it, as containerd's strict
-/// CDI lookup is.
+/// CDI lookup is, except for a device of a simulated kind that has no spec at all: the simulated runtime stands in for
+/// it with one device node <c>/dev/simulated/&lt;vendor&gt;/&lt;class&gt;/&lt;name&gt;</c>, so the container still shows
+/// exactly which device it got.
 /// </summary>
 public static class CdiResolver
 {
-    public static JsonObject Resolve(IReadOnlyList<string> directories, IReadOnlyList<string> qualifiedNames)
+    public static JsonObject Resolve(IReadOnlyList<string> directories, IReadOnlyList<string> qualifiedNames, IReadOnlyList<string>? simulatedKinds = null)
     {
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(qualifiedNames);
@@ -31,6 +33,12 @@ public static class CdiResolver
             }
 
             var (kind, name) = (qualified[..equals], qualified[(equals + 1)..]);
+            if (!specs.ContainsKey(kind) && simulatedKinds?.Contains(kind) == true)
+            {
+                Append(new JsonArray(new JsonObject { ["path"] = $"/dev/simulated/{kind}/{name}" }), deviceNodes);
+                continue;
+            }
+
             if (!specs.TryGetValue(kind, out var kindSpecs))
             {
                 throw new DraPrepareException($"unresolvable CDI device {qualified}: no CDI spec of kind {kind} in {string.Join(", ", directories)}");

@@ -59,7 +59,7 @@ public sealed class ClaimPreparer(ObjectStore store, KubeletPluginRegistry plugi
             }
         }
 
-        var edits = CdiResolver.Resolve(paths.CdiDirectories, devices);
+        var edits = CdiResolver.Resolve(paths.CdiDirectories, devices, paths.SimulatedCdiKinds);
         edits.Insert(0, "claims", new JsonArray([.. claims.Select(claim => (JsonNode)new JsonObject
         {
             ["namespace"] = claim.Namespace, ["name"] = claim.Name, ["uid"] = claim.Uid, ["driver"] = claim.Driver,
