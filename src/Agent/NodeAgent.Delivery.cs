@@ -100,7 +100,9 @@ public sealed partial class NodeAgent
         try
         {
             var outcome = await slices.PublishAsync(_device.ListDevices(), _options.DeviceTflops, cancellationToken);
-            if (outcome == SlicePublishOutcome.NotServed)
+            // Said at the first miss and then every 20th (about every 10 minutes at the default heartbeat), so an older
+            // cluster does not fill the log; the count in the line says how many heartbeats have tried.
+            if (outcome == SlicePublishOutcome.NotServed && (slices.NotServedCount == 1 || slices.NotServedCount % 20 == 0))
             {
                 LogSliceNotServed(_logger, slices.NotServedCount);
             }
