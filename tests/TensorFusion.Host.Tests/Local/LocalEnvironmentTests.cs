@@ -46,6 +46,8 @@ public sealed class LocalEnvironmentTests : IDisposable
         Assert.Equal("gpu.tensor-fusion.ai", info.Name);
         Assert.EndsWith("/plugins/gpu.tensor-fusion.ai/dra.sock", info.Endpoint, StringComparison.Ordinal);
         Assert.True(File.Exists(info.Endpoint), info.Endpoint);
+        var cdiDirectory = node["metadata"]!["annotations"]!["tensor-fusion.ai/cdi-dir"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(_directory, "agents", "tf-node-1", "cdi"), cdiDirectory);
     }
 
     [Fact]
