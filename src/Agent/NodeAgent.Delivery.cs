@@ -9,6 +9,10 @@ namespace TensorFusion.Agent;
 /// (docs/agent-protocol.md, "Device delivery"). Off when <see cref="AgentOptions.Delivery"/> is null.</summary>
 public sealed partial class NodeAgent
 {
+    /// <summary>The plan whose workers' regions exist: delivery hands out a worker only from here, so a prepare can
+    /// never mount a region the plan push has not written yet.</summary>
+    private volatile Gpu.Plans.NodePlan? _regionsSyncedPlan;
+
     /// <summary>The delivery core; null when delivery is off.</summary>
     public WorkerDelivery? Delivery { get; private set; }
 
@@ -31,7 +35,7 @@ public sealed partial class NodeAgent
         };
         LimiterInstaller.Install(paths, options.LimiterLibrarySource);
         Delivery = new WorkerDelivery(paths, new DeliveryStateStore(Path.Combine(_options.StateDirectory, "delivery.json")),
-            () => Applier.CurrentPlan, _device, options.Resolver);
+            () => _regionsSyncedPlan, _device, options.Resolver);
         ReconcileDelivery(); // after a reboot the CDI directory (a tmpfs) is empty: rebuild before the kubelet asks
         if (options.Dra)
         {
@@ -100,7 +104,9 @@ public sealed partial class NodeAgent
         try
         {
             var outcome = await slices.PublishAsync(_device.ListDevices(), _options.DeviceTflops, cancellationToken);
-            if (outcome == SlicePublishOutcome.NotServed)
+            // Said at the first miss and then every 20th (about every 10 minutes at the default heartbeat), so an older
+            // cluster does not fill the log; the count in the line says how many heartbeats have tried.
+            if (outcome == SlicePublishOutcome.NotServed && (slices.NotServedCount == 1 || slices.NotServedCount % 20 == 0))
             {
                 LogSliceNotServed(_logger, slices.NotServedCount);
             }

@@ -16,6 +16,10 @@ internal static class LocalDelivery
     /// <summary>GPUNode annotation (local mode only): absolute path of the node agent's DRA registration socket.</summary>
     public const string RegistrationSocketAnnotation = "tensor-fusion.ai/dra-registration-socket";
 
+    /// <summary>GPUNode annotation (local mode only): the directory of the agent's CDI specs, where the simulated
+    /// kubelet resolves <c>tensor-fusion.ai/worker=…</c> names as a runtime would.</summary>
+    public const string CdiDirectoryAnnotation = "tensor-fusion.ai/cdi-dir";
+
     public static DeviceDeliveryOptions Options(string agentStateDirectory, string nodeName, IKubernetes client)
     {
         var state = Path.GetFullPath(agentStateDirectory);
@@ -49,6 +53,7 @@ internal static class LocalDelivery
         return new Dictionary<string, string>
         {
             [RegistrationSocketAnnotation] = Path.Combine(options.RegistryDirectory, DraDriver.RegistrationSocketName),
+            [CdiDirectoryAnnotation] = options.CdiDirectory,
         };
     }
 

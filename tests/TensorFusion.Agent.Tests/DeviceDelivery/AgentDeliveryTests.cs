@@ -70,6 +70,28 @@ public sealed class AgentDeliveryTests : IDisposable
         Assert.Contains("Unix sockets allow 107", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartAsync_LimiterLibraryGiven_InstallsItForWorkers()
+    {
+        var source = Path.Combine(_node.StateDirectory, "image-libtfshim.so");
+        await File.WriteAllTextAsync(source, "ELF stand-in");
+
+        await using var agent = await NodeAgent.StartAsync(Options() with { Delivery = Delivery() with { LimiterLibrarySource = source } }, CancellationToken.None);
+
+        Assert.Equal("ELF stand-in", await File.ReadAllTextAsync(agent.Delivery!.Paths.LimiterLibraryHostPath));
+        Assert.False(File.Exists(agent.Delivery.Paths.LimiterLibraryHostPath + ".tmp"));
+    }
+
+    [Fact]
+    public async Task StartAsync_LimiterLibraryMissing_RefusedNamingTheFlag()
+    {
+        var options = Options() with { Delivery = Delivery() with { LimiterLibrarySource = "/nonexistent/libtfshim.so" } };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => NodeAgent.StartAsync(options, CancellationToken.None));
+
+        Assert.Contains("--limiter-library: '/nonexistent/libtfshim.so' does not exist", error.Message, StringComparison.Ordinal);
+    }
+
     private Task<NodeAgent> StartAgentAsync() => NodeAgent.StartAsync(Options() with { Delivery = Delivery() }, CancellationToken.None);
 
     private AgentOptions Options() => AgentHarness.Options(_node, new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero)));

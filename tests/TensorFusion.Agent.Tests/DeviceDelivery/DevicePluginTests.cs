@@ -67,6 +67,34 @@ public sealed class DevicePluginTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task KubeletStartsAfterAgent_SocketAppears_RegistersWithoutARestart()
+    {
+        var directory = KubeletChannel.ShortSocketDirectory();
+        try
+        {
+            await using var server = await StartServerAsync(directory, useCdi: true);
+            var registered = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.RegisteredWithKubelet += (_, round) => registered.TrySetResult(round);
+            Assert.Equal(0, server.Registrations); // no kubelet.sock yet: nothing to register with
+
+            var kubelet = await FakeKubelet.StartAsync(directory);
+            try
+            {
+                Assert.Equal(1, await registered.Task.WaitAsync(Wait));
+                Assert.Equal(16, (await kubelet.ReadAsync(16, Wait)).Count);
+            }
+            finally
+            {
+                await kubelet.StopAsync(wipeDirectory: false);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ListAndWatch_IndexResource_Lists36HealthyDummyDevices()
     {
         using var channel = KubeletChannel.ForSocket(Path.Combine(_sockets, "tensor-fusion-index_3.sock"));

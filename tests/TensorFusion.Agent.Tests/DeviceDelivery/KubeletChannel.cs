@@ -1,5 +1,5 @@
 using Grpc.Net.Client;
-using TensorFusion.Agent.DeviceDelivery;
+using TensorFusion.KubeletApi;
 
 namespace TensorFusion.Agent.Tests.DeviceDelivery;
 

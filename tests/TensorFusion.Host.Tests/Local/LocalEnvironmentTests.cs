@@ -39,13 +39,15 @@ public sealed class LocalEnvironmentTests : IDisposable
 
         var node = environment.Server.Store.Get(gpuNodes, string.Empty, "tf-node-1")!.Value;
         var socket = node["metadata"]!["annotations"]!["tensor-fusion.ai/dra-registration-socket"]!.GetValue<string>();
-        using var channel = TensorFusion.Agent.DeviceDelivery.UnixSocketChannel.Create(socket);
+        using var channel = TensorFusion.KubeletApi.UnixSocketChannel.Create(socket);
         var info = await new TensorFusion.KubeletApi.PluginRegistration.V1.Registration.RegistrationClient(channel)
             .GetInfoAsync(new TensorFusion.KubeletApi.PluginRegistration.V1.InfoRequest(), deadline: DateTime.UtcNow.Add(Wait));
 
         Assert.Equal("gpu.tensor-fusion.ai", info.Name);
         Assert.EndsWith("/plugins/gpu.tensor-fusion.ai/dra.sock", info.Endpoint, StringComparison.Ordinal);
         Assert.True(File.Exists(info.Endpoint), info.Endpoint);
+        var cdiDirectory = node["metadata"]!["annotations"]!["tensor-fusion.ai/cdi-dir"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(_directory, "agents", "tf-node-1", "cdi"), cdiDirectory);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TensorFusion.KubeletApi;
 using TensorFusion.KubeletApi.DevicePlugin.V1Beta1;
 using KubeletRegistration = TensorFusion.KubeletApi.DevicePlugin.V1Beta1.Registration;
 

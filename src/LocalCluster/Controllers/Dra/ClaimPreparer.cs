@@ -128,7 +128,7 @@ public sealed class ClaimPreparer(ObjectStore store, KubeletPluginRegistry plugi
     {
         try
         {
-            using var channel = UnixSocketChannel.Open(endpoint);
+            using var channel = KubeletApi.UnixSocketChannel.Create(endpoint);
             using var deadline = new PluginCallDeadline(time, cancellationToken);
             return await call(new DRAPlugin.DRAPluginClient(channel), deadline.Token);
         }

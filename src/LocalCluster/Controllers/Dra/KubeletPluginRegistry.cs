@@ -64,7 +64,7 @@ public sealed class KubeletPluginRegistry(TimeProvider time)
     {
         try
         {
-            using var channel = UnixSocketChannel.Open(socket);
+            using var channel = KubeletApi.UnixSocketChannel.Create(socket);
             using var deadline = new PluginCallDeadline(time, cancellationToken);
             return await new Registration.RegistrationClient(channel).GetInfoAsync(new InfoRequest(), cancellationToken: deadline.Token);
         }
@@ -77,7 +77,7 @@ public sealed class KubeletPluginRegistry(TimeProvider time)
 
     private async Task NotifyAsync(string socket, RegistrationStatus status, CancellationToken cancellationToken)
     {
-        using var channel = UnixSocketChannel.Open(socket);
+        using var channel = KubeletApi.UnixSocketChannel.Create(socket);
         using var deadline = new PluginCallDeadline(time, cancellationToken);
         await new Registration.RegistrationClient(channel).NotifyRegistrationStatusAsync(status, cancellationToken: deadline.Token);
     }

@@ -1,9 +1,11 @@
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace TensorFusion.Agent.DeviceDelivery;
+namespace TensorFusion.KubeletApi;
 
-/// <summary>A gRPC client channel over a Unix socket (HTTP/2 without TLS), as plugins and the kubelet talk.</summary>
+/// <summary>A gRPC client channel over a Unix socket (HTTP/2 without TLS), as plugins and the kubelet talk: the kubelet
+/// side dials plugin sockets with it (tests, the embedded control plane's simulated kubelet), a device plugin dials
+/// kubelet.sock.</summary>
 public static class UnixSocketChannel
 {
     public static GrpcChannel Create(string socketPath) =>
