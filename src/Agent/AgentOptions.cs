@@ -61,6 +61,9 @@ public sealed record AgentOptions
     /// <summary>Names the worker of each process the driver reports (NVML backend; the simulator names its own).</summary>
     public Attribution.ProcessAttributor? Attributor { get; init; }
 
+    /// <summary>How GPUs reach worker containers (CDI specs, DRA plugin, device plugins); null: not at all.</summary>
+    public DeviceDelivery.DeviceDeliveryOptions? Delivery { get; init; }
+
     /// <summary>Test hook: called at each fault point of every device change; throw to simulate a crash.</summary>
     public Action<AgentFaultPoint, CheckpointIntent>? FaultHook { get; init; }
 
@@ -97,6 +100,11 @@ public sealed record AgentOptions
         {
             // The shim falls open after 2 s without a heartbeat: the limiter must tick well inside that.
             errors.Add($"--limiter-interval: {LimiterInterval.TotalMilliseconds} ms is outside 50–1000 ms");
+        }
+
+        if (Delivery is not null)
+        {
+            errors.AddRange(Delivery.Validate());
         }
 
         return errors;

@@ -18,6 +18,7 @@ public sealed partial class NodeAgent
     /// <summary>Mirrors the limits the plan applier wrote into the workers' regions (creates, updates, removes).</summary>
     public void SyncRegions()
     {
+        var plan = Applier.CurrentPlan; // read first: the limits files below are at least this plan's
         var limits = new Dictionary<string, IReadOnlyList<WorkerLimits>>(StringComparer.Ordinal);
         foreach (var worker in _device.ListLimitedWorkers())
         {
@@ -25,6 +26,7 @@ public sealed partial class NodeAgent
         }
 
         Limiter.Sync(limits);
+        _regionsSyncedPlan = plan;
     }
 
     /// <summary>One limiter interval, callable directly (tests, local mode's explain).</summary>

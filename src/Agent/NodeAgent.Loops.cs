@@ -23,6 +23,8 @@ public sealed partial class NodeAgent
             {
                 var status = Applier.Reconcile();
                 SyncRegions(); // regions follow the limits files, which only plan pushes and reconciles change
+                ReconcileDelivery();
+                await EnsureDevicePluginRegisteredAsync(stoppingToken);
                 Metrics.RecordGeneration(status.ObservedGeneration);
                 var unhealthy = RefreshHealth().Where(g => !g.Healthy).ToArray();
                 foreach (var gpu in unhealthy)
@@ -67,6 +69,7 @@ public sealed partial class NodeAgent
     /// <summary>Best effort: a failed publish is logged and retried at the next heartbeat.</summary>
     private async Task PublishAsync(CancellationToken cancellationToken)
     {
+        await PublishSliceAsync(cancellationToken);
         if (_options.Registrar is null)
         {
             return;

@@ -91,6 +91,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         var status = Applier.Apply(plan);
         SyncRegions();
+        ReconcileDelivery();
         Metrics.RecordApply(status);
         LogPlanHandled(_logger, plan.Generation, status.Result, status.Message ?? "");
         return status;
@@ -113,6 +114,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         {
         }
 
+        await StopDeliveryAsync();
         if (_app is not null)
         {
             await _app.StopAsync(CancellationToken.None);
@@ -155,6 +157,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         await PublishAsync(cancellationToken);
         Metrics.RecordHeartbeat(_options.TimeProvider.GetUtcNow());
         SyncRegions();
+        await StartDeliveryAsync(cancellationToken);
         _loops = Task.WhenAll(RunReconcileLoopAsync(_stopping.Token), RunHeartbeatLoopAsync(_stopping.Token), RunLimiterLoopAsync(_stopping.Token));
     }
 

@@ -173,8 +173,13 @@ public sealed class LocalApiServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Adds (or relabels) a node served by the built-in kubelet stand-in.</summary>
-    public async Task AddSimulatedNodeAsync(string name, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyDictionary<string, string>? capacity = null)
+    /// <summary>
+    /// Adds a node served by the built-in kubelet stand-in; with <paramref name="kubelet"/> its kubelet calls the DRA
+    /// plugins registered there and resolves CDI devices from there.
+    /// </summary>
+    public async Task AddSimulatedNodeAsync(
+        string name, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyDictionary<string, string>? capacity = null,
+        Controllers.Dra.SimulatedKubeletPaths? kubelet = null)
     {
         var labelObject = new JsonObject { [SimulatedKubelet.SimulatedLabel] = "true", ["kubernetes.io/hostname"] = name };
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
@@ -190,11 +195,21 @@ public sealed class LocalApiServer : IAsyncDisposable
 
         var node = new JsonObject
         {
-            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = labelObject },
+            ["metadata"] = kubelet is null
+                ? new JsonObject { ["name"] = name, ["labels"] = labelObject }
+                : new JsonObject { ["name"] = name, ["labels"] = labelObject, ["annotations"] = kubelet.ToAnnotations() },
             ["spec"] = new JsonObject(),
             ["status"] = new JsonObject { ["capacity"] = capacityObject, ["allocatable"] = capacityObject.DeepClone() },
         };
         await Operations.CreateAsync(Registry.Find(string.Empty, "v1", "nodes")!, string.Empty, node, new WriteOptions());
+    }
+
+    /// <summary>Points an existing simulated node's kubelet at its DRA plugins and CDI specs (a state kept from an older run).</summary>
+    public async Task SetSimulatedKubeletPathsAsync(string name, Controllers.Dra.SimulatedKubeletPaths kubelet)
+    {
+        ArgumentNullException.ThrowIfNull(kubelet);
+        await Operations.PatchAsync(Registry.Find(string.Empty, "v1", "nodes")!, string.Empty, name, "application/merge-patch+json",
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = kubelet.ToAnnotations() } }, null, new WriteOptions());
     }
 
     public async ValueTask DisposeAsync()

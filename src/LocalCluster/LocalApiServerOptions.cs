@@ -42,6 +42,12 @@ public sealed record LocalApiServerOptions
     /// <summary>Run the garbage collector, namespace controller and simulated kubelet (off for raw-storage benchmarks).</summary>
     public bool RunControllers { get; init; } = true;
 
+    /// <summary>
+    /// Simulated kubelets prepare a pod's resource claims with the node's DRA plugins before running it (the default).
+    /// False runs such pods without preparing anything: control-plane benchmarks that have no node agents.
+    /// </summary>
+    public bool PrepareResourceClaims { get; init; } = true;
+
     /// <summary>Bind pods that ask for the default scheduler to simulated nodes (local mode; tests keep them Pending).</summary>
     public bool RunDefaultScheduler { get; init; }
 }

@@ -24,7 +24,8 @@ namespace TensorFusion.Agent.Registration;
 /// <c>agentEndpoint</c> the GPUNode carries it in <see cref="Annotations.AgentEndpoint"/>, which is where the
 /// operator sends plans (docs/adr/0004-agent-addressing.md). One registrar per node: it remembers that node's uid.
 /// </summary>
-public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string agentVersion, Uri? agentEndpoint = null) : INodeRegistrar
+public sealed partial class KubernetesNodeRegistrar(
+    IKubernetes client, string agentVersion, Uri? agentEndpoint = null, IReadOnlyDictionary<string, string>? nodeAnnotations = null) : INodeRegistrar
 {
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
     private string? _nodeUid;
@@ -48,6 +49,18 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
         }
     }
 
+    /// <summary>The agent endpoint and any annotations the agent was given (local mode's plugin socket), or null.</summary>
+    private Dictionary<string, string>? OwnAnnotations()
+    {
+        var annotations = new Dictionary<string, string>(nodeAnnotations ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (agentEndpoint is not null)
+        {
+            annotations[Annotations.AgentEndpoint] = agentEndpoint.AbsoluteUri;
+        }
+
+        return annotations.Count == 0 ? null : annotations;
+    }
+
     private async Task PublishOnceAsync(NodeReport report, CancellationToken cancellationToken)
     {
         _nodeUid ??= await EnsureExistsAsync(GpuNode.KubePluralName, report.NodeName, new GpuNode
@@ -56,13 +69,13 @@ public sealed partial class KubernetesNodeRegistrar(IKubernetes client, string a
             {
                 Name = report.NodeName,
                 Labels = new Dictionary<string, string> { [Labels.GpuPool] = report.Pool },
-                Annotations = agentEndpoint is null ? null : new Dictionary<string, string> { [Annotations.AgentEndpoint] = agentEndpoint.AbsoluteUri },
+                Annotations = OwnAnnotations(),
             },
         }, cancellationToken);
-        if (agentEndpoint is not null && !_endpointPublished)
+        if (OwnAnnotations() is { } annotations && !_endpointPublished)
         {
             // The GPUNode may predate this agent (a restart on another port or address): always state where we listen now.
-            var patch = TensorFusionJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotations.AgentEndpoint] = agentEndpoint.AbsoluteUri } } });
+            var patch = TensorFusionJson.Serialize(new { metadata = new { annotations } });
             await client.CustomObjects.PatchClusterCustomObjectAsync(
                 new V1Patch(patch, V1Patch.PatchType.MergePatch), TensorFusionApi.Group, TensorFusionApi.Version, GpuNode.KubePluralName, report.NodeName,
                 cancellationToken: cancellationToken);

@@ -71,6 +71,8 @@ public static class AgentCommand
             nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, kubeconfig, listenAddress,
             nvmlLibrary, hostProc, hostDev,
         };
+        var delivery = new AgentDeliveryFlags();
+        delivery.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -121,6 +123,7 @@ public static class AgentCommand
                 AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
                 Registrar = registrar,
                 Attributor = CreateAttributor(parseResult.GetValue(hostProc), kubernetes, parseResult.GetValue(nodeName)!),
+                Delivery = delivery.Build(parseResult, kubernetes, parseResult.GetValue(nodeName)!),
             };
             try
             {

@@ -29,12 +29,13 @@ public static class OperatorCommand
         var autoscalingInterval = new Option<double>("--autoscaling-interval") { Description = "Seconds between autoscaler passes (a workload's autoSetResources.interval, if longer, still applies)", DefaultValueFactory = _ => defaults.Autoscaling.Tick.TotalSeconds };
         var checkpointInterval = new Option<double>("--autoscaling-checkpoint-interval") { Description = "Seconds between saves of usage histograms on the workloads when agents are scraped (no --prometheus-url); a crash loses at most this much history", DefaultValueFactory = _ => defaults.Autoscaling.CheckpointInterval.TotalSeconds };
         var gracefulShutdown = new Option<double>("--graceful-shutdown-timeout") { Description = "Seconds a stop (SIGTERM) drains in-flight reconciles, the allocation batch and plan pushes before releasing the Lease; keep it below the pod's terminationGracePeriodSeconds", DefaultValueFactory = _ => defaults.GracefulShutdownTimeout.TotalSeconds };
+        var draClaims = new Option<bool>("--dra-claims") { Description = "Give each worker pod a ResourceClaim the allocator allocates before binding (DRA, Kubernetes 1.34+); false for device-plugin mode", DefaultValueFactory = _ => true };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
-            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval,
+            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -59,6 +60,7 @@ public static class OperatorCommand
                     MaxConcurrentReconciles = parseResult.GetValue(concurrency),
                     AgentPort = parseResult.GetValue(agentPort),
                     AgentTimeout = TimeSpan.FromSeconds(parseResult.GetValue(agentTimeout)),
+                    DraClaims = parseResult.GetValue(draClaims),
                     Autoscaling = defaults.Autoscaling with
                     {
                         Tick = TimeSpan.FromSeconds(parseResult.GetValue(autoscalingInterval)),

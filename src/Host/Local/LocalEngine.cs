@@ -59,17 +59,20 @@ public sealed class LocalEngine : IAsyncDisposable
         {
             // The port is chosen first so the agent's GPUNode can say where the operator finds it (tensor-fusion.ai/agent-endpoint).
             var port = FreeLoopbackPort();
+            var agentState = Path.Combine(options.StateDirectory, "agents", node);
+            var delivery = LocalDelivery.Options(agentState, node, _client);
             var agent = await NodeAgent.StartAsync(new AgentOptions
             {
                 NodeName = node,
                 Port = port,
-                StateDirectory = Path.Combine(options.StateDirectory, "agents", node),
+                StateDirectory = agentState,
                 TokenChecker = new TokenReviewTokenChecker(
                     (review, ct) => _client.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct),
                     LocalIdentities.AgentAudience, new HashSet<string>(StringComparer.Ordinal) { LocalIdentities.OperatorUser }, TimeProvider.System),
                 Pool = LocalClusterBootstrap.DefaultPoolName,
                 Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
-                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/")),
+                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/"), LocalDelivery.Annotations(delivery)),
+                Delivery = delivery,
             }, cancellationToken);
             _agents.Add(agent);
             progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");
@@ -93,7 +96,8 @@ public sealed class LocalEngine : IAsyncDisposable
             // The operator's token for the agents' audience; their addresses come from their GPUNodes' agent-endpoint annotations.
             AgentTokenFile = _agentTokenFile,
             // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
-            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) } },
+            // Workers get their GPU through DRA claims, as on a 1.34+ cluster: the simulated kubelet prepares them with the agents.
+            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) }, DraClaims = true },
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
         _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);

@@ -82,8 +82,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
         for (var index = 1; index <= Options.Nodes; index++)
         {
             var name = NodeName(index);
+            // Its kubelet prepares worker claims with the node agent's DRA plugin (sockets and CDI specs under the agent's state).
+            var kubelet = LocalDelivery.KubeletPaths(Path.Combine(Options.StateDirectory, "agents", name));
             if (Server.Store.Get("nodes", string.Empty, name) is not null)
             {
+                await Server.SetSimulatedKubeletPathsAsync(name, kubelet);
                 continue;
             }
 
@@ -92,7 +95,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             {
                 ["nvidia.com/gpu.present"] = "true",
                 ["tensor-fusion.ai/gpu-model"] = Options.GpuModel,
-            });
+            }, kubelet: kubelet);
         }
     }
 

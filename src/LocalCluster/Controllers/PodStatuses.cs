@@ -8,14 +8,16 @@ namespace TensorFusion.LocalCluster.Controllers;
 /// <summary>The pod and node status documents the kubelet stand-in writes.</summary>
 public static class PodStatuses
 {
-    public static void Creating(JsonObject status, JsonObject pod, string now)
+    /// <summary>Pending in ContainerCreating; <paramref name="message"/> says what holds the containers back (a claim that
+    /// could not be prepared), so `explain workload` and `kubectl get pod -o yaml` show it beside the event.</summary>
+    public static void Creating(JsonObject status, JsonObject pod, string now, string? message = null)
     {
         status["phase"] = "Pending";
         status["conditions"] = Conditions(now, ("PodScheduled", true), ("Initialized", true), ("ContainersReady", false), ("Ready", false));
-        status["containerStatuses"] = ContainerStatuses(pod, container => new JsonObject
-        {
-            ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" },
-        }, ready: false, restarts: 0, created: false);
+        status["containerStatuses"] = ContainerStatuses(pod, container => message is null
+            ? new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } }
+            : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating", ["message"] = message } },
+            ready: false, restarts: 0, created: false);
     }
 
     /// <summary>Running and Ready, or Failed ("fail"), or crash-looping ("crashloop").</summary>
@@ -84,8 +86,8 @@ public static class PodStatuses
             ["kernelVersion"] = "6.1.0-simulated",
             ["osImage"] = "Debian GNU/Linux 12 (simulated)",
             ["containerRuntimeVersion"] = "simulated://1.0",
-            ["kubeletVersion"] = "v1.32.0-simulated",
-            ["kubeProxyVersion"] = "v1.32.0-simulated",
+            ["kubeletVersion"] = "v1.34.0-simulated",
+            ["kubeProxyVersion"] = "v1.34.0-simulated",
             ["operatingSystem"] = "linux",
             ["architecture"] = "amd64",
         };

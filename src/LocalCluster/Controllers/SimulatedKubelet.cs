@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using TensorFusion.LocalCluster.Controllers.Dra;
 using TensorFusion.LocalCluster.Http;
 using TensorFusion.LocalCluster.Resources;
 using TensorFusion.LocalCluster.Semantics;
@@ -11,14 +12,23 @@ namespace TensorFusion.LocalCluster.Controllers;
 /// A kubelet stand-in for nodes labelled <see cref="SimulatedLabel"/>="true": pods bound to them go Pending →
 /// ContainerCreating → Running (Ready, podIP) after <see cref="LocalApiServerOptions.PodStartDelay"/>, or fail or
 /// crash-loop when annotated with <see cref="BehaviourAnnotation"/>; deleting pods are removed once their grace period
-/// ends; each node renews a Lease in kube-node-lease and reports Ready. All timing goes through the TimeProvider.
+/// ends; each node renews a Lease in kube-node-lease and reports Ready. A pod with resource claims runs only once the
+/// node's DRA plugins prepared them (<see cref="ClaimPreparer"/>: what its container got is recorded in
+/// <see cref="ClaimPreparer.ContainerEditsAnnotation"/>); until then it stays ContainerCreating, retried with backoff,
+/// with a FailedPrepareDynamicResources event per distinct reason; a deleted pod's claims are unprepared before it goes.
+/// All timing goes through the TimeProvider.
 /// </summary>
 public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegistry registry, LocalApiServerOptions options)
 {
     public const string SimulatedLabel = "tensor-fusion.ai/simulated";
     public const string BehaviourAnnotation = "tensor-fusion.ai/simulate";
 
+    /// <summary>Longest wait between two tries to prepare a pod's claims (the first retry comes after 200 ms, doubling).</summary>
+    public static readonly TimeSpan MaxPrepareBackoff = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, bool> _handled = new(StringComparer.Ordinal);
+    private readonly ClaimPreparer _claims = new(operations.Store, new KubeletPluginRegistry(options.TimeProvider), options.TimeProvider);
+    private readonly KubeletEvents _events = new(operations, registry, options.TimeProvider);
     private int _nextAddress;
 
     public static bool IsSimulated(JsonObject node) => Meta.Labels(node).GetValueOrDefault(SimulatedLabel) == "true";
@@ -26,7 +36,7 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var (subscription, _) = operations.Store.Subscribe(null, null, initialState: false,
-            change => change.Type != WatchEventType.Deleted && change.Current!.StorageId is "pods" or "nodes");
+            change => change.Current!.StorageId == "pods" || (change.Type != WatchEventType.Deleted && change.Current.StorageId == "nodes"));
         using (subscription)
         {
             var heartbeats = HeartbeatAsync(cancellationToken);
@@ -37,7 +47,12 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
 
             await foreach (var change in subscription.Events.ReadAllAsync(cancellationToken))
             {
-                if (change.Type != WatchEventType.Deleted && change.Current!.StorageId == "pods")
+                if (change.Type == WatchEventType.Deleted && change.Current!.StorageId == "pods")
+                {
+                    // Removed without a grace period (force delete): the kubelet still cleans up what it prepared.
+                    Forgotten(change.Current, cancellationToken);
+                }
+                else if (change.Current!.StorageId == "pods")
                 {
                     Consider(change.Current, cancellationToken);
                 }
@@ -67,7 +82,15 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
             if (_handled.TryAdd(uid + "/delete", true))
             {
                 var deadline = Meta.ParseTimestamp(Meta.Text(pod.Value["metadata"], "deletionTimestamp")) ?? options.TimeProvider.GetUtcNow();
-                _ = LaterAsync(deadline, () => operations.DeleteAsync(Pods(), pod.Namespace, pod.Name, new DeleteOptions(GracePeriodSeconds: 0)), cancellationToken);
+                _ = LaterAsync(deadline, async () =>
+                {
+                    if (_handled.TryAdd(uid + "/unprepare", true))
+                    {
+                        await UnprepareClaimsAsync(pod, cancellationToken);
+                    }
+
+                    await operations.DeleteAsync(Pods(), pod.Namespace, pod.Name, new DeleteOptions(GracePeriodSeconds: 0));
+                }, cancellationToken);
             }
 
             return;
@@ -82,6 +105,15 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
         }
     }
 
+    private void Forgotten(StoredObject pod, CancellationToken cancellationToken)
+    {
+        var uid = Meta.Uid(pod.Value) ?? pod.Key;
+        if (Meta.StringMap(pod.Value["metadata"]?["annotations"]).ContainsKey(ClaimPreparer.ContainerEditsAnnotation) && _handled.TryAdd(uid + "/unprepare", true))
+        {
+            _ = UnprepareClaimsAsync(pod, cancellationToken);
+        }
+    }
+
     /// <summary>ContainerCreating now, Running (or the annotated failure) at <paramref name="deadline"/>.</summary>
     private async Task StartAsync(StoredObject pod, DateTimeOffset deadline, string behaviour, string address, CancellationToken cancellationToken)
     {
@@ -89,11 +121,83 @@ public sealed class SimulatedKubelet(ResourceOperations operations, ResourceRegi
         // fake clock can then never slip in between computing the delay and registering the timer.
         var startDue = WaitUntilAsync(deadline, cancellationToken);
         await WriteStatusAsync(pod, (status, current) => PodStatuses.Creating(status, current, Now()));
+        if (options.PrepareResourceClaims && ClaimPreparer.HasClaims(pod.Value) && !await PrepareClaimsAsync(pod, cancellationToken))
+        {
+            return;
+        }
+
         if (await startDue)
         {
             await WriteStatusAsync(pod, (status, current) => PodStatuses.Started(status, current, behaviour, address, Now()));
         }
     }
+
+    /// <summary>
+    /// Prepares the pod's claims, retrying with backoff until it works (true, edits recorded on the pod) or the pod is
+    /// gone or deleting, or the kubelet stops (false). Each new reason is an event on the pod.
+    /// </summary>
+    private async Task<bool> PrepareClaimsAsync(StoredObject pod, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        string? reported = null;
+        while (true)
+        {
+            if (operations.Store.Get("pods", pod.Namespace, pod.Name) is not { } current || Meta.Uid(current.Value) != Meta.Uid(pod.Value) || Meta.IsDeleting(current.Value))
+            {
+                return false;
+            }
+
+            try
+            {
+                var edits = await _claims.PrepareAsync(current.Value, NodePaths(current), cancellationToken);
+                var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [ClaimPreparer.ContainerEditsAnnotation] = edits.ToJsonString() } } };
+                return await Ignore(async () =>
+                {
+                    await operations.PatchAsync(Pods(), pod.Namespace, pod.Name, "application/merge-patch+json", patch, null, new WriteOptions());
+                    return true;
+                }, false);
+            }
+            catch (DraPrepareException failure)
+            {
+                if (failure.Message != reported)
+                {
+                    reported = failure.Message;
+                    await Ignore(async () => { await _events.RecordAsync(current, "Warning", "FailedPrepareDynamicResources", failure.Message); return true; });
+                    await WriteStatusAsync(pod, (status, pending) => PodStatuses.Creating(status, pending, Now(), failure.Message));
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (!await WaitUntilAsync(options.TimeProvider.GetUtcNow() + delay, cancellationToken))
+            {
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPrepareBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Unprepares a leaving pod's claims; a failure is an event on the pod, and the pod still goes (the agent
+    /// also drops a worker's devices when the worker leaves its plan).</summary>
+    private async Task UnprepareClaimsAsync(StoredObject pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _claims.UnprepareAsync(pod.Value, NodePaths(pod), cancellationToken);
+        }
+        catch (DraPrepareException failure)
+        {
+            await Ignore(async () => { await _events.RecordAsync(pod, "Warning", "FailedUnprepareDynamicResources", failure.Message); return true; });
+        }
+    }
+
+    private SimulatedKubeletPaths? NodePaths(StoredObject pod) =>
+        Meta.Text(pod.Value["spec"], "nodeName") is { } nodeName && operations.Store.Get("nodes", string.Empty, nodeName) is { } node
+            ? SimulatedKubeletPaths.Of(node.Value)
+            : null;
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {

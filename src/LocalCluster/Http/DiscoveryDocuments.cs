@@ -11,12 +11,12 @@ public static class DiscoveryDocuments
     public static JsonObject Version() => new()
     {
         ["major"] = "1",
-        ["minor"] = "32",
-        ["gitVersion"] = "v1.32.0-tensorfusion-local",
+        ["minor"] = "34",
+        ["gitVersion"] = "v1.34.0-tensorfusion-local",
         ["gitCommit"] = "0000000000000000000000000000000000000000",
         ["gitTreeState"] = "clean",
         ["buildDate"] = "2026-01-01T00:00:00Z",
-        ["goVersion"] = "go1.23.0",
+        ["goVersion"] = "go1.24.6",
         ["compiler"] = "gc",
         ["platform"] = "linux/amd64",
     };

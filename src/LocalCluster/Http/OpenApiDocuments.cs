@@ -66,7 +66,7 @@ public static class OpenApiDocuments
         return new JsonObject
         {
             ["openapi"] = "3.0.0",
-            ["info"] = new JsonObject { ["title"] = "TensorFusion local control plane", ["version"] = "v1.32.0" },
+            ["info"] = new JsonObject { ["title"] = "TensorFusion local control plane", ["version"] = "v1.34.0" },
             ["paths"] = paths,
             ["components"] = new JsonObject { ["schemas"] = schemas },
         };

@@ -38,6 +38,19 @@ public sealed class TableBuilder(TimeProvider time)
             new("Allowed Disruptions", "integer", ".status.disruptionsAllowed", "Calculates the maximum number of pods that can be disrupted."),
             Age,
         ],
+        ["resourceclaims.resource.k8s.io"] =
+        [
+            new("State", "string", "#claimState", "A summary of the current state (allocated, pending, reserved, etc.)."),
+            new("Devices", "string", "#claimDevices", "The allocated devices as pool/device (for our driver: node/GPU)."),
+            Age,
+        ],
+        ["resourceslices.resource.k8s.io"] =
+        [
+            new("Node", "string", ".spec.nodeName", "The node which provides the devices of this slice."),
+            new("Driver", "string", ".spec.driver", "The name of the DRA driver which published this slice."),
+            new("Pool", "string", ".spec.pool.name", "The name of the pool this slice belongs to."),
+            Age,
+        ],
     };
 
     public static IReadOnlyList<PrinterColumn> Columns(ResourceType type) =>
@@ -117,6 +130,12 @@ public sealed class TableBuilder(TimeProvider time)
                 return item["spec"]?["unschedulable"]?.GetValue<bool>() == true ? status + ",SchedulingDisabled" : status;
             case "#minAvailable" or "#maxUnavailable":
                 return item["spec"]?[column.JsonPath[1..]]?.ToString() ?? "N/A";
+            case "#claimState":
+                return ClaimState(item);
+            case "#claimDevices":
+                var results = (item["status"]?["allocation"]?["devices"]?["results"] as JsonArray)?.OfType<JsonObject>()
+                    .Select(result => $"{Meta.Text(result, "pool")}/{Meta.Text(result, "device")}").ToList() ?? [];
+                return results.Count == 0 ? "<none>" : string.Join(',', results);
             case "#roles":
                 var roles = Meta.Labels(item).Keys.Where(key => key.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
                     .Select(key => key["node-role.kubernetes.io/".Length..]).ToList();
@@ -135,6 +154,30 @@ public sealed class TableBuilder(TimeProvider time)
         }
 
         return values.Count == 1 ? values[0]!.DeepClone() : string.Join(',', values.Select(value => value!.ToString()));
+    }
+
+    /// <summary>As a real server's table shows a claim: pending, allocated, allocated,reserved, deleted,allocated,deallocating.</summary>
+    private static string ClaimState(JsonObject claim)
+    {
+        var deleting = Meta.IsDeleting(claim);
+        var states = new List<string>();
+        if (deleting)
+        {
+            states.Add("deleted");
+        }
+
+        if (claim["status"]?["allocation"] is null)
+        {
+            states.AddRange(deleting ? [] : ["pending"]);
+        }
+        else
+        {
+            states.Add("allocated");
+            var reserved = claim["status"]?["reservedFor"] is JsonArray { Count: > 0 };
+            states.AddRange(reserved ? ["reserved"] : deleting ? ["deallocating"] : []);
+        }
+
+        return string.Join(',', states);
     }
 
     private static string PodStatus(JsonObject pod)

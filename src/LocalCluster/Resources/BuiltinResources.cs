@@ -47,6 +47,7 @@ public static class BuiltinResources
             Group = "policy", Version = "v1", Plural = "poddisruptionbudgets", Kind = "PodDisruptionBudget",
             Singular = "poddisruptionbudget", Namespaced = true, HasStatus = true, ShortNames = ["pdb"],
         },
+        .. DynamicResourceKinds.All(),
     ];
 
     private static ResourceType Admission(string plural, string kind, string singular) => new()

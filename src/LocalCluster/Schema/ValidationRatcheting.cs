@@ -15,7 +15,17 @@ internal static class ValidationRatcheting
     {
         result.Errors.RemoveAll(error => Resolve(value, error.Field, out var now) && Resolve(old, error.Field, out var before)
             ? JsonNode.DeepEquals(now, before)
-            : !Resolve(value, error.Field, out _) && !Resolve(old, error.Field, out _));
+            : !Resolve(value, error.Field, out _) && !Resolve(old, error.Field, out _) && ParentUnchanged(value, old, error.Field));
+    }
+
+    /// <summary>
+    /// A field missing on both sides (a Required error) is ratcheted only when the object that misses it is itself
+    /// unchanged: an allocation result added by this very write must carry its required fields.
+    /// </summary>
+    private static bool ParentUnchanged(JsonObject value, JsonObject old, string field)
+    {
+        var dot = field.LastIndexOf('.');
+        return dot > 0 && Resolve(value, field[..dot], out var now) && Resolve(old, field[..dot], out var before) && JsonNode.DeepEquals(now, before);
     }
 
     /// <summary>Follows a field path such as <c>spec.resources.requests.tflops</c> or <c>spec.items[1]</c>; false when absent.</summary>

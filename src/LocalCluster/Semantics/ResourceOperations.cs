@@ -46,7 +46,8 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = Meta.Timestamp(time.GetUtcNow());
         metadata["generation"] = 1;
-        if (type.HasStatus && type.IsCustom)
+        // Custom resources and the schema-checked built-ins (resource claims) are born without status, as on a real server.
+        if (type.HasStatus && (type.IsCustom || type.Schema is not null))
         {
             body.Remove("status");
         }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Cluster;
+using TensorFusion.Pipelines.Claims;
 using TensorFusion.Pipelines.Events;
 using TensorFusion.Pipelines.Kube;
 
@@ -14,7 +15,8 @@ namespace TensorFusion.Pipelines.Allocation;
 /// <summary>
 /// The operator's <see cref="IAllocationWriter"/> over <see cref="KubeRestClient"/> (the client its informers use, so
 /// fault injection and credentials are shared): the binding subresource carrying the allocation annotations, which the
-/// API server puts on the pod in the same write (a resize rewrites them by merge patch); victims
+/// API server puts on the pod in the same write (a resize rewrites them by merge patch), preceded for a pod that refers to
+/// its worker ResourceClaim by that claim's creation and allocation (<see cref="ClaimAllocationWriter"/>); victims
 /// evicted through <c>pods/eviction</c> (PodDisruptionBudgets hold; a refusal comes back naming the budget), then a
 /// <c>Preempted</c> event; unschedulable workers get <c>PodScheduled=False</c> and one
 /// <c>FailedScheduling</c> event per distinct reason; status aggregates by merge patch on <c>/status</c>. API errors are
@@ -25,6 +27,7 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
     public const string Component = "tensor-fusion-scheduler";
 
     private readonly EventRecorder _events = new(client, time, Component);
+    private readonly ClaimAllocationWriter _claims = new(client);
 
     // Last status body written per object: a batch reports every GPU of every node it touched, most of them unchanged.
     private readonly ConcurrentDictionary<string, string> _lastStatus = new(StringComparer.Ordinal);
@@ -34,6 +37,15 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(allocation);
         var (ns, name) = (allocation.Request.Namespace, allocation.Request.Worker);
+
+        // DRA: the claim is allocated and reserved for the pod before the pod reaches the node (the kubelet refuses a
+        // pod whose claim is not reserved for it). A claim write that fails fails the bind, which is retried whole.
+        var claimed = await TryAsync(() => _claims.AllocateAsync(pod, allocation, cancellationToken), cancellationToken);
+        if (claimed != WriteOutcome.Done)
+        {
+            return claimed;
+        }
+
         var binding = new JsonObject
         {
             ["apiVersion"] = "v1",

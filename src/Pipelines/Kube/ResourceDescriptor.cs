@@ -29,6 +29,8 @@ public sealed record ResourceDescriptor(string Kind, string Group, string Versio
 
     public static ResourceDescriptor Leases { get; } = new("Lease", "coordination.k8s.io", "v1", "leases", Namespaced: true);
 
+    public static ResourceDescriptor ResourceClaims { get; } = new("ResourceClaim", "resource.k8s.io", "v1", "resourceclaims", Namespaced: true);
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>The collection path: across all namespaces when <paramref name="namespace"/> is null.</summary>

@@ -46,6 +46,13 @@ public sealed record OperatorOptions
     /// <summary>Batching and retry settings of the allocation pipeline.</summary>
     public Allocation.AllocationPipelineOptions Allocation { get; init; } = new();
 
+    /// <summary>
+    /// DRA delivery (Kubernetes 1.34+): every worker pod refers to its own ResourceClaim, which the allocator creates,
+    /// allocates and reserves before it binds (docs/agent-protocol.md, "Device delivery"). Off here so embedding code and
+    /// tests opt in; `tensorfusion operator --dra-claims` and `local` turn it on by default (false = device-plugin mode).
+    /// </summary>
+    public bool DraClaims { get; init; }
+
     /// <summary>Port of a node's agent when its GPUNode publishes no endpoint (the Node's InternalIP is used).</summary>
     public int AgentPort { get; init; } = 9090;
 

@@ -149,7 +149,7 @@ public sealed partial class TensorFusionOperator
             await WaitForCachesAsync(cancellationToken);
             var quarantinedAtSync = _informers.Sum(informer => informer.ListInvalid().Count);
             LogCachesSynced(_options.Logger, quarantinedAtSync);
-            var reconciler = new WorkloadReconciler(_caches, _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time);
+            var reconciler = new WorkloadReconciler(_caches, _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time, _options.DraClaims);
             var loopOptions = new ReconcileLoopOptions { MaxConcurrentReconciles = _options.MaxConcurrentReconciles, Logger = _options.Logger };
             using var loop = new ReconcileLoop<string>(queue, reconciler, loopOptions, _time, reconcileMetrics);
             var quarantine = new QuarantineReconciler(_informers.ToDictionary(informer => informer.Kind), _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time, _options.Logger);

@@ -3,8 +3,9 @@ using k8s.Models;
 namespace TensorFusion.Pipelines.Workloads;
 
 /// <summary>
-/// What the operator keeps of a cached pod: all metadata (less managedFields), <c>spec.schedulerName</c> and
-/// <c>spec.nodeName</c>, the required node affinity, and <c>status.phase</c>, conditions, reason, message and podIP (a worker's connection URL). Containers, volumes, other affinity and
+/// What the operator keeps of a cached pod: all metadata (less managedFields), <c>spec.schedulerName</c>,
+/// <c>spec.nodeName</c>, <c>spec.resourceClaims</c> (the allocator allocates the worker's claim) and the required node
+/// affinity (the allocator reads a worker's placement constraints from the worker), and <c>status.phase</c>, conditions, reason, message and podIP (a worker's connection URL). Containers, volumes, other affinity and
 /// container statuses are most of a pod's size and nothing in the operator reads them (the reconciler compares the
 /// template hash label, the allocator reads annotations). Whoever starts reading another pod field adds it here;
 /// the operator never writes a cached pod back, so nothing dropped here can be lost.
@@ -21,6 +22,7 @@ public static class PodCacheTrim
             {
                 SchedulerName = spec.SchedulerName,
                 NodeName = spec.NodeName,
+                ResourceClaims = spec.ResourceClaims,
                 Containers = [],
                 Affinity = spec.Affinity?.NodeAffinity is { } nodeAffinity ? new V1Affinity { NodeAffinity = nodeAffinity } : null,
             };

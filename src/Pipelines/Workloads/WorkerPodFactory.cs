@@ -23,7 +23,9 @@ public static class WorkerPodFactory
 
     public static string DynamicWorkerName(string clientPod) => $"{clientPod}-tf-worker";
 
-    public static V1Pod Create(TensorFusionWorkload workload, GpuPool pool, string hash, string name, IReadOnlyDictionary<string, string> extraLabels)
+    /// <summary>The worker pod; with <paramref name="draClaim"/> it refers to its own ResourceClaim (WorkerClaims).</summary>
+    public static V1Pod Create(
+        TensorFusionWorkload workload, GpuPool pool, string hash, string name, IReadOnlyDictionary<string, string> extraLabels, bool draClaim = false)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(pool);
@@ -84,6 +86,11 @@ public static class WorkerPodFactory
             },
             Spec = spec,
         };
+
+        if (draClaim)
+        {
+            Claims.WorkerClaims.Attach(pod);
+        }
 
         // What the worker needs travels on the worker: the allocator never reads back into the workload.
         return WorkloadAnnotationDefaults.StampOnto(pod, workload);

@@ -22,11 +22,13 @@ namespace TensorFusion.Pipelines.Workloads;
 /// Problems the user can fix (missing pool or profile, unknown GPU model, gpuCount larger than any node) are stated in the Ready condition and an
 /// event and heal when the world changes: pool and profile changes requeue the workloads that name them.
 /// </summary>
-public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time)
+public sealed class WorkloadReconciler(
+    WorkloadCaches caches, KubeRestClient client, StatusPatcher status, EventRecorder events, TimeProvider time, bool draClaims = false)
     : IReconciler<string>
 {
     private static readonly GpuModelCatalog Catalog = GpuModelCatalog.Default;
     private readonly ConnectionSync _connections = new(client);
+    private readonly Claims.ClaimAllocationWriter _claims = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
@@ -234,7 +236,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
         {
             var name = WorkerPodFactory.FixedWorkerName(workload.Metadata.Name, hash, index);
             var labels = new Dictionary<string, string> { [WorkerPods.IndexLabel] = index.ToString(CultureInfo.InvariantCulture) };
-            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels), cancellationToken))
+            if (await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, name, labels, draClaims), GpuCount(workload), cancellationToken))
             {
                 await events.RecordAsync(workload.ApiVersion, workload.Kind, workload.Metadata, EventRecorder.Normal, WorkloadEventReasons.CreatedWorker, $"Created worker pod {name}", cancellationToken);
             }
@@ -262,7 +264,7 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             if (own.Count == 0)
             {
                 var labels = new Dictionary<string, string> { [WorkerPods.ClientPodLabel] = clientPod.Metadata.Name };
-                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels), cancellationToken);
+                await CreatePodAsync(WorkerPodFactory.Create(workload, pool, hash, WorkerPodFactory.DynamicWorkerName(clientPod.Metadata.Name), labels, draClaims), GpuCount(workload), cancellationToken);
             }
         }
 
@@ -274,11 +276,17 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
     }
 
     /// <returns>False when the pod already existed (a repeat on a stale cache, not a second worker).</returns>
-    private async Task<bool> CreatePodAsync(V1Pod pod, CancellationToken cancellationToken)
+    private async Task<bool> CreatePodAsync(V1Pod pod, int gpus, CancellationToken cancellationToken)
     {
         try
         {
-            await client.CreateAsync(ResourceDescriptor.Pods.CollectionPath(pod.Metadata.NamespaceProperty), pod, cancellationToken);
+            var created = await client.CreateAsync(ResourceDescriptor.Pods.CollectionPath(pod.Metadata.NamespaceProperty), pod, cancellationToken);
+            if (draClaims)
+            {
+                // Beside the pod, off the allocator's bind path; a failure here is healed there (it creates a missing claim).
+                await _claims.TryCreateAsync(created, gpus, cancellationToken);
+            }
+
             return true;
         }
         catch (ApiStatusException e) when (e.IsConflict)
@@ -286,6 +294,8 @@ public sealed class WorkloadReconciler(WorkloadCaches caches, KubeRestClient cli
             return false;
         }
     }
+
+    private static int GpuCount(TensorFusionWorkload workload) => Math.Max(1, workload.Spec.GpuCount ?? 1);
 
     private Task<bool> WriteStatusAsync(
         TensorFusionWorkload workload, Readiness readiness, string? hash, int workers, int ready, CancellationToken cancellationToken,

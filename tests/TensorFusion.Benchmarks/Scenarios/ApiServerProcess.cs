@@ -63,7 +63,11 @@ public sealed class ApiServerProcess : IAsyncDisposable
         var nodes = int.Parse(args[0], CultureInfo.InvariantCulture);
         var history = int.Parse(args[1], CultureInfo.InvariantCulture);
         await using (var server = await LocalApiServer.StartAsync(
-            new LocalApiServerOptions { UseHttps = false, PodStartDelay = TimeSpan.FromMilliseconds(200), WatchHistoryCapacity = history }, CancellationToken.None))
+            new LocalApiServerOptions
+            {
+                // No node agents here: worker claims (TF_E2E_DRA_CLAIMS=1) are written by the operator but not prepared.
+                UseHttps = false, PodStartDelay = TimeSpan.FromMilliseconds(200), WatchHistoryCapacity = history, PrepareResourceClaims = false,
+            }, CancellationToken.None))
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, nodes), async (i, _) => await server.AddSimulatedNodeAsync($"n{i.ToString(CultureInfo.InvariantCulture)}"));
             await output.WriteLineAsync(JsonSerializer.Serialize(new { baseUri = server.BaseUri.ToString(), token = server.Token }));

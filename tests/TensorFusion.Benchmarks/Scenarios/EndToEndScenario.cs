@@ -29,7 +29,7 @@ public sealed class EndToEndScenario : IScenario
 
     public string Name => "e2e";
 
-    public string Description => "workloads → operator → worker pods → batched allocation → bound, Running, status (TF_E2E_WORKLOADS, default 1000; TF_E2E_RECONCILES, default 8)";
+    public string Description => "workloads → operator → worker pods → batched allocation → bound, Running, status (TF_E2E_WORKLOADS, default 1000; TF_E2E_RECONCILES, default 8; TF_E2E_DRA_CLAIMS=1 for DRA claims)";
 
     public async Task<IReadOnlyDictionary<string, double>> RunAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +39,8 @@ public sealed class EndToEndScenario : IScenario
         var reconciles = int.TryParse(Environment.GetEnvironmentVariable("TF_E2E_RECONCILES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0
             ? r
             : 8;
+        // TF_E2E_DRA_CLAIMS=1: every worker gets its ResourceClaim, created and allocated before its bind (two more writes).
+        var draClaims = Environment.GetEnvironmentVariable("TF_E2E_DRA_CLAIMS") == "1";
         var nodes = (workloads / 64) + 1;
         await using var server = await ApiServerProcess.StartAsync(nodes, Math.Max(100_000, workloads * 20), cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -47,7 +49,7 @@ public sealed class EndToEndScenario : IScenario
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var registry = Metrics.NewCustomRegistry();
-        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = reconciles }, TimeProvider.System,
+        var tensorFusion = new TensorFusionOperator(client, new OperatorOptions { MaxConcurrentReconciles = reconciles, DraClaims = draClaims }, TimeProvider.System,
             registry, new Random(1), AgentAccess.Fixed(new InstantAgents()));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += _ => started.TrySetResult();

@@ -10,6 +10,28 @@ public sealed class AgentCommandTests
         Assert.Equal(0, exitCode);
         Assert.Contains("--simulate", output, StringComparison.Ordinal);
         Assert.Contains("--token-review-audience", output, StringComparison.Ordinal);
+        Assert.Contains("--dra", output, StringComparison.Ordinal);
+        Assert.Contains("--device-plugin", output, StringComparison.Ordinal);
+        Assert.Contains("--cdi-dir", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_DevicePluginWithoutCluster_FailsNamingTheFlag()
+    {
+        var stateDir = Directory.CreateTempSubdirectory("tf-agent-cli-").FullName;
+        try
+        {
+            var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
+                "agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir,
+                "--device-plugin", "--device-plugin-dir", Path.Combine(stateDir, "dp"), "--cdi-dir", Path.Combine(stateDir, "cdi"));
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("--device-plugin: needs a cluster", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
     }
 
     [Fact]

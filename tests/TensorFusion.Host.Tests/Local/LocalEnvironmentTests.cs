@@ -31,6 +31,26 @@ public sealed class LocalEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_OneNode_GpuNodeNamesTheDraRegistrationSocketThatAnswersGetInfo()
+    {
+        var options = new LocalModeOptions { StateDirectory = _directory, Port = 0, Nodes = 1, GpusPerNode = 1, StartPrometheus = false };
+        await using var environment = await LocalEnvironment.StartAsync(options, new SynchronousProgress(_ => { }), CancellationToken.None);
+        var gpuNodes = environment.Server.Registry.Find("tensor-fusion.ai", "v1", "gpunodes")!.StorageId;
+
+        var node = environment.Server.Store.Get(gpuNodes, string.Empty, "tf-node-1")!.Value;
+        var socket = node["metadata"]!["annotations"]!["tensor-fusion.ai/dra-registration-socket"]!.GetValue<string>();
+        using var channel = TensorFusion.KubeletApi.UnixSocketChannel.Create(socket);
+        var info = await new TensorFusion.KubeletApi.PluginRegistration.V1.Registration.RegistrationClient(channel)
+            .GetInfoAsync(new TensorFusion.KubeletApi.PluginRegistration.V1.InfoRequest(), deadline: DateTime.UtcNow.Add(Wait));
+
+        Assert.Equal("gpu.tensor-fusion.ai", info.Name);
+        Assert.EndsWith("/plugins/gpu.tensor-fusion.ai/dra.sock", info.Endpoint, StringComparison.Ordinal);
+        Assert.True(File.Exists(info.Endpoint), info.Endpoint);
+        var cdiDirectory = node["metadata"]!["annotations"]!["tensor-fusion.ai/cdi-dir"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(_directory, "agents", "tf-node-1", "cdi"), cdiDirectory);
+    }
+
+    [Fact]
     public async Task StartAsync_SameStateDirectoryTwice_ResumesWithoutDuplicates()
     {
         var options = new LocalModeOptions { StateDirectory = _directory, Port = 0, Nodes = 1, GpusPerNode = 1, StartPrometheus = false };

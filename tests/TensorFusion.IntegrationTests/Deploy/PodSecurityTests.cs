@@ -15,6 +15,11 @@ public sealed class PodSecurityTests(KustomizationFixture manifests) : IClassFix
         ["/usr/lib/x86_64-linux-gnu"] = ("/host/driver-libs", false),
         ["/proc"] = ("/host/proc", false),
         ["/var/lib/tensor-fusion/agent"] = ("/var/lib/tensor-fusion/agent", true),
+        // Device delivery (DRA kubelet plugin): sockets, transient CDI specs, the limiter library for workers.
+        ["/var/lib/kubelet/plugins/gpu.tensor-fusion.ai"] = ("/var/lib/kubelet/plugins/gpu.tensor-fusion.ai", true),
+        ["/var/lib/kubelet/plugins_registry"] = ("/var/lib/kubelet/plugins_registry", true),
+        ["/var/run/cdi"] = ("/var/run/cdi", true),
+        ["/var/lib/tensor-fusion/limiter"] = ("/var/lib/tensor-fusion/limiter", true),
     };
 
     [Fact]

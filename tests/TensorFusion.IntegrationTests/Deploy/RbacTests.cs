@@ -61,7 +61,10 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
             .SelectMany(rule => RenderedManifests.Strings(rule["resources"]))
             .Order(StringComparer.Ordinal);
         // Events and TokenReviews are "create" only: events explain refusals, TokenReviews authenticate plan pushes.
-        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "tokenreviews"], written);
+        // ResourceSlices: the node's own DRA slice (get/create/update, no list or delete).
+        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "resourceslices", "tokenreviews"], written);
+        Assert.Equal(["get", "create", "update"], RenderedManifests.Strings(RuleFor(agentRules, "resourceslices")["verbs"]));
+        Assert.Equal(["get"], RenderedManifests.Strings(RuleFor(agentRules, "resourceclaims")["verbs"]));
         Assert.DoesNotContain(agentRules, rule => RenderedManifests.Strings(rule["verbs"]).Contains("delete"));
         Assert.Equal(["get", "list", "watch"], RenderedManifests.Strings(RuleFor(agentRules, "pods")["verbs"]));
         Assert.Equal(["get", "watch"], RenderedManifests.Strings(RuleFor(agentRules, "nodes")["verbs"]));

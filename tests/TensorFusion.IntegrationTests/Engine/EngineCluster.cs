@@ -6,8 +6,12 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Devices;
 using TensorFusion.Agent;
 using TensorFusion.Agent.Auth;
+using TensorFusion.Agent.DeviceDelivery;
+using TensorFusion.Agent.DeviceDelivery.Cdi;
+using TensorFusion.Agent.DeviceDelivery.Dra;
 using TensorFusion.Agent.Registration;
 using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.LocalCluster.Controllers.Dra;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Informers;
@@ -36,9 +40,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
 
-    public static async Task<EngineCluster> StartAsync()
+    public static async Task<EngineCluster> StartAsync(bool prepareResourceClaims = true)
     {
-        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false));
+        var engine = new EngineCluster(await OperatorCluster.StartAsync(bindWorkers: false, prepareResourceClaims));
         Directory.CreateDirectory(engine._directory);
         var server = engine.Cluster.Server;
         engine._kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUri.ToString(), AccessToken = server.Token });
@@ -46,12 +50,31 @@ internal sealed class EngineCluster : IAsyncDisposable
         return engine;
     }
 
-    /// <summary>Adds a Kubernetes node and starts its agent with <paramref name="gpus"/> simulated GPUs of <paramref name="model"/>.</summary>
-    public async Task<NodeAgent> AddGpuNodeAsync(string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null)
+    /// <summary>
+    /// Adds a Kubernetes node and starts its agent with <paramref name="gpus"/> simulated GPUs of <paramref name="model"/>;
+    /// with <paramref name="dra"/> the agent is the node's DRA plugin and the node's simulated kubelet prepares claims with it.
+    /// </summary>
+    public async Task<NodeAgent> AddGpuNodeAsync(string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null, bool dra = false)
     {
+        var state = Path.Combine(_directory, name);
+        var delivery = dra
+            ? new DeviceDeliveryOptions
+            {
+                CdiDirectory = Path.Combine(state, "cdi"),
+                LimiterDirectory = Path.Combine(state, "limiter"),
+                PluginDirectory = Path.Combine(state, "plugins", DraDriver.Name),
+                RegistryDirectory = Path.Combine(state, "plugins_registry"),
+                Resolver = new KubernetesWorkerResolver(_kubernetes),
+            }
+            : null;
+        var kubelet = delivery is null ? null : new SimulatedKubeletPaths(delivery.RegistryDirectory, [delivery.CdiDirectory], [CdiNames.NvidiaGpuKind]);
         if (Cluster.Server.Store.Get("nodes", string.Empty, name) is null)
         {
-            await Cluster.Server.AddSimulatedNodeAsync(name);
+            await Cluster.Server.AddSimulatedNodeAsync(name, kubelet: kubelet);
+        }
+        else if (kubelet is not null)
+        {
+            await Cluster.Server.SetSimulatedKubeletPathsAsync(name, kubelet);
         }
 
         var port = FreeLoopbackPort();
@@ -59,7 +82,8 @@ internal sealed class EngineCluster : IAsyncDisposable
         {
             NodeName = name,
             Port = port,
-            StateDirectory = Path.Combine(_directory, name),
+            StateDirectory = state,
+            Delivery = delivery,
             TokenChecker = new SharedSecretTokenChecker(Token),
             Pool = Pool,
             Simulator = device is null ? new SimulatorOptions(model, gpus, $"GPU-{name}-") : null,

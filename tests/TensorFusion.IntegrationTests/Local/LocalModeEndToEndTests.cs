@@ -51,6 +51,11 @@ public sealed class LocalModeEndToEndTests : IDisposable
             Assert.All(gpus.Where(gpu => fixedGpus.Contains((string)gpu["metadata"]!["name"]!)), gpu =>
                 Assert.Contains(gpu["status"]!["runningApps"]!.AsArray(), app => (string?)app!["name"] == "fixed-demo"));
 
+            // DRA: each worker's claim is allocated to exactly its GPUs and reserved for it (the simulated kubelet then
+            // prepared it with the node agent's plugin: the worker would not be Running otherwise).
+            var claims = await ClaimsAsync(local);
+            Assert.All(fixedWorkers, worker => Assert.Equal((worker.Gpus, worker.Uid), claims[worker.Name + "-gpu"]));
+
             // Agents: every fixed-demo worker has its limit series on its node's agent.
             var agentMetrics = string.Concat(await Task.WhenAll(local.Endpoints["agents"]!.AsArray().Select(agent => local.AgentMetricsAsync((string)agent!["metrics"]!))));
             Assert.All(fixedWorkers, worker => Assert.Contains($"worker=\"{worker.Name}\"", agentMetrics, StringComparison.Ordinal));
@@ -84,11 +89,21 @@ public sealed class LocalModeEndToEndTests : IDisposable
             var workers = Workers(await again.KubectlJsonAsync("get", "pods", "-l", "tensor-fusion.ai/workload=autoscale-demo"))
                 .ToDictionary(worker => worker.Name, worker => (worker.Uid, worker.Gpus), StringComparer.Ordinal);
             Assert.Equal(autoscaleWorkers, workers);
+            var claimsAfter = await ClaimsAsync(again);
+            Assert.All(workers, worker => Assert.Equal((worker.Value.Gpus, worker.Value.Uid), claimsAfter[worker.Key + "-gpu"]));
             var fixedAfter = await again.KubectlAsync("get", "tfw", "fixed-demo");
             Assert.NotEqual(0, fixedAfter.ExitCode); // still deleted
             Assert.Equal(0, await again.StopAsync());
         }
     }
+
+    /// <summary>Each ResourceClaim as (its devices joined by commas, the uid it is reserved for).</summary>
+    private static async Task<Dictionary<string, (string Devices, string Uid)>> ClaimsAsync(LocalProcess local) =>
+        (await local.KubectlJsonAsync("get", "resourceclaims"))["items"]!.AsArray().Select(claim => claim!.AsObject()).ToDictionary(
+            claim => (string)claim["metadata"]!["name"]!,
+            claim => (string.Join(',', claim["status"]!["allocation"]!["devices"]!["results"]!.AsArray().Select(result => (string)result!["device"]!)),
+                (string)claim["status"]!["reservedFor"]![0]!["uid"]!),
+            StringComparer.Ordinal);
 
     private static async Task WaitForGpusWithoutAsync(LocalProcess local, string workload)
     {

@@ -58,9 +58,14 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public Informer<TensorFusionConnection> Connections { get; }
 
-    public static async Task<OperatorCluster> StartAsync(bool bindWorkers = true)
+    /// <param name="bindWorkers">Bind worker pods with a test binder (no operator allocation).</param>
+    /// <param name="prepareResourceClaims">False: the simulated kubelet runs pods with claims without a DRA plugin.</param>
+    public static async Task<OperatorCluster> StartAsync(bool bindWorkers = true, bool prepareResourceClaims = true)
     {
-        var server = await LocalApiServer.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), BookmarkInterval = TimeSpan.FromSeconds(1), UseHttps = false }, CancellationToken.None);
+        var server = await LocalApiServer.StartAsync(new LocalApiServerOptions
+        {
+            PodStartDelay = TimeSpan.FromMilliseconds(50), BookmarkInterval = TimeSpan.FromSeconds(1), UseHttps = false, PrepareResourceClaims = prepareResourceClaims,
+        }, CancellationToken.None);
         var cluster = new OperatorCluster(server);
         foreach (var kind in ApiKinds.All)
         {

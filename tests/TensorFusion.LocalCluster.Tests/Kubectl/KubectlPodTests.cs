@@ -51,7 +51,7 @@ public sealed class KubectlPodTests
         var nodes = await kubectl.RunAsync("get nodes");
 
         Assert.Contains("node/sim-1 condition met", waited.Output, StringComparison.Ordinal);
-        Assert.Matches(@"sim-1\s+Ready\s+<none>\s+\S+\s+v1\.32\.0-simulated", nodes.Output);
+        Assert.Matches(@"sim-1\s+Ready\s+<none>\s+\S+\s+v1\.34\.0-simulated", nodes.Output);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class ValidationRatchetingTests
         Schema = JsonNode.Parse("""
             {"type":"object","properties":{
               "spec":{"type":"object","properties":{"tflops":{"type":"string","pattern":"^[0-9]+$"},"replicas":{"type":"integer"}}},
-              "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}
+              "status":{"type":"object","properties":{"phase":{"type":"string"},
+                "results":{"type":"array","items":{"type":"object","required":["device"],"properties":{"device":{"type":"string"},"pool":{"type":"string"}}}}}}}}
             """)!.AsObject(),
     };
 
@@ -45,5 +46,26 @@ public sealed class ValidationRatchetingTests
         var created = JsonNode.Parse("""{"spec":{"tflops":"abc"}}""")!.AsObject();
 
         Assert.Throws<ApiException>(() => ObjectPreparation.ApplySchema(Type, created, new WriteOptions()));
+    }
+
+    [Fact]
+    public void ApplySchema_UpdateAddsAnObjectMissingARequiredField_Refused()
+    {
+        var old = JsonNode.Parse("""{"spec":{"replicas":1}}""")!.AsObject();
+        var next = JsonNode.Parse("""{"spec":{"replicas":1},"status":{"results":[{"pool":"node-1"}]}}""")!.AsObject();
+
+        var refused = Assert.Throws<ApiException>(() => ObjectPreparation.ApplySchema(Type, next, new WriteOptions(), old));
+
+        Assert.Contains("status.results[0].device: Required value", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplySchema_UpdateLeavesAnObjectMissingARequiredFieldUnchanged_Accepted()
+    {
+        // Stored around the API without the required device; a change elsewhere must still go through.
+        var old = JsonNode.Parse("""{"spec":{"replicas":1},"status":{"results":[{"pool":"node-1"}]}}""")!.AsObject();
+        var next = JsonNode.Parse("""{"spec":{"replicas":2},"status":{"results":[{"pool":"node-1"}]}}""")!.AsObject();
+
+        ObjectPreparation.ApplySchema(Type, next, new WriteOptions(), old);
     }
 }
