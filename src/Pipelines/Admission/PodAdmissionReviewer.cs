@@ -14,7 +14,7 @@ namespace TensorFusion.Pipelines.Admission;
 /// creates or patches the workload and answers a JSON patch; a pod with bad annotations is denied with every problem
 /// named. Validating (<see cref="ValidateAsync"/>): the same parse, no writes. Anything else is allowed untouched.
 /// </summary>
-public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodAdmissionOptions options, ILogger<PodAdmissionReviewer> logger)
+public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodAdmissionOptions options, ILogger logger)
 {
     public Task<JsonObject> MutateAsync(JsonObject review, CancellationToken cancellationToken) => ReviewAsync(review, mutate: true, cancellationToken);
 

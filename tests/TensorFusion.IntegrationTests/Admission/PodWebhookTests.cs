@@ -138,7 +138,7 @@ public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
     private static async Task<PodWebhookServer> StartWebhookAsync(KubeRestClient client, WebhookCertificates certificates)
     {
         var reviewer = new PodAdmissionReviewer(new RestAdmissionCluster(client, GpuModelCatalog.Default), new PodAdmissionOptions(), NullLogger<PodAdmissionReviewer>.Instance);
-        var server = new PodWebhookServer(reviewer, certificates, NullLoggerFactory.Instance);
+        var server = new PodWebhookServer(reviewer, certificates, NullLogger.Instance);
         await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), CancellationToken.None);
         return server;
     }
