@@ -81,6 +81,15 @@ public static class DiscoveryDocuments
             {
                 resources.Add(Subresource(type, extra, "Binding", ["create"]));
             }
+
+            if (type.HasScale)
+            {
+                // kubectl scale finds the Scale's group and version here.
+                var scale = Subresource(type, "scale", "Scale", ["get", "patch", "update"]);
+                scale["group"] = "autoscaling";
+                scale["version"] = "v1";
+                resources.Add(scale);
+            }
         }
 
         return new JsonObject
