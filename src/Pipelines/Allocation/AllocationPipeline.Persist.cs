@@ -12,10 +12,11 @@ public sealed partial class AllocationPipeline
     {
         var token = _stopping.Token;
         Interlocked.Exchange(ref _deciding, 1);
+        var solvedAt = long.MaxValue;
         try
         {
             await _rebuilt.Task.WaitAsync(token);
-            var outcomes = await PersistAsync(Decide(batch), token);
+            var outcomes = await PersistAsync(Decide(batch, out solvedAt), token);
             BatchCompleted?.Invoke(outcomes);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -32,9 +33,17 @@ public sealed partial class AllocationPipeline
         {
             Interlocked.Exchange(ref _deciding, 0);
             bool waiting;
+            bool capacityChanged;
             lock (_gate)
             {
                 waiting = _queued.Count > 0;
+                capacityChanged = _capacityVersion != solvedAt && solvedAt != long.MaxValue && _parked.Count > 0;
+            }
+
+            if (capacityChanged && !token.IsCancellationRequested)
+            {
+                // Not awaited here: the batcher may be full behind this very stage.
+                _ = RetryParkedAsync();
             }
 
             if (waiting && _decider.InputCount == 0 && !token.IsCancellationRequested)
@@ -45,12 +54,13 @@ public sealed partial class AllocationPipeline
         }
     }
 
-    private List<(PendingWorker Worker, AllocationDecision Decision)> Decide(PendingWorker[] batch)
+    private List<(PendingWorker Worker, AllocationDecision Decision)> Decide(PendingWorker[] batch, out long capacityVersion)
     {
         var now = _time.GetUtcNow();
         var decisions = new List<(PendingWorker, AllocationDecision)>(batch.Length);
         lock (_gate)
         {
+            capacityVersion = _capacityVersion;
             var requests = new List<AllocationRequest>(batch.Length);
             var workers = new Dictionary<string, PendingWorker>(StringComparer.Ordinal);
             foreach (var queued in batch)
@@ -275,6 +285,36 @@ public sealed partial class AllocationPipeline
     }
 
     private void ScheduleRetry(PendingWorker worker) => _ = RetryLaterAsync(worker);
+
+    /// <summary>Capacity changed while a batch was being decided: its parked workers are tried again now.</summary>
+    private async Task RetryParkedAsync()
+    {
+        try
+        {
+            // Not a capacity change itself (it does not bump the version): two batches cannot keep retrying each other.
+            List<PendingWorker> retry;
+            lock (_gate)
+            {
+                retry = [.. _parked.Values];
+            }
+
+            foreach (var worker in retry)
+            {
+                await SubmitAsync(worker.Pod, _stopping.Token);
+            }
+
+            // At once, not after the next batch window: they have waited one batch already.
+            _batcher.TriggerBatch();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the pods stay pending and are picked up after the restart.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile.
+        }
+    }
 
     private async Task RetryLaterAsync(PendingWorker worker)
     {

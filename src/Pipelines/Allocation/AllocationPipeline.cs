@@ -35,6 +35,11 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly Func<string, string, TensorFusionWorkload?> _workloads;
     private int _deciding;
 
+    // Bumped under the gate on every capacity change. A batch notes it when it solves; workers it parks after a change
+    // they did not see are retried at once (between the solve and the parking they are neither queued nor parked, so
+    // the change's own retry misses them: a lost wake-up that left a gang waiting beside free GPUs).
+    private long _capacityVersion;
+
     public AllocationPipeline(
         AllocationEngine engine,
         IAllocationWriter writer,
@@ -231,6 +236,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
                 report = CapacityReport.Build(_engine.State);
             }
 
+            _capacityVersion++;
             retry = [.. _parked.Values];
         }
 

@@ -172,6 +172,8 @@ public sealed class InformerFaultTests
 
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentQueue<string> _log = new();
+        private readonly Lock _logGate = new();
+        private readonly List<(string Entry, TaskCompletionSource Seen)> _logWaiters = [];
         private readonly IDisposable _subscription;
         private Task _run = Task.CompletedTask;
 
@@ -181,7 +183,7 @@ public sealed class InformerFaultTests
             var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, cluster.Server.BaseUri, cluster.Server.Token);
             Informer = new Informer<V1ConfigMap>(client, ConfigMaps, options, TimeProvider.System, new Random(3), Metrics);
             Informer.AddIndex(ByValue, cm => cm.Data is { } data && data.TryGetValue("v", out var value) ? value : null);
-            _subscription = Informer.Changes.Subscribe(change => _log.Enqueue($"{change.Type} {change.Current.Metadata.Name}"));
+            _subscription = Informer.Changes.Subscribe(change => Record($"{change.Type} {change.Current.Metadata.Name}"));
         }
 
         public FaultInjectingHandler Faults { get; }
@@ -203,8 +205,52 @@ public sealed class InformerFaultTests
             return harness;
         }
 
-        public Task WaitForAsync(ChangeType type, string name) =>
-            OperatorCluster.WaitUntilAsync(Informer, _ => _log.Contains($"{type} {name}"), $"{type} {name} is delivered");
+        /// <summary>
+        /// Completes once the change is in the log. Waiters are checked by the same callback that writes the log: a
+        /// waiter subscribed beside it could miss a change whose delivery had begun before it subscribed (seen once,
+        /// at load 24: the log held "Added after" and the wait timed out).
+        /// </summary>
+        public async Task WaitForAsync(ChangeType type, string name)
+        {
+            var entry = $"{type} {name}";
+            Task seen;
+            lock (_logGate)
+            {
+                if (_log.Contains(entry))
+                {
+                    return;
+                }
+
+                var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _logWaiters.Add((entry, waiter));
+                seen = waiter.Task;
+            }
+
+            try
+            {
+                await seen.WaitAsync(OperatorCluster.Wait);
+            }
+            catch (TimeoutException)
+            {
+                // Say what the informer went through, so a timeout can be told apart from a lost event.
+                Assert.Fail($"timed out after {OperatorCluster.Wait.TotalSeconds} s waiting until {entry} is delivered; changes seen: " +
+                    $"[{string.Join(", ", Log)}], relists {Metrics.Relists}, watch restarts {Metrics.WatchRestarts}, watches " +
+                    $"opened {Faults.WatchOpens}, cached: [{string.Join(", ", Informer.List().Select(cm => cm.Metadata.Name))}]");
+            }
+        }
+
+        private void Record(string entry)
+        {
+            lock (_logGate)
+            {
+                _log.Enqueue(entry);
+                foreach (var waiter in _logWaiters.Where(waiter => waiter.Entry == entry).ToList())
+                {
+                    waiter.Seen.TrySetResult();
+                    _logWaiters.Remove(waiter);
+                }
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -80,11 +80,19 @@ internal sealed class FakeClusterWriter : IAllocationWriter
         return Task.FromResult(WriteOutcome.Done);
     }
 
-    public Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
+    /// <summary>Lets a test stall an unschedulable report (awaited before the report is recorded).</summary>
+    public Func<string, CancellationToken, Task>? ReportHook { get; set; }
+
+    public async Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
     {
+        if (ReportHook is not null)
+        {
+            await ReportHook(Key(pod), cancellationToken);
+        }
+
         Unschedulable[Key(pod)] = reason;
         Log.Enqueue($"unschedulable {Key(pod)}");
-        return Task.FromResult(WriteOutcome.Done);
+        return WriteOutcome.Done;
     }
 
     public Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)

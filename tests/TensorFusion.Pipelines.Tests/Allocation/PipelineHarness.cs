@@ -15,7 +15,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly Channel<IReadOnlyList<WorkerOutcome>> _batches = Channel.CreateUnbounded<IReadOnlyList<WorkerOutcome>>();
 
-    public PipelineHarness(FakeClusterWriter? writer = null, FakeAgents? agents = null, int maxBatch = 512, FakeTimeProvider? time = null)
+    public PipelineHarness(FakeClusterWriter? writer = null, FakeAgents? agents = null, int maxBatch = 512, FakeTimeProvider? time = null, int persistParallelism = 32)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Writer = writer ?? new FakeClusterWriter();
@@ -23,7 +23,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Dispatcher = new NodePlanDispatcher(AgentClient, Time);
         Pipeline = new AllocationPipeline(
             new AllocationEngine(GpuModelCatalog.Default), Writer, Dispatcher, Time,
-            new AllocationPipelineOptions { MaxBatchSize = maxBatch, BatchWindow = TimeSpan.FromMilliseconds(50) });
+            new AllocationPipelineOptions { MaxBatchSize = maxBatch, BatchWindow = TimeSpan.FromMilliseconds(50), PersistParallelism = persistParallelism });
         Pipeline.BatchCompleted += outcomes => _batches.Writer.TryWrite(outcomes);
     }
 
