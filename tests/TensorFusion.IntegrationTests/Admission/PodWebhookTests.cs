@@ -66,6 +66,20 @@ public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Create_HandWiredClientPod_AdmittedUntouched()
+    {
+        // The pre-webhook form (deploy/examples/local/local-gpu.yaml): a workload written by hand, and a client pod that
+        // names it by label and asks for nothing itself. The workload's spec stays the source of truth.
+        var pod = Pod("hand-wired", []);
+        pod["metadata"]!["labels"]![Labels.Workload] = "written-by-hand";
+
+        var stored = await cluster.Direct.CreateAsync<JsonNode>(Pods, pod, CancellationToken.None);
+
+        Assert.Null(stored["spec"]!["schedulerName"]);
+        Assert.Null(await cluster.Direct.TryGetAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath("default", "written-by-hand"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Create_CriticalQos_GetsPriorityClass()
     {
         var stored = await CreatePodAsync("urgent", new() { ["tflops-request"] = "10", ["qos"] = "critical" });
