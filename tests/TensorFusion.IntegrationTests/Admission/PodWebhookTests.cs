@@ -224,6 +224,32 @@ public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
         Assert.Equal(PodMutation.SchedulerName, stored["spec"]!["schedulerName"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Renewal_CaDue_NewCaPublishedBesideTheOldAndPodsStillAdmitted()
+    {
+        // A process whose CA (365 days) was made 306 days "ago": 59 days left, under the 60 at which it is replaced.
+        await webhook.DisposeAsync();
+        var caClock = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromDays(306));
+        using var aging = new WebhookCertificates(caClock, ["127.0.0.1", "localhost"]);
+        webhook = await StartWebhookAsync(cluster.Direct, aging, webhook.BaseUri!.Port);
+        var oldCa = aging.CaBundle;
+        var renewal = new WebhookCertificateRenewal(
+            aging,
+            (bundle, token) => Publisher().PublishAsync("mutatingwebhookconfigurations", PodWebhookConfiguration.Name, bundle, token),
+            caClock,
+            NullLogger.Instance);
+
+        caClock.Advance(TimeSpan.FromDays(306)); // today, by the real clock the API server's TLS check uses
+        await renewal.CheckAsync(CancellationToken.None);
+        var stored = await CreatePodAsync("after-ca-renewal", new() { ["tflops-request"] = "10" });
+        var configuration = await cluster.Direct.GetAsync<JsonNode>($"apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{PodWebhookConfiguration.Name}", CancellationToken.None);
+        var published = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(configuration["webhooks"]![0]!["clientConfig"]!["caBundle"]!.GetValue<string>()));
+
+        Assert.Equal(PodMutation.SchedulerName, stored["spec"]!["schedulerName"]!.GetValue<string>());
+        Assert.Contains(System.Text.Encoding.ASCII.GetString(oldCa).Trim(), published, StringComparison.Ordinal); // the old CA stays trusted until it expires
+        Assert.NotEqual(oldCa, aging.CaBundle); // a new CA signs the serving certificate now
+    }
+
     private string? ReplicaFailure(string deployment) =>
         cluster.Server.Store.List("replicasets.apps", "default", item => item.Name.StartsWith(deployment + "-", StringComparison.Ordinal)).Items
             .SelectMany(item => item.Value["status"]?["conditions"]?.AsArray() ?? [])
@@ -309,11 +335,11 @@ public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
 
     private WebhookConfigurationPublisher Publisher() => new(cluster.Direct, NullLogger.Instance);
 
-    private static async Task<PodWebhookServer> StartWebhookAsync(KubeRestClient client, WebhookCertificates certificates)
+    private static async Task<PodWebhookServer> StartWebhookAsync(KubeRestClient client, WebhookCertificates certificates, int port = 0)
     {
         var reviewer = new PodAdmissionReviewer(new RestAdmissionCluster(client, GpuModelCatalog.Default), new PodAdmissionOptions(), NullLogger<PodAdmissionReviewer>.Instance);
         var server = new PodWebhookServer(reviewer, certificates, NullLogger.Instance);
-        await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), CancellationToken.None);
+        await server.StartAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None);
         return server;
     }
 
