@@ -207,6 +207,23 @@ public sealed class PodWebhookTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Create_DeploymentWhileWebhookDown_ReplicaFailureThenWorkersOnceItIsBack()
+    {
+        var port = webhook.BaseUri!.Port;
+        await webhook.DisposeAsync();
+
+        await cluster.Direct.CreateAsync<JsonNode>(Deployments, Deployment("patient", replicas: 1, new() { ["tflops-request"] = "10" }), CancellationToken.None);
+        await WaitForStoreAsync(() => ReplicaFailure("patient")?.Contains("failed calling webhook", StringComparison.Ordinal) == true, "ReplicaFailure: failed calling webhook");
+        webhook = await StartWebhookAsync(cluster.Direct, certificates, port);
+
+        // The ReplicaSet controller retries every ReplicaControllers.RetryInterval (5 s) until the create succeeds.
+        var admitted = await WaitForReplicasAsync("patient", 1);
+        await WaitForStoreAsync(() => ReplicaFailure("patient") is null, "ReplicaFailure cleared");
+
+        Assert.Equal(PodMutation.SchedulerName, Assert.Single(admitted).Spec.SchedulerName);
+    }
+
+    [Fact]
     public async Task Renewal_ServingCertificateDue_NewCertificateServedAndPodsStillAdmitted()
     {
         var before = certificates.Serving.Thumbprint;
