@@ -6,10 +6,10 @@ namespace TensorFusion.Pipelines.Admission;
 
 /// <summary>
 /// Keeps the webhook configurations trusting the operator's CA: writes the current caBundle into every webhook of the
-/// named MutatingWebhookConfiguration (and ValidatingWebhookConfiguration, when named). With
-/// <see cref="EnsureAsync"/> it first creates a missing configuration (what <c>local</c> does; in a cluster
-/// deploy/base creates it). Read-modify-replace with the resourceVersion, retried on conflict. The bundle written is
-/// merged with what other replicas published (<see cref="CaBundleMerge"/>), so replicas never lock each other out.
+/// named MutatingWebhookConfiguration (and ValidatingWebhookConfiguration, when named); a missing configuration is an
+/// error (the caller retries). With <see cref="EnsureAsync"/> it first creates a missing configuration instead.
+/// Read-modify-replace with the resourceVersion, retried on conflict. The bundle written is merged with what other
+/// replicas published (<see cref="CaBundleMerge"/>), so replicas never lock each other out.
 /// </summary>
 public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger logger, TimeProvider? time = null)
 {
@@ -37,8 +37,11 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
                 {
                     if (desired is null)
                     {
-                        WebhookLog.ConfigurationMissing(logger, plural, name);
-                        return;
+                        // Not silent and not given up on: the renewal loop logs this and tries again every 10 s, since
+                        // `kubectl apply -k` creates webhook configurations after the operator's Deployment.
+                        throw new InvalidOperationException(
+                            $"{plural} {name} does not exist, so the API server cannot trust this webhook yet: apply deploy/base, " +
+                            "or run the operator with --webhook-bind-address=off when you bring your own webhook certificate");
                     }
 
                     var created = (JsonObject)desired.DeepClone();
