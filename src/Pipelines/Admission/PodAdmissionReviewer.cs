@@ -16,6 +16,14 @@ namespace TensorFusion.Pipelines.Admission;
 /// </summary>
 public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodAdmissionOptions options, ILogger logger)
 {
+    /// <summary>The annotations by which a pod asks for GPU resources itself.</summary>
+    private static readonly string[] RequestAnnotations =
+    [
+        Annotations.TflopsRequest, Annotations.TflopsLimit, Annotations.VramRequest, Annotations.VramLimit,
+        Annotations.ComputePercentRequest, Annotations.ComputePercentLimit, Annotations.GpuCount, Annotations.GpuIndices,
+        Annotations.WorkloadProfile, Annotations.DedicatedGpu,
+    ];
+
     public Task<JsonObject> MutateAsync(JsonObject review, CancellationToken cancellationToken) => ReviewAsync(review, mutate: true, cancellationToken);
 
     public Task<JsonObject> ValidateAsync(JsonObject review, CancellationToken cancellationToken) => ReviewAsync(review, mutate: false, cancellationToken);
@@ -53,14 +61,6 @@ public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodA
         return !RequestAnnotations.Any(annotations.ContainsKey)
             && !(pod.Spec?.Containers ?? []).Any(container => container.Resources?.Limits?.ContainsKey(PodAnnotationParser.NativeGpuResource) == true);
     }
-
-    /// <summary>The annotations by which a pod asks for GPU resources itself.</summary>
-    private static readonly string[] RequestAnnotations =
-    [
-        Annotations.TflopsRequest, Annotations.TflopsLimit, Annotations.VramRequest, Annotations.VramLimit,
-        Annotations.ComputePercentRequest, Annotations.ComputePercentLimit, Annotations.GpuCount, Annotations.GpuIndices,
-        Annotations.WorkloadProfile, Annotations.DedicatedGpu,
-    ];
 
     private async Task<JsonObject> ReviewAsync(JsonObject review, bool mutate, CancellationToken cancellationToken)
     {
