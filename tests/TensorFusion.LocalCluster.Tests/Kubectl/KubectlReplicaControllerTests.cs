@@ -33,6 +33,25 @@ public sealed class KubectlReplicaControllerTests
     }
 
     [Fact]
+    public async Task SetImage_RunningDeployment_NewReplicaSetRolledOutAndTheOldScaledToZero()
+    {
+        await using var cluster = await TestCluster.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), RunDefaultScheduler = true });
+        await cluster.Server.AddSimulatedNodeAsync("sim-1");
+        var kubectl = new Kubectl(cluster);
+
+        await kubectl.RunAsync("create deployment api --image=nginx:1 --replicas=2");
+        var first = await kubectl.RunAsync("rollout status deployment/api --timeout=30s");
+        var changed = await kubectl.RunAsync("set image deployment/api nginx=nginx:2");
+        var second = await kubectl.RunAsync("rollout status deployment/api --timeout=30s");
+        var replicaSets = await kubectl.RunAsync("get rs -o jsonpath={range.items[*]}{.spec.template.spec.containers[0].image}={.spec.replicas}{\"\\n\"}{end}");
+
+        Assert.Contains("successfully rolled out", first.Output, StringComparison.Ordinal);
+        Assert.Contains("image updated", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("successfully rolled out", second.Output, StringComparison.Ordinal);
+        Assert.Equal(["nginx:1=0", "nginx:2=2"], replicaSets.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Create_JobWithParallelismTwoOfThreeCompletions_CompletesAfterThreeSucceededPods()
     {
         await using var cluster = await TestCluster.StartAsync(new LocalApiServerOptions { PodStartDelay = TimeSpan.FromMilliseconds(50), RunDefaultScheduler = true });
