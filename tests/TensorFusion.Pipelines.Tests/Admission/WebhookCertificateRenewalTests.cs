@@ -34,7 +34,11 @@ public sealed class WebhookCertificateRenewalTests
         clock.Advance(WebhookCertificateRenewal.RetryInterval - TimeSpan.FromSeconds(1));
         var callsBeforeInterval = Volatile.Read(ref calls);
         clock.Advance(TimeSpan.FromSeconds(1));
-        await retried.Task.WaitAsync(TimeSpan.FromSeconds(30)); // guard: the retry after 10 s of fake time never came
+        if (await Task.WhenAny(retried.Task, Task.Delay(TimeSpan.FromSeconds(30), TimeProvider.System)) != retried.Task)
+        {
+            throw new TimeoutException("awaited the second publish, due 10 s of fake time after the failed first one");
+        }
+
         await stop.CancelAsync();
         await run.ContinueWith(static _ => { }, TaskScheduler.Default);
 
