@@ -3,13 +3,14 @@ using TensorFusion.Api.Conventions;
 using TensorFusionWorkload = TensorFusion.Api.Workloads.TensorFusionWorkload;
 using TensorFusion.Gpu.Requests;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Workloads;
 
 namespace TensorFusion.Host.Simulate;
 
 /// <summary>
 /// Stands in for the workload reconciler: one bare worker pod per replica (<c>name-0</c>, <c>name-1</c>, …) carrying the
-/// workload label and the pool, mapped by the operator's own <see cref="WorkerRequestMapper"/> with the workload as
-/// owner, so a what-if run reads resources, QoS, isolation, affinity and eviction protection exactly as the operator does.
+/// workload label and the pool, stamped with the workload's needs as the reconciler stamps its workers and mapped by the
+/// operator's own <see cref="WorkerRequestMapper"/>, so a what-if run reads resources, QoS, isolation, affinity and eviction protection exactly as the operator does.
 /// </summary>
 public static class SimulatedWorkers
 {
@@ -29,7 +30,7 @@ public static class SimulatedWorkers
                     Annotations = new Dictionary<string, string> { [Annotations.GpuPool] = pool },
                 },
             };
-            var mapping = WorkerRequestMapper.Map(pod, workload, _ => poolDefaultQos);
+            var mapping = WorkerRequestMapper.Map(WorkloadAnnotationDefaults.StampOnto(pod, workload), _ => poolDefaultQos);
             if (mapping.Request is null)
             {
                 // Every replica maps alike: one error per workload is enough.

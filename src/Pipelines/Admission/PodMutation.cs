@@ -3,6 +3,7 @@ using k8s.Models;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Workloads;
 
 namespace TensorFusion.Pipelines.Admission;
 

@@ -1,4 +1,3 @@
-using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Scheduling;
@@ -46,7 +45,7 @@ public sealed partial class AllocationPipeline
                 _ = RetryParkedAsync();
             }
 
-            if (waiting && _decider.InputCount == 0 && !token.IsCancellationRequested)
+            if (waiting && NothingWaitsForTheDecider && !token.IsCancellationRequested)
             {
                 // Whatever gathered while this batch was decided goes now, as one batch.
                 _batcher.TriggerBatch();
@@ -117,7 +116,7 @@ public sealed partial class AllocationPipeline
     {
         try
         {
-            return WorkerRequestMapper.Map(worker.Pod, OwningWorkload(worker.Pod), _engine.Inventory.DefaultQosOf);
+            return WorkerRequestMapper.Map(worker.Pod, _engine.Inventory.DefaultQosOf);
         }
 #pragma warning disable CA1031 // Whatever a stored object holds, it must not stop the batch: it becomes this worker's reason.
         catch (Exception e)
@@ -175,11 +174,6 @@ public sealed partial class AllocationPipeline
                 .Select(worker => worker.SeenAt).DefaultIfEmpty(workers[decision.Request.WorkerId].SeenAt).Min()
             : workers[decision.Request.WorkerId].SeenAt;
 
-    private TensorFusionWorkload? OwningWorkload(k8s.Models.V1Pod pod) =>
-        MetadataValues.Get(pod.Metadata?.Labels, Api.Conventions.Labels.Workload) is { } name
-            ? _workloads(Api.Conventions.ObjectKey.Of(pod.Metadata).Namespace, name)
-            : null;
-
     private async Task<List<WorkerOutcome>> PersistAsync(
         List<(PendingWorker Worker, AllocationDecision Decision)> decisions, CancellationToken token)
     {
@@ -235,6 +229,11 @@ public sealed partial class AllocationPipeline
         var result = victimsStillThere ? WriteOutcome.Failed : await _writer.BindAsync(worker.Pod, allocation, token);
         if (result == WriteOutcome.Done)
         {
+            lock (_gate)
+            {
+                _placedUids[worker.WorkerId] = worker.Pod.Metadata?.Uid;
+            }
+
             _metrics?.RecordDecision(allocation.Request.Pool, decision.Kind, _time.GetUtcNow() - worker.SeenAt);
             return new WorkerOutcome(worker.WorkerId, decision.Kind, allocation.Node, gpus, null, result);
         }

@@ -1,13 +1,55 @@
+using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
+using TensorFusion.Estimators.Merging;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Cluster;
-using TensorFusion.Pipelines.Autoscaling;
 
 namespace TensorFusion.Pipelines.Allocation;
 
-/// <summary>In-place resize of a workload's workers: allocator, then pod annotations, then agent plans; all or none.</summary>
-public sealed partial class AllocationPipeline : IWorkloadResizer
+/// <summary>
+/// In-place resize of a workload's workers: allocator, then pod annotations, then agent plans; all or none. A resize is
+/// one more item for the decision stage, so it never interleaves with a batch being decided or persisted.
+/// </summary>
+public sealed partial class AllocationPipeline : IAllocationPort
 {
     public async Task<ResizeOutcome> ResizeWorkloadAsync(
+        string workloadNamespace, string workload, GpuResources request, GpuResources limit, CancellationToken cancellationToken)
+    {
+        var work = new ResizeWork(workloadNamespace, workload, request, limit);
+        if (!await _decider.SendAsync(work, cancellationToken))
+        {
+            return new ResizeOutcome(0, "the allocation pipeline is stopping");
+        }
+
+        return await work.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public IReadOnlyList<GpuHeadroom> HeadroomOf(string workloadNamespace, string workload) =>
+        Read(state => WorkloadHeadroom.From(state, workloadNamespace, workload));
+
+    /// <summary>The decision stage's body for a resize: whatever happens, the caller gets an outcome (or a cancellation when stopping).</summary>
+    private async Task ResizeInStageAsync(ResizeWork work)
+    {
+        var token = _stopping.Token;
+        try
+        {
+            await _rebuilt.Task.WaitAsync(token);
+            work.Done.TrySetResult(await ResizeAsync(work.Namespace, work.Workload, work.Request, work.Limit, token));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            work.Done.TrySetCanceled(token);
+        }
+#pragma warning disable CA1031 // A Dataflow body must never throw: a failed resize fails its own caller, never the pipeline.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogResizeFailed(_logger, work.Namespace, work.Workload, e);
+            work.Done.TrySetResult(new ResizeOutcome(0, $"the resize failed: {e.Message}"));
+        }
+    }
+
+    private async Task<ResizeOutcome> ResizeAsync(
         string workloadNamespace, string workload, GpuResources request, GpuResources limit, CancellationToken cancellationToken)
     {
         var resized = new List<(WorkerAllocation Before, WorkerAllocation After)>();
@@ -65,4 +107,7 @@ public sealed partial class AllocationPipeline : IWorkloadResizer
             _engine.Allocator.Resize(before.WorkerId, share.Request, share.Limit);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "In-place resize of workload {Namespace}/{Workload} failed; its workers keep their resources, the pipeline goes on")]
+    private static partial void LogResizeFailed(ILogger logger, string @namespace, string workload, Exception exception);
 }

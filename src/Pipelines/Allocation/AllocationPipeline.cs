@@ -1,16 +1,14 @@
 using System.Threading.Tasks.Dataflow;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TensorFusion.Api.Conventions;
-using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Pipelines.Agents;
 
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
-/// Pending workers → <see cref="BatchBlock{T}"/> (by size, and by time through a <see cref="TimeProvider"/> timer) →
-/// one decision stage (DOP=1: each batch is solved against one consistent state) → persist (evict victims, then
+/// Pending workers (offered by key from the pod cache, see <see cref="OfferAsync"/>) → <see cref="BatchBlock{T}"/> (by size, and by time through a <see cref="TimeProvider"/> timer) →
+/// one decision stage (DOP=1: each batch, and each in-place resize, works against one consistent state) → persist (evict victims, then
 /// bind winners with their allocation annotations, report the unschedulable) → per-node plans to the agents and status aggregates.
 /// Unschedulable workers wait until capacity changes. No decision is taken before <see cref="StartAsync"/> has
 /// rebuilt the state from the pods.
@@ -25,14 +23,18 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private readonly AllocationPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly BatchBlock<PendingWorker> _batcher;
-    private readonly ActionBlock<PendingWorker[]> _decider;
+    private readonly TransformBlock<PendingWorker[], DecisionWork> _batches;
+    private readonly ActionBlock<DecisionWork> _decider;
     private readonly ITimer _flushTimer;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PendingWorker> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingWorker> _parked = new(StringComparer.Ordinal);
+
+    // The UID of the pod each placed worker was bound as: a pod offered under the same name with another UID is a
+    // replacement (its predecessor's delete may have been coalesced with its add in the key queue), never the same worker.
+    private readonly Dictionary<string, string?> _placedUids = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Func<string, string, TensorFusionWorkload?> _workloads;
     private int _deciding;
 
     // Bumped under the gate on every capacity change. A batch notes it when it solves; workers it parks after a change
@@ -46,10 +48,8 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         NodePlanDispatcher agents,
         TimeProvider time,
         AllocationPipelineOptions? options = null,
-        AllocationMetrics? metrics = null,
-        Func<string, string, TensorFusionWorkload?>? workloads = null)
+        AllocationMetrics? metrics = null)
     {
-        _workloads = workloads ?? ((_, _) => null);
         _engine = engine;
         _writer = writer;
         _agents = agents;
@@ -59,10 +59,13 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         _logger = _options.Logger;
         _batcher = new BatchBlock<PendingWorker>(
             _options.MaxBatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = _options.MaxBatchSize * 4 });
-        _decider = new ActionBlock<PendingWorker[]>(
-            DecideAndPersistAsync,
+        _batches = new TransformBlock<PendingWorker[], DecisionWork>(
+            batch => new PlacementBatch(batch), new ExecutionDataflowBlockOptions { BoundedCapacity = 1 });
+        _decider = new ActionBlock<DecisionWork>(
+            work => work is ResizeWork resize ? ResizeInStageAsync(resize) : DecideAndPersistAsync(((PlacementBatch)work).Workers),
             new ExecutionDataflowBlockOptions { BoundedCapacity = 2, MaxDegreeOfParallelism = 1 });
-        _batcher.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
+        _batcher.LinkTo(_batches, new DataflowLinkOptions { PropagateCompletion = true });
+        _batches.LinkTo(_decider, new DataflowLinkOptions { PropagateCompletion = true });
         _flushTimer = time.CreateTimer(_ => FlushWhenIdle(), null, _options.BatchWindow, _options.BatchWindow);
     }
 
@@ -107,6 +110,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         var conflicts = new List<string>();
         var recorded = new List<WorkerAllocation>();
         var pending = new List<V1Pod>();
+        var placedUids = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
             if (pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata?.DeletionTimestamp is not null)
@@ -122,6 +126,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             else if (allocation is not null)
             {
                 recorded.Add(allocation);
+                placedUids[allocation.WorkerId] = pod.Metadata?.Uid;
             }
             else if (WorkerRequestMapper.IsPendingWorker(pod))
             {
@@ -133,6 +138,12 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         lock (_gate)
         {
             var result = _engine.Rebuild(inventory, recorded);
+            _placedUids.Clear();
+            foreach (var (worker, uid) in placedUids)
+            {
+                _placedUids[worker] = uid;
+            }
+
             conflicts.AddRange(result.Conflicts.Select(conflict => conflict.Message));
             var now = _time.GetUtcNow();
             foreach (var node in result.State.Nodes)
@@ -154,66 +165,10 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         _rebuilt.TrySetResult();
         foreach (var pod in pending)
         {
-            await SubmitAsync(pod, cancellationToken);
+            await OfferAsync(pod, cancellationToken);
         }
 
         return new RebuildReport(recorded.Count, pending.Count, conflicts);
-    }
-
-    /// <summary>Queues a pending worker; a worker already queued or placed is ignored, a waiting one is tried again. Awaits room in the batcher.</summary>
-    public Task<bool> SubmitAsync(V1Pod pod, CancellationToken cancellationToken) => SubmitAsync(pod, retryParked: true, cancellationToken);
-
-    /// <summary>
-    /// Like <see cref="SubmitAsync(V1Pod, CancellationToken)"/> but leaves a waiting worker waiting: for pod updates,
-    /// which include the pipeline's own unschedulable report (retrying on it would loop). Capacity changes retry them.
-    /// </summary>
-    public Task<bool> SubmitIfNewAsync(V1Pod pod, CancellationToken cancellationToken) => SubmitAsync(pod, retryParked: false, cancellationToken);
-
-    private async Task<bool> SubmitAsync(V1Pod pod, bool retryParked, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        var workerId = ObjectKey.Of(pod.Metadata).ToString();
-        PendingWorker worker;
-        lock (_gate)
-        {
-            if (_queued.ContainsKey(workerId) || _engine.State.Allocations.ContainsKey(workerId) || (!retryParked && _parked.ContainsKey(workerId)))
-            {
-                return false;
-            }
-
-            worker = new PendingWorker(pod, workerId, _parked.Remove(workerId, out var parked) ? parked.SeenAt : _time.GetUtcNow());
-            _queued[workerId] = worker;
-        }
-
-        if (await _batcher.SendAsync(worker, cancellationToken))
-        {
-            return true;
-        }
-
-        lock (_gate)
-        {
-            _queued.Remove(workerId);
-        }
-
-        return false;
-    }
-
-    /// <summary>A worker pod was deleted: frees its GPUs, updates its node's plan and status, and retries waiting workers.</summary>
-    public async Task WorkerGoneAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        var workerId = new ObjectKey(@namespace, name).ToString();
-        string? node;
-        lock (_gate)
-        {
-            _parked.Remove(workerId);
-            node = _engine.Allocator.Release(workerId)?.Node;
-        }
-
-        if (node is not null)
-        {
-            PublishNodes(new HashSet<string>(StringComparer.Ordinal) { node });
-            await CapacityChangedAsync(null, cancellationToken);
-        }
     }
 
     /// <summary>
@@ -260,11 +215,14 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// </summary>
     private void FlushWhenIdle()
     {
-        if (Volatile.Read(ref _deciding) == 0 && _decider.InputCount == 0)
+        if (Volatile.Read(ref _deciding) == 0 && NothingWaitsForTheDecider)
         {
             _batcher.TriggerBatch();
         }
     }
+
+    /// <summary>No batch or resize is queued in front of the decision stage.</summary>
+    private bool NothingWaitsForTheDecider => _decider.InputCount == 0 && _batches.InputCount == 0 && _batches.OutputCount == 0;
 
     /// <summary>Flushes the current partial batch now (the timer does this every batch window).</summary>
     public void Flush() => _batcher.TriggerBatch();

@@ -64,40 +64,91 @@ public sealed class RestAllocationWriter(KubeRestClient client, TimeProvider tim
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Sets PodScheduled=False with the reason, on the version of the pod the decision saw (resourceVersion
+    /// precondition): a merge patch replaces the whole conditions list, so writing over a newer version would wipe what
+    /// the kubelet wrote since. On a conflict the pod is read again; one bound or deleted meanwhile is not reported.
+    /// </summary>
     public async Task<WriteOutcome> ReportUnschedulableAsync(V1Pod pod, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var meta = pod.Metadata;
-        var ns = ObjectKey.Of(meta).Namespace;
-        var existing = pod.Status?.Conditions ?? [];
-        var outcome = WriteOutcome.Done;
-        if (!existing.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Message == reason))
+        var path = ResourceDescriptor.Pods.ObjectPath(ObjectKey.Of(meta).Namespace, meta.Name) + "/status";
+        var current = pod;
+        for (var attempt = 1; ; attempt++)
         {
-            // A merge patch replaces the whole list: carry the other conditions over from the cached pod.
-            var conditions = new JsonArray();
-            foreach (var other in existing.Where(c => c.Type != "PodScheduled"))
+            if (!string.IsNullOrEmpty(current.Spec?.NodeName) || current.Metadata?.DeletionTimestamp is not null)
             {
-                conditions.Add(JsonSerializer.SerializeToNode(other, Api.Serialization.TensorFusionJson.Options));
+                return WriteOutcome.Gone;
             }
 
-            conditions.Add(new JsonObject
+            var existing = current.Status?.Conditions ?? [];
+            if (existing.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Message == reason))
             {
-                ["type"] = "PodScheduled",
-                ["status"] = "False",
-                ["reason"] = "Unschedulable",
-                ["message"] = reason,
-                ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            });
-            var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = conditions } };
-            outcome = await TryAsync(() => client.MergePatchAsync<JsonNode>(ResourceDescriptor.Pods.ObjectPath(ns, meta.Name) + "/status", patch, cancellationToken), cancellationToken);
+                break;
+            }
+
+            try
+            {
+                await client.MergePatchAsync<JsonNode>(path, UnschedulablePatch(current, existing, reason), cancellationToken);
+                break;
+            }
+            catch (ApiStatusException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict && attempt < 3)
+            {
+                var (outcome, fresh) = await TryReadAsync(() => client.GetAsync<V1Pod>(ResourceDescriptor.Pods.ObjectPath(ObjectKey.Of(meta).Namespace, meta.Name), cancellationToken), cancellationToken);
+                if (fresh is null)
+                {
+                    return outcome;
+                }
+
+                current = fresh;
+            }
+            catch (ApiStatusException error) when (error.StatusCode == HttpStatusCode.NotFound)
+            {
+                return WriteOutcome.Gone;
+            }
+            catch (Exception error) when (ApiErrors.IsTransientOrTimeout(error, cancellationToken) || error is JsonException or ApiStatusException { StatusCode: HttpStatusCode.Conflict })
+            {
+                return WriteOutcome.Failed;
+            }
         }
 
-        if (outcome == WriteOutcome.Done)
+        await _events.RecordAsync("v1", "Pod", meta, EventRecorder.Warning, "FailedScheduling", reason.Length > 1024 ? reason[..1024] : reason, cancellationToken);
+        return WriteOutcome.Done;
+    }
+
+    private JsonObject UnschedulablePatch(V1Pod pod, IEnumerable<V1PodCondition> existing, string reason)
+    {
+        // A merge patch replaces the whole list: carry the other conditions over from this version of the pod.
+        var conditions = new JsonArray();
+        foreach (var other in existing.Where(c => c.Type != "PodScheduled"))
         {
-            await _events.RecordAsync("v1", "Pod", meta, EventRecorder.Warning, "FailedScheduling", reason.Length > 1024 ? reason[..1024] : reason, cancellationToken);
+            conditions.Add(JsonSerializer.SerializeToNode(other, Api.Serialization.TensorFusionJson.Options));
         }
 
-        return outcome;
+        conditions.Add(new JsonObject
+        {
+            ["type"] = "PodScheduled",
+            ["status"] = "False",
+            ["reason"] = "Unschedulable",
+            ["message"] = reason,
+            ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        });
+        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = conditions } };
+        if (pod.Metadata?.ResourceVersion is { Length: > 0 } version)
+        {
+            patch["metadata"] = new JsonObject { ["resourceVersion"] = version };
+        }
+
+        return patch;
+    }
+
+    private static async Task<(WriteOutcome Outcome, T? Value)> TryReadAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        T? value = null;
+        var outcome = await TryAsync(async () => value = await call(), cancellationToken);
+        return (outcome, value);
     }
 
     /// <summary>Writes every status again next time (objects may have been recreated without it).</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
-using TensorFusionWorkload = TensorFusion.Api.Workloads.TensorFusionWorkload;
 using TensorFusion.Estimators.Options;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Requests;
@@ -25,29 +24,18 @@ public static class WorkerRequestMapper
         && pod.Metadata?.Labels?.ContainsKey(Labels.Workload) == true;
 
     /// <summary>
-    /// Maps the pod; where it lacks resource annotations, the owning <paramref name="owner"/> workload's spec (or its
-    /// recommendation) fills them in. A worker without a QoS gets upstream's default (<see cref="WorkerQos"/>), for which
-    /// <paramref name="poolDefaultQos"/> gives a pool's <c>qosConfig.defaultQoS</c>. Required node affinity is the pod's,
-    /// else the workload's.
+    /// Maps the pod alone: the reconciler (or the webhook) wrote what the worker needs onto it when it was created
+    /// (<see cref="Workloads.WorkloadAnnotationDefaults.StampOnto"/>), and a resize rewrites it. A worker without a QoS
+    /// gets upstream's default (<see cref="WorkerQos"/>), for which <paramref name="poolDefaultQos"/> gives a pool's
+    /// <c>qosConfig.defaultQoS</c>.
     /// </summary>
-    public static WorkerMapping Map(V1Pod pod, TensorFusionWorkload? owner = null, Func<string, QosLevel?>? poolDefaultQos = null)
+    public static WorkerMapping Map(V1Pod pod, Func<string, QosLevel?>? poolDefaultQos = null)
     {
         var meta = pod.Metadata ?? new V1ObjectMeta();
         var podKey = ObjectKey.Of(meta);
         var ns = podKey.Namespace;
         var where = $"pod {podKey}";
-        IDictionary<string, string> annotations = meta.Annotations ?? new Dictionary<string, string>();
-        if (owner is not null)
-        {
-            var merged = WorkloadAnnotationDefaults.From(owner);
-            foreach (var (key, value) in annotations)
-            {
-                merged[key] = value;
-            }
-
-            annotations = merged;
-            where += $" (workload {owner.Metadata?.Name})";
-        }
+        var annotations = meta.Annotations ?? new Dictionary<string, string>();
         var labels = meta.Labels ?? new Dictionary<string, string>();
         if (!labels.TryGetValue(Labels.Workload, out var workload) || string.IsNullOrEmpty(workload))
         {
@@ -70,7 +58,7 @@ public static class WorkerRequestMapper
         var count = reader.Int(Annotations.GpuCount) ?? indices?.Count ?? 1;
         var qos = WorkerQos.Resolve(reader.Enum<QosLevel>(Annotations.Qos), request, limit, poolDefaultQos?.Invoke(pool));
         var isolation = reader.Enum<IsolationMode>(Annotations.Isolation) ?? IsolationMode.Soft;
-        var affinity = NodeAffinityMapper.ToTerms(pod.Spec?.Affinity?.NodeAffinity ?? owner?.Spec?.NodeAffinity, out var affinityError);
+        var affinity = NodeAffinityMapper.ToTerms(pod.Spec?.Affinity?.NodeAffinity, out var affinityError);
         if (affinityError is not null)
         {
             errors.Add(affinityError);

@@ -5,6 +5,8 @@ using TensorFusion.Estimators.Options;
 using TensorFusion.Estimators.Recommendation;
 using TensorFusion.Pipelines.MetricsSources;
 
+using TensorFusion.Pipelines.Allocation;
+
 namespace TensorFusion.Pipelines.Autoscaling;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// </summary>
 public sealed class AutoscalingLoop(
     IUsageSource source,
-    IWorkloadResizer resizer,
+    IAllocationPort resizer,
     IWorkloadStatusWriter status,
     TimeProvider time,
     TimeSpan historyDataPeriod,

@@ -14,10 +14,10 @@ namespace TensorFusion.Pipelines.Autoscaling;
 /// <summary>
 /// The autoscaler as the operator runs it while leading: on every tick (on the <see cref="TimeProvider"/>) it maps each
 /// autoscaled workload in the cache to an <see cref="AutoscaleTarget"/>, runs the <see cref="AutoscalingLoop"/> (usage →
-/// estimators → recommendation → in-place resize through the <see cref="IWorkloadResizer"/>) and writes status through
+/// estimators → recommendation → in-place resize through the <see cref="IAllocationPort"/>) and writes status through
 /// <see cref="KubernetesWorkloadStatusWriter"/>. Like upstream, what this process last wrote is authoritative over a
 /// cache that may not have caught up yet; a workload deleted or recreated (new uid) starts over. Pass
-/// <c>headroom</c> (for the allocation pipeline: <c>(ns, name) =&gt; pipeline.Read(state =&gt; WorkloadHeadroom.From(state, ns, name))</c>)
+/// <c>headroom</c> (for the allocation pipeline: <see cref="IAllocationPort.HeadroomOf"/>)
 /// to cap scale-ups by what the workers' GPUs can still give.
 /// </summary>
 public sealed partial class AutoscalingService
@@ -32,7 +32,7 @@ public sealed partial class AutoscalingService
     public AutoscalingService(
         Informer<TensorFusionWorkload> workloads,
         KubeRestClient client,
-        IWorkloadResizer resizer,
+        IAllocationPort resizer,
         IUsageSource usage,
         TimeProvider time,
         AutoscalingOptions? options = null,
@@ -60,13 +60,13 @@ public sealed partial class AutoscalingService
     }
 
     /// <summary>
-    /// The autoscaler as the operator runs it: resizing through the running allocation pipeline, capped by its GPUs'
+    /// The autoscaler as the operator runs it: resizing through the allocation port, capped by its GPUs'
     /// headroom, reading usage from the source <paramref name="access"/> makes for the operator's nodes and agents.
     /// </summary>
     public static AutoscalingService ForAllocation(
         Informer<TensorFusionWorkload> workloads,
         KubeRestClient client,
-        AllocationPipeline pipeline,
+        IAllocationPort allocation,
         AutoscalingAccess access,
         Func<IReadOnlyList<string>> nodes,
         Func<string, Uri?> agentAddress,
@@ -74,10 +74,10 @@ public sealed partial class AutoscalingService
         AutoscalingOptions options,
         AutoscalingMetrics? metrics = null)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(allocation);
         ArgumentNullException.ThrowIfNull(access);
-        return new AutoscalingService(workloads, client, pipeline, access.CreateUsageSource(nodes, agentAddress), time, options, metrics,
-            access.CreateExternalScaler?.Invoke(client), (ns, name) => pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)));
+        return new AutoscalingService(workloads, client, allocation, access.CreateUsageSource(nodes, agentAddress), time, options, metrics,
+            access.CreateExternalScaler?.Invoke(client), allocation.HeadroomOf);
     }
 
     public AutoscalingLoop Loop { get; }

@@ -1,20 +1,21 @@
 using System.Reactive.Linq;
 using System.Threading.Channels;
-using k8s.Models;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
-using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Queue;
 using TensorFusion.Pipelines.Workloads;
 
 namespace TensorFusion.Pipelines.Operating;
 
 /// <summary>
 /// Runs the allocation pipeline for one leadership term, after the caches synced: rebuilds it from the pod cache
-/// before any decision, then feeds it pod changes (new pending workers are submitted; deleted, Succeeded or Failed
-/// ones are released) and inventory changes (GPU, GPUNode, GPUPool, GPUResourceQuota, SchedulingConfigTemplate and
+/// before any decision, then feeds it pod keys through a de-duplicating <see cref="WorkQueue{TKey}"/> (a key is queued
+/// once however often its pod changes, so the queue never holds more than one entry per pod; each key is resolved
+/// against the cache when taken: a pending worker is offered, a deleted, Succeeded or Failed one released) and
+/// inventory changes (GPU, GPUNode, GPUPool, GPUResourceQuota, SchedulingConfigTemplate and
 /// Node changes that can matter, coalesced: one rebuild of the inventory at a time, however many changes arrived).
 /// Returns when the term ends; throws <see cref="AllocationFaultedException"/> when the pipeline faults.
 /// </summary>
@@ -35,11 +36,11 @@ public sealed class AllocationController(
 
     public async Task RunAsync(CancellationToken leading)
     {
-        var podChanges = Channel.CreateUnbounded<ObjectChange<V1Pod>>(new UnboundedChannelOptions { SingleReader = true });
+        using var podKeys = new WorkQueue<ObjectKey>(time);
         var inventoryChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
         // Subscribe before reading the cache: a change in between is seen twice (submitting is idempotent), never missed.
-        using var podSubscription = workloads.Pods.Changes.Subscribe(change => podChanges.Writer.TryWrite(change));
+        using var podSubscription = workloads.Pods.Changes.Subscribe(change => podKeys.Add(ObjectKey.Of(change.Current.Metadata)));
         using var inventorySubscription = Observable.Merge(
                 inventory.Gpus.Changes.Where(InventoryRelevance.Gpu).Select(_ => true),
                 inventory.GpuNodes.Changes.Where(InventoryRelevance.NodeLabels).Select(_ => true),
@@ -54,7 +55,7 @@ public sealed class AllocationController(
         var writer = new RestAllocationWriter(client, time);
         await using var pipeline = new AllocationPipeline(
             new AllocationEngine(GpuModelCatalog.Default), writer, dispatcher, time,
-            options.Allocation with { Logger = options.Logger }, metrics, (ns, name) => workloads.Workloads.Get(ns, name))
+            options.Allocation with { Logger = options.Logger }, metrics)
         {
             CurrentPod = (ns, name) => workloads.Pods.Get(ns, name),
         };
@@ -64,7 +65,7 @@ public sealed class AllocationController(
         Started?.Invoke(pipeline);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(leading);
-        var feeding = Task.WhenAll(FeedPodsAsync(pipeline, podChanges.Reader, stop.Token), FeedInventoryAsync(pipeline, writer, inventoryChanged.Reader, stop.Token));
+        var feeding = Task.WhenAll(FeedPodsAsync(pipeline, podKeys, stop.Token), FeedInventoryAsync(pipeline, writer, inventoryChanged.Reader, stop.Token));
         var ended = await Task.WhenAny(pipeline.Completion, feeding, Task.Delay(Timeout.InfiniteTimeSpan, leading).ContinueWith(static _ => { }, TaskScheduler.Default));
         await stop.CancelAsync();
         await feeding.ContinueWith(static _ => { }, TaskScheduler.Default);
@@ -83,22 +84,34 @@ public sealed class AllocationController(
     public AllocationInventory MapInventory() => InventoryMapper.Map(
         inventory.Gpus.List(), inventory.GpuNodes.List(), workloads.Pools.List(), inventory.Quotas.List(), [], inventory.Templates.List());
 
-    private static async Task FeedPodsAsync(AllocationPipeline pipeline, ChannelReader<ObjectChange<V1Pod>> changes, CancellationToken stopping)
+    private async Task FeedPodsAsync(AllocationPipeline pipeline, WorkQueue<ObjectKey> keys, CancellationToken stopping)
     {
         try
         {
-            await foreach (var change in changes.ReadAllAsync(stopping))
+            while (!stopping.IsCancellationRequested)
             {
-                var pod = change.Current;
-                var (ns, name) = ObjectKey.Of(pod.Metadata);
-                if (change.Type == ChangeType.Deleted || pod.Status?.Phase is "Succeeded" or "Failed")
+                var (taken, key) = await keys.TakeAsync(stopping);
+                if (!taken)
                 {
-                    await pipeline.WorkerGoneAsync(ns, name, stopping);
+                    return;
                 }
-                else if (WorkerRequestMapper.IsPendingWorker(pod))
+
+                try
                 {
-                    // A new pod may be a replacement under an old name; an update (often our own report) keeps a waiting worker waiting.
-                    await (change.Type == ChangeType.Added ? pipeline.SubmitAsync(pod, stopping) : pipeline.SubmitIfNewAsync(pod, stopping));
+                    // The cache's version now, not the version the change carried: later changes of the same pod are folded in.
+                    var pod = workloads.Pods.Get(key.Namespace, key.Name);
+                    if (pod is null || pod.Status?.Phase is "Succeeded" or "Failed")
+                    {
+                        await pipeline.WorkerGoneAsync(key.Namespace, key.Name, stopping);
+                    }
+                    else if (WorkerRequestMapper.IsPendingWorker(pod))
+                    {
+                        await pipeline.OfferAsync(pod, stopping);
+                    }
+                }
+                finally
+                {
+                    keys.Done(key);
                 }
             }
         }

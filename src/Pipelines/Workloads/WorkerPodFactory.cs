@@ -59,7 +59,7 @@ public static class WorkerPodFactory
             labels[key] = value;
         }
 
-        return new V1Pod
+        var pod = new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -84,5 +84,8 @@ public static class WorkerPodFactory
             },
             Spec = spec,
         };
+
+        // What the worker needs travels on the worker: the allocator never reads back into the workload.
+        return WorkloadAnnotationDefaults.StampOnto(pod, workload);
     }
 }

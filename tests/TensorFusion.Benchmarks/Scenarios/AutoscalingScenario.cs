@@ -1,3 +1,4 @@
+using TensorFusion.Estimators.Merging;
 using System.Diagnostics;
 using k8s.Models;
 using TensorFusion.Api.Autoscaling;
@@ -6,6 +7,8 @@ using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.MetricsSources;
+
+using TensorFusion.Pipelines.Allocation;
 
 namespace TensorFusion.Benchmarks.Scenarios;
 
@@ -77,7 +80,7 @@ public sealed class AutoscalingScenario : IScenario
     };
 
     /// <summary>Two workers per workload, usage varying by workload and minute; every port in memory.</summary>
-    private sealed class InMemoryPorts : IUsageSource, IWorkloadResizer, IWorkloadStatusWriter
+    private sealed class InMemoryPorts : IUsageSource, IAllocationPort, IWorkloadStatusWriter
     {
         public int Resizes { get; private set; }
 
@@ -96,6 +99,8 @@ public sealed class AutoscalingScenario : IScenario
 
             return Task.FromResult(new UsageReading(samples, null));
         }
+
+        public IReadOnlyList<GpuHeadroom> HeadroomOf(string workloadNamespace, string workload) => [];
 
         public Task<ResizeOutcome> ResizeWorkloadAsync(string workloadNamespace, string workload, GpuResources request, GpuResources limit, CancellationToken cancellationToken)
         {

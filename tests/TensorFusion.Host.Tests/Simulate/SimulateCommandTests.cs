@@ -151,7 +151,7 @@ public sealed class SimulateCommandTests
         Assert.Contains("fleet.yaml: nodes[0].count must be 1-100000, got 0", output, StringComparison.Ordinal);
         Assert.Contains("fleet.yaml: nodes[0].gpu.model: unknown GPU model 'B999'", output, StringComparison.Ordinal);
         // The operator's own mapper reads the workload, so the problem is worded as the operator words it.
-        Assert.Contains("TensorFusionWorkload team/w: pod team/w-0 (workload w): annotations", output, StringComparison.Ordinal);
+        Assert.Contains("TensorFusionWorkload team/w: pod team/w-0: annotations", output, StringComparison.Ordinal);
         Assert.Contains("the worker requests nothing", output, StringComparison.Ordinal);
     }
 

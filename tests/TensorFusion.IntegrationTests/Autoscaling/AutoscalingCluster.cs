@@ -141,7 +141,7 @@ internal sealed class AutoscalingCluster : IAsyncDisposable
         Service = new AutoscalingService(Cluster.Workloads, Direct, Pipeline, usage, Time, options ?? new AutoscalingOptions { Tick = TimeSpan.FromMinutes(1) },
             metrics: metrics,
             externalScaler: externalScaler,
-            headroom: scaleUpCap ? (ns, name) => Pipeline.Read(state => WorkloadHeadroom.From(state, ns, name)) : null);
+            headroom: scaleUpCap ? Pipeline.HeadroomOf : null);
         Service.PassCompleted += decisions => _passes.Writer.TryWrite(decisions);
         _serviceStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var stopping = _serviceStop.Token;

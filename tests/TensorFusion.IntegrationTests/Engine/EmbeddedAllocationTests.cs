@@ -55,7 +55,7 @@ public sealed class EmbeddedAllocationTests : IAsyncLifetime
             foreach (var (name, tflops) in new[] { ("llm-0", "600"), ("llm-1", "600") })
             {
                 var pod = await client.CoreV1.CreateNamespacedPodAsync(Worker(name, tflops), "default");
-                await pipeline.SubmitAsync(pod, CancellationToken.None);
+                await pipeline.OfferAsync(pod, CancellationToken.None);
             }
 
             // Both workers in one batch (by size, not by a wall-clock window), so the outcome is deterministic.

@@ -200,8 +200,22 @@ internal sealed class OperatorCluster : IAsyncDisposable
         }
     }
 
-    public Task WaitForWorkloadAsync(string name, Func<TensorFusionWorkload, bool> condition, string what) =>
-        WaitUntilAsync(Workloads, informer => informer.Get(Namespace, name) is { } workload && condition(workload), what);
+    public async Task WaitForWorkloadAsync(string name, Func<TensorFusionWorkload, bool> condition, string what)
+    {
+        try
+        {
+            await WaitUntilAsync(Workloads, informer => informer.Get(Namespace, name) is { } workload && condition(workload), what);
+        }
+        catch (Xunit.Sdk.FailException timedOut)
+        {
+            // The workload's status and its pods as the test saw them last: enough to tell a slow run from a stuck one.
+            var status = Workloads.Get(Namespace, name)?.Status;
+            var pods = Pods.List().Where(pod => pod.Metadata.Labels is { } labels && labels.TryGetValue(Api.Conventions.Labels.Workload, out var owner) && owner == name).Select(pod =>
+                $"{pod.Metadata.Name} node={pod.Spec?.NodeName} phase={pod.Status?.Phase} deleting={pod.Metadata.DeletionTimestamp is not null} " +
+                string.Join(";", (pod.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status}:{c.Message}")));
+            Assert.Fail($"{timedOut.Message}; status: phase {status?.Phase}, workers {status?.WorkerCount}, ready {status?.ReadyWorkers}; pods: [{string.Join(" | ", pods)}]");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -123,9 +123,12 @@ public sealed class WorkloadOperatorTests
     public async Task GpuCountLargerThanAnyNode_ConditionStatesIt_HealsWhenANodeGrows()
     {
         await using var cluster = await OperatorCluster.StartAsync();
-        await using var op = cluster.StartOperator();
         await cluster.CreatePoolAsync("pool");
         await SetGpuNodeAsync(cluster, "gpu-node-a", "pool", totalGpus: 8);
+
+        // Started after the node exists, so its first list holds it: started before, it could reconcile the workload
+        // before its cache saw the node, and with no node known it creates the worker (which then waits unschedulable).
+        await using var op = cluster.StartOperator();
 
         await cluster.CreateWorkloadAsync("big", "pool", replicas: 1, gpuCount: 16);
         await cluster.WaitForWorkloadAsync("big", w => w.Status?.Conditions?.Any(c => c.Reason == WorkloadEventReasons.GpuCountExceedsNodes) == true, "Ready=False GpuCountExceedsNodes");

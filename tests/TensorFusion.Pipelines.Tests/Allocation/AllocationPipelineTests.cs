@@ -216,7 +216,7 @@ public sealed class AllocationPipelineTests
         var pod = WorkerPods.Pending("a-0", 10, "1Gi");
 
         await harness.SubmitAsync(pod);
-        await harness.Pipeline.SubmitAsync(pod, CancellationToken.None);
+        await harness.Pipeline.OfferAsync(pod, CancellationToken.None);
 
         Assert.Single(await harness.FlushAsync());
     }

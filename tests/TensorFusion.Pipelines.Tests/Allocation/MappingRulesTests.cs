@@ -49,7 +49,7 @@ public sealed class MappingRulesTests
             } },
         };
 
-        var requirement = Assert.Single(Assert.Single(WorkerRequestMapper.Map(pod, workload).Request!.NodeAffinity!).Requirements);
+        var requirement = Assert.Single(Assert.Single(WorkerRequestMapper.Map(Pipelines.Workloads.WorkloadAnnotationDefaults.StampOnto(pod, workload)).Request!.NodeAffinity!).Requirements);
 
         Assert.Equal(("zone", NodeSelectorOperator.In, "b"), (requirement.Key, requirement.Operator, Assert.Single(requirement.Values)));
     }

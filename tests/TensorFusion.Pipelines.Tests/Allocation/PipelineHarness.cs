@@ -52,7 +52,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     {
         foreach (var pod in pods)
         {
-            await Pipeline.SubmitAsync(Writer.Add(pod), CancellationToken.None);
+            await Pipeline.OfferAsync(Writer.Add(pod), CancellationToken.None);
         }
     }
 

@@ -38,4 +38,11 @@ internal static class WorkerPods
             Spec = new V1PodSpec { SchedulerName = WorkerRequestMapper.SchedulerName, Containers = [] },
         };
     }
+
+    /// <summary>The pod with its metadata.uid set (pods from the API server always carry one).</summary>
+    public static V1Pod WithUid(this V1Pod pod, string uid)
+    {
+        pod.Metadata.Uid = uid;
+        return pod;
+    }
 }

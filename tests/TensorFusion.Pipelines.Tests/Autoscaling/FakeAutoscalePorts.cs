@@ -1,11 +1,14 @@
+using TensorFusion.Estimators.Merging;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.MetricsSources;
 
+using TensorFusion.Pipelines.Allocation;
+
 namespace TensorFusion.Pipelines.Tests.Autoscaling;
 
 /// <summary>A scriptable usage source, a recording resizer and status writer for the autoscaling loop.</summary>
-internal sealed class FakeAutoscalePorts : IUsageSource, IWorkloadResizer, IWorkloadStatusWriter
+internal sealed class FakeAutoscalePorts : IUsageSource, IAllocationPort, IWorkloadStatusWriter
 {
     public Func<DateTimeOffset, DateTimeOffset, UsageReading> Usage { get; set; } = (_, _) => new UsageReading([], null);
 
@@ -25,6 +28,8 @@ internal sealed class FakeAutoscalePorts : IUsageSource, IWorkloadResizer, IWork
         Reads.Add((windowStart, windowEnd));
         return Task.FromResult(Usage(windowStart, windowEnd));
     }
+
+    public IReadOnlyList<GpuHeadroom> HeadroomOf(string workloadNamespace, string workload) => [];
 
     public Task<ResizeOutcome> ResizeWorkloadAsync(string workloadNamespace, string workload, GpuResources request, GpuResources limit, CancellationToken cancellationToken)
     {

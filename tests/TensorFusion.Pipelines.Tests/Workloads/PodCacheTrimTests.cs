@@ -10,6 +10,7 @@ public sealed class PodCacheTrimTests
     {
         var created = new DateTime(2026, 11, 28, 0, 0, 0, DateTimeKind.Utc);
         var ready = new V1PodCondition { Type = "Ready", Status = "True" };
+        var required = new V1NodeAffinity { RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector { NodeSelectorTerms = [] } };
         var pod = new V1Pod
         {
             Metadata = new V1ObjectMeta
@@ -28,6 +29,7 @@ public sealed class PodCacheTrimTests
                 NodeName = "node-1",
                 Containers = [new V1Container { Name = "worker", Image = "tensorfusion/worker", Env = [new V1EnvVar { Name = "A", Value = "1" }] }],
                 Volumes = [new V1Volume { Name = "shm" }],
+                Affinity = new V1Affinity { NodeAffinity = required, PodAntiAffinity = new V1PodAntiAffinity() },
             },
             Status = new V1PodStatus
             {
@@ -47,6 +49,8 @@ public sealed class PodCacheTrimTests
         Assert.Equal(("tensor-fusion-scheduler", "node-1"), (pod.Spec.SchedulerName, pod.Spec.NodeName));
         Assert.Empty(pod.Spec.Containers);
         Assert.Null(pod.Spec.Volumes);
+        Assert.Same(required, pod.Spec.Affinity.NodeAffinity);
+        Assert.Null(pod.Spec.Affinity.PodAntiAffinity);
         Assert.Equal(("Running", "Started", "ok"), (pod.Status.Phase, pod.Status.Reason, pod.Status.Message));
         Assert.Same(ready, Assert.Single(pod.Status.Conditions));
         Assert.Null(pod.Status.ContainerStatuses);

@@ -1,7 +1,7 @@
 using TensorFusion.Estimators.Merging;
 using TensorFusion.Gpu.Cluster;
 
-namespace TensorFusion.Pipelines.Autoscaling;
+namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
 /// The scale-up cap's input read from the allocator's state: for every GPU holding the workload's workers, what is still

@@ -4,8 +4,9 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Resources;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Allocation;
+using TensorFusion.Pipelines.Workloads;
 
-namespace TensorFusion.Pipelines.Tests.Allocation;
+namespace TensorFusion.Pipelines.Tests.Workloads;
 
 public sealed class WorkloadAnnotationDefaultsTests
 {
@@ -39,7 +40,7 @@ public sealed class WorkloadAnnotationDefaultsTests
     [Fact]
     public void Map_PodWithoutAnnotations_ResourcesFromWorkloadSpec()
     {
-        var request = WorkerRequestMapper.Map(BarePod(), Workload()).Request!;
+        var request = WorkerRequestMapper.Map(WorkloadAnnotationDefaults.StampOnto(BarePod(), Workload())).Request!;
 
         // 20 TFLOPs = 20000 milli; 16Gi limit = 17179869184 bytes; 2 GPUs, high QoS, pool from spec.poolName.
         Assert.Equal((20_000L, 17_179_869_184L, 2, Gpu.Requests.QosLevel.High, "pool"),
@@ -55,7 +56,7 @@ public sealed class WorkloadAnnotationDefaultsTests
             Limits = new GpuResourceAmount { Tflops = new ResourceQuantity("12"), Vram = new ResourceQuantity("4Gi") },
         };
 
-        var request = WorkerRequestMapper.Map(BarePod(), Workload(recommendation)).Request!;
+        var request = WorkerRequestMapper.Map(WorkloadAnnotationDefaults.StampOnto(BarePod(), Workload(recommendation))).Request!;
 
         Assert.Equal(12_000L, request.Request.MilliTflops);
     }
@@ -69,7 +70,7 @@ public sealed class WorkloadAnnotationDefaultsTests
         };
 
         // autoSetResources without targetResource only records recommendations; workers keep spec's 20 TFLOPs.
-        var request = WorkerRequestMapper.Map(BarePod(), Workload(recommendation, resizeInPlace: false)).Request!;
+        var request = WorkerRequestMapper.Map(WorkloadAnnotationDefaults.StampOnto(BarePod(), Workload(recommendation, resizeInPlace: false))).Request!;
 
         Assert.Equal(20_000L, request.Request.MilliTflops);
     }
@@ -80,6 +81,6 @@ public sealed class WorkloadAnnotationDefaultsTests
         var pod = BarePod();
         pod.Metadata.Annotations = new Dictionary<string, string> { [Annotations.TflopsRequest] = "5" };
 
-        Assert.Equal(5_000L, WorkerRequestMapper.Map(pod, Workload()).Request!.Request.MilliTflops);
+        Assert.Equal(5_000L, WorkerRequestMapper.Map(WorkloadAnnotationDefaults.StampOnto(pod, Workload())).Request!.Request.MilliTflops);
     }
 }

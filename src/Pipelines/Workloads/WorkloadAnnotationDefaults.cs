@@ -1,21 +1,50 @@
 using System.Globalization;
+using k8s.Models;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Resources;
 using TensorFusion.Api.Workloads;
+using TensorFusion.Pipelines.Autoscaling;
 
-namespace TensorFusion.Pipelines.Allocation;
+namespace TensorFusion.Pipelines.Workloads;
 
 /// <summary>
-/// The owning workload's spec as resource annotations, for worker pods that do not carry them: the pod's own
-/// annotations still win. When autoSetResources resizes workers in place, status.recommendation replaces
-/// spec.resources, so new workers start with the recommendation (a recommend-only workload's new workers keep the spec).
+/// The owning workload's spec as resource annotations, written onto each worker pod when it is created (the pod's own
+/// annotations still win), so the allocator reads what a worker needs from the worker alone. When autoSetResources
+/// resizes workers in place, status.recommendation replaces spec.resources, so new workers start with the
+/// recommendation (a recommend-only workload's new workers keep the spec).
 /// </summary>
 public static class WorkloadAnnotationDefaults
 {
+    /// <summary>
+    /// Writes the workload's needs onto its worker: annotations the pod does not carry, and the workload's required node
+    /// affinity where the pod has none. Returns the same pod.
+    /// </summary>
+    public static V1Pod StampOnto(V1Pod pod, TensorFusionWorkload workload)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(workload);
+        pod.Metadata ??= new V1ObjectMeta();
+        var annotations = From(workload);
+        foreach (var (key, value) in pod.Metadata.Annotations ?? new Dictionary<string, string>())
+        {
+            annotations[key] = value;
+        }
+
+        pod.Metadata.Annotations = annotations;
+        if (workload.Spec.NodeAffinity is { } affinity && pod.Spec?.Affinity?.NodeAffinity is null)
+        {
+            pod.Spec ??= new V1PodSpec { Containers = [] };
+            pod.Spec.Affinity ??= new V1Affinity();
+            pod.Spec.Affinity.NodeAffinity = affinity;
+        }
+
+        return pod;
+    }
+
     public static Dictionary<string, string> From(TensorFusionWorkload workload)
     {
         var spec = workload.Spec;
-        var resources = Autoscaling.AutoscaleTargetMapper.ResizesInPlace(workload, out _)
+        var resources = AutoscaleTargetMapper.ResizesInPlace(workload, out _)
             ? workload.Status?.Recommendation ?? spec.Resources
             : spec.Resources;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
