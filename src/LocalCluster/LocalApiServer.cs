@@ -242,6 +242,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         _controllers.Add(new NamespaceController(Operations, Registry).RunAsync(token));
         _controllers.Add(new SimulatedKubelet(Operations, Registry, options).RunAsync(token));
         _controllers.Add(new Disruption.DisruptionController(Store, options.TimeProvider).RunAsync(token));
+        _controllers.Add(new ReplicaControllers(Operations, Registry, options.TimeProvider).RunAsync(token));
         if (options.RunDefaultScheduler)
         {
             _controllers.Add(new DefaultScheduler(Operations).RunAsync(token));

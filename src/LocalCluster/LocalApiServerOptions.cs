@@ -39,7 +39,7 @@ public sealed record LocalApiServerOptions
     /// <summary>How often simulated nodes renew their Lease in kube-node-lease.</summary>
     public TimeSpan NodeHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Run the garbage collector, namespace controller and simulated kubelet (off for raw-storage benchmarks).</summary>
+    /// <summary>Run the garbage collector, namespace, Deployment/ReplicaSet/Job controllers and simulated kubelet (off for raw-storage benchmarks).</summary>
     public bool RunControllers { get; init; } = true;
 
     /// <summary>

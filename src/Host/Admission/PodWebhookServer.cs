@@ -19,7 +19,7 @@ namespace TensorFusion.Host.Admission;
 /// effect without a restart. A request it cannot read is answered 400; a failure while answering is a 500 the API
 /// server treats per the configuration's failurePolicy.
 /// </summary>
-public sealed partial class PodWebhookServer(PodAdmissionReviewer reviewer, WebhookCertificates certificates, ILoggerFactory loggers) : IAsyncDisposable
+public sealed partial class PodWebhookServer(PodAdmissionReviewer reviewer, WebhookCertificates certificates, ILogger logger) : IAsyncDisposable
 {
     public const string MutatePath = "/mutate-v1-pod";
     public const string ValidatePath = "/validate-v1-pod";
@@ -36,7 +36,6 @@ public sealed partial class PodWebhookServer(PodAdmissionReviewer reviewer, Webh
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen =>
             listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Serving)));
         app = builder.Build();
-        var logger = loggers.CreateLogger<PodWebhookServer>();
         app.MapPost(MutatePath, context => AnswerAsync(context, reviewer.MutateAsync, logger));
         app.MapPost(ValidatePath, context => AnswerAsync(context, reviewer.ValidateAsync, logger));
         await app.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TensorFusion.Host.Hosting;
 using TensorFusion.Host.Operator;
+using TensorFusion.Pipelines.Admission;
 using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.Host.Cli;
@@ -30,12 +31,18 @@ public static class OperatorCommand
         var checkpointInterval = new Option<double>("--autoscaling-checkpoint-interval") { Description = "Seconds between saves of usage histograms on the workloads when agents are scraped (no --prometheus-url); a crash loses at most this much history", DefaultValueFactory = _ => defaults.Autoscaling.CheckpointInterval.TotalSeconds };
         var gracefulShutdown = new Option<double>("--graceful-shutdown-timeout") { Description = "Seconds a stop (SIGTERM) drains in-flight reconciles, the allocation batch and plan pushes before releasing the Lease; keep it below the pod's terminationGracePeriodSeconds", DefaultValueFactory = _ => defaults.GracefulShutdownTimeout.TotalSeconds };
         var draClaims = new Option<bool>("--dra-claims") { Description = "Give each worker pod a ResourceClaim the allocator allocates before binding (DRA, Kubernetes 1.34+); false for device-plugin mode", DefaultValueFactory = _ => true };
+        var webhookBind = new Option<string>("--webhook-bind-address") { Description = "host:port (or :port) where the pod admission webhook serves HTTPS with a certificate the operator issues and rotates itself; \"off\" serves none", DefaultValueFactory = _ => ":9443" };
+        var webhookService = new Option<string>("--webhook-service") { Description = "Service in front of the webhook; its DNS names go into the serving certificate", DefaultValueFactory = _ => "tensorfusion-operator-webhook" };
+        var webhookNamespace = new Option<string>("--webhook-namespace") { Description = "Namespace of that Service (default: $POD_NAMESPACE, else tensor-fusion-system)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "tensor-fusion-system" };
+        var webhookConfiguration = new Option<string>("--webhook-configuration") { Description = "MutatingWebhookConfiguration whose caBundle the operator keeps current", DefaultValueFactory = _ => PodWebhookConfiguration.Name };
+        var autoMigrate = new Option<bool>("--auto-migrate-native-gpu") { Description = "Admit pods asking for nvidia.com/gpu without the tensor-fusion.ai/enabled label as whole-GPU shares (upstream's autoMigration)" };
         var concurrency = new Option<int>("--max-concurrent-reconciles") { Description = "Workloads reconciled at once", DefaultValueFactory = _ => defaults.MaxConcurrentReconciles };
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
             agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
+            webhookBind, webhookService, webhookNamespace, webhookConfiguration, autoMigrate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,6 +55,10 @@ public static class OperatorCommand
                 MetricsBindAddress = parseResult.GetValue(bind)!,
                 AgentTokenFile = parseResult.GetValue(agentTokenFile),
                 PrometheusUrl = parseResult.GetValue(prometheusUrl),
+                WebhookBindAddress = parseResult.GetValue(webhookBind) is { } webhookAddress && webhookAddress != "off" ? webhookAddress : null,
+                WebhookCertificateNames = OperatorHostOptions.ServiceDnsNames(parseResult.GetValue(webhookService)!, parseResult.GetValue(webhookNamespace)!),
+                WebhookConfigurationName = parseResult.GetValue(webhookConfiguration)!,
+                AutoMigrateNativeGpu = parseResult.GetValue(autoMigrate),
                 Operator = defaults with
                 {
                     LeaderElection = parseResult.GetValue(leaderElect),

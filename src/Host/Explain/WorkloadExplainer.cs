@@ -12,6 +12,15 @@ namespace TensorFusion.Host.Explain;
 /// </summary>
 public static class WorkloadExplainer
 {
+    /// <summary>The QoS the allocator gives its workers: the one named, else the same default rule admission uses.</summary>
+    private static string QosInEffect(WorkloadFacts facts)
+    {
+        var spec = facts.Workload.Spec;
+        return spec?.Qos is { } named
+            ? named.ToString().ToLowerInvariant()
+            : Pipelines.Admission.PodAnnotationParser.DefaultQos(spec ?? new WorkloadProfileSpec(), facts.Pool).ToString().ToLowerInvariant() + " (default)";
+    }
+
     public static IReadOnlyList<string> Explain(WorkloadFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -21,7 +30,7 @@ public static class WorkloadExplainer
         var phase = (status?.Phase ?? WorkloadPhase.Pending).ToString();
         var name = $"{workload.Metadata.NamespaceProperty}/{workload.Metadata.Name}";
         lines.Add($"Workload {name} is {phase}: {status?.ReadyWorkers ?? 0}/{status?.WorkerCount ?? 0} workers ready " +
-                  $"(wants {DescribeReplicas(workload)}; pool {facts.PoolName}, QoS {(workload.Spec?.Qos ?? QosLevel.Medium).ToString().ToLowerInvariant()}).");
+                  $"(wants {DescribeReplicas(workload)}; pool {facts.PoolName}, QoS {QosInEffect(facts)}).");
 
         foreach (var condition in status?.Conditions ?? [])
         {

@@ -36,7 +36,8 @@ public sealed class WorkloadFactsReader(IKubernetes client)
             return null;
         }
 
-        var poolName = workload.Spec?.PoolName ?? "default-pool";
+        // No pool named: the pool annotated is-default-pool, as the operator resolves it (and then records it in the spec).
+        var poolName = workload.Spec?.PoolName is { Length: > 0 } named ? named : await DefaultPoolNameAsync(cancellationToken) ?? "(none: no pool named, no default pool)";
         var pool = await GetCustomAsync<GpuPool>(null, GpuPool.KubePluralName, poolName, cancellationToken);
         var quota = await GetCustomAsync<GpuResourceQuota>(@namespace, GpuResourceQuota.KubePluralName, @namespace, cancellationToken);
         var pods = await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Labels.Workload}={name}", cancellationToken: cancellationToken);
@@ -48,6 +49,13 @@ public sealed class WorkloadFactsReader(IKubernetes client)
         {
             Connections = TensorFusionJson.Deserialize<TensorFusionConnectionList>(JsonSerializer.Serialize(connections))?.Items.ToList() ?? [],
         };
+    }
+
+    private async Task<string?> DefaultPoolNameAsync(CancellationToken cancellationToken)
+    {
+        var raw = await client.CustomObjects.ListClusterCustomObjectAsync(TensorFusionApi.Group, TensorFusionApi.Version, GpuPool.KubePluralName, cancellationToken: cancellationToken);
+        var pools = TensorFusionJson.Deserialize<GpuPoolList>(JsonSerializer.Serialize(raw))?.Items ?? [];
+        return Pipelines.Admission.DefaultPool.Find(pools)?.Metadata?.Name;
     }
 
     private async Task<T?> GetCustomAsync<T>(string? @namespace, string plural, string name, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public static class LocalBanner
         text.AppendLine("  kubectl get nodes");
         text.AppendLine("  kubectl apply -f deploy/examples/local/fixed-replicas.yaml");
         text.AppendLine("  kubectl get tfw -w");
+        text.AppendLine("  kubectl apply -f deploy/examples/local/deployment-webhook.yaml   # upstream style: an annotated Deployment, no workload written");
         text.AppendLine();
         text.AppendLine("Press Ctrl-C to stop.");
         return text.ToString();

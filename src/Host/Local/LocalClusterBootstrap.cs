@@ -3,6 +3,7 @@ using TensorFusion.Api;
 using TensorFusion.Api.Schema;
 using TensorFusion.LocalCluster;
 using TensorFusion.LocalCluster.Semantics;
+using TensorFusion.Pipelines.Admission;
 
 namespace TensorFusion.Host.Local;
 
@@ -83,5 +84,30 @@ public static class LocalClusterBootstrap
             }
             """)!.AsObject(), new WriteOptions());
         progress.Report($"created GPUPool {DefaultPoolName} ({gpuModel} nodes) with SchedulingConfigTemplate {DefaultTemplateName}");
+    }
+
+    /// <summary>
+    /// Points the pod MutatingWebhookConfiguration at the operator's loopback webhook (the embedded API server has no
+    /// Service network, so it names a URL). Created, or replaced on a restart, as the admin; the operator then only
+    /// keeps its caBundle current, as it does in a cluster. Until it has, GPU pods are refused (failurePolicy Fail) and
+    /// every other pod is admitted.
+    /// </summary>
+    public static async Task EnsurePodWebhookAsync(LocalApiServer server, Uri url, string operatorNamespace, IProgress<string> progress)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(progress);
+        var configurations = server.Registry.Find("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations")!;
+        var desired = PodWebhookConfiguration.Build(url, operatorNamespace);
+        if (server.Store.Get(configurations.StorageId, string.Empty, PodWebhookConfiguration.Name) is { } existing)
+        {
+            desired["metadata"]!["resourceVersion"] = existing.Value["metadata"]?["resourceVersion"]?.DeepClone();
+            await server.Operations.UpdateAsync(configurations, string.Empty, PodWebhookConfiguration.Name, desired, null, new WriteOptions());
+        }
+        else
+        {
+            await server.Operations.CreateAsync(configurations, string.Empty, desired, new WriteOptions());
+        }
+
+        progress.Report($"pod admission webhook {PodWebhookConfiguration.Name} calls {url} for pods labelled tensor-fusion.ai/enabled=true");
     }
 }

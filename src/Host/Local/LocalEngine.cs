@@ -6,6 +6,7 @@ using TensorFusion.Gpu.Devices;
 using TensorFusion.Agent;
 using TensorFusion.Agent.Auth;
 using TensorFusion.Agent.Registration;
+using TensorFusion.Host.Admission;
 using TensorFusion.Host.Operator;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.Operating;
@@ -20,6 +21,7 @@ public sealed class LocalEngine : IAsyncDisposable
 {
     private readonly List<NodeAgent> _agents = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly int _webhookPort = FreeLoopbackPort();
     private Kubernetes? _client;
     private Task<int>? _operator;
     private Task? _faults;
@@ -30,6 +32,9 @@ public sealed class LocalEngine : IAsyncDisposable
         _agents.Select(agent => new LocalAgentEndpoint(agent.NodeName, new Uri(agent.BaseAddress, "metrics").ToString())).ToList();
 
     public string? OperatorMetrics { get; private set; }
+
+    /// <summary>Where the operator serves the pod admission webhook (loopback HTTPS; chosen before the operator starts).</summary>
+    public Uri WebhookUrl => new($"https://127.0.0.1:{_webhookPort}{PodWebhookServer.MutatePath}");
 
     /// <summary>
     /// DIR/agent-token (mode 600): the operator's ServiceAccount token for the agents' audience, which the agents check
@@ -98,6 +103,9 @@ public sealed class LocalEngine : IAsyncDisposable
             // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
             // Workers get their GPU through DRA claims, as on a 1.34+ cluster: the simulated kubelet prepares them with the agents.
             Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) }, DraClaims = true },
+            // The pod webhook on loopback, with a certificate for 127.0.0.1 (the configuration names this URL).
+            WebhookBindAddress = $"127.0.0.1:{_webhookPort}",
+            WebhookCertificateNames = ["127.0.0.1", "localhost"],
         };
         // Its warnings (reconciles that keep failing) go to DIR/operator.log, out of the way of the banner.
         _operatorLog = new StreamWriter(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath))!, "operator.log"), append: true);

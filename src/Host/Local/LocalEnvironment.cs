@@ -54,6 +54,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
             var identities = await LocalIdentities.InstallAsync(server, stateDirectory, progress);
             await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
+            await LocalClusterBootstrap.EnsurePodWebhookAsync(server, environment._engine.WebhookUrl, LocalIdentities.Namespace, progress);
             environment._engine.StartOperator(identities.OperatorKubeconfig, progress);
             await environment.StartPrometheusAsync(progress, cancellationToken);
             environment.WriteEndpoints();

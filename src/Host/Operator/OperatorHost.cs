@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using TensorFusion.Host.Admission;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.Kube;
@@ -58,8 +59,15 @@ public static class OperatorHost
         });
         await app.StartAsync(cancellationToken);
         await output.WriteLineAsync($"tensorfusion operator: serving /healthz, /readyz, /metrics on {options.MetricsBindAddress}; leader election {(options.Operator.LeaderElection ? "on" : "off")}");
+        OperatorWebhook? webhook = null;
         try
         {
+            if (options.Webhook() is { } webhookSettings)
+            {
+                webhook = await OperatorWebhook.StartAsync(webhookSettings, client, operatorOptions.Logger, TimeProvider.System, cancellationToken);
+                await output.WriteLineAsync($"tensorfusion operator: pod admission webhook on {webhook.BaseUri} (caBundle kept in MutatingWebhookConfiguration {webhookSettings.ConfigurationName})");
+            }
+
             await tensorFusion.RunAsync(cancellationToken);
             return 0;
         }
@@ -81,6 +89,11 @@ public static class OperatorHost
         }
         finally
         {
+            if (webhook is not null)
+            {
+                await webhook.DisposeAsync();
+            }
+
             await app.StopAsync(CancellationToken.None);
         }
     }

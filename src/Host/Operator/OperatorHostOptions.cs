@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using TensorFusion.Host.Admission;
+using TensorFusion.Pipelines.Admission;
 using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.Host.Operator;
@@ -26,6 +28,28 @@ public sealed record OperatorHostOptions
     /// <summary>Prometheus base URL the autoscaler reads worker usage from; null scrapes the agents' /metrics directly.</summary>
     public string? PrometheusUrl { get; init; }
 
+    /// <summary>Where the pod admission webhook serves HTTPS (<c>host:port</c> or <c>:port</c>); null serves none.</summary>
+    public string? WebhookBindAddress { get; init; }
+
+    /// <summary>DNS names and IPs of the webhook's serving certificate (the Service's names; 127.0.0.1 in local mode).</summary>
+    public IReadOnlyList<string> WebhookCertificateNames { get; init; } = [];
+
+    /// <summary>The MutatingWebhookConfiguration whose caBundle this process keeps current.</summary>
+    public string WebhookConfigurationName { get; init; } = PodWebhookConfiguration.Name;
+
+    /// <summary>Admit pods with native <c>nvidia.com/gpu</c> limits as whole-GPU shares without the opt-in label.</summary>
+    public bool AutoMigrateNativeGpu { get; init; }
+
+    /// <summary>The webhook's settings, or null when <see cref="WebhookBindAddress"/> is not set (call after <see cref="Validate"/>).</summary>
+    public OperatorWebhookSettings? Webhook() =>
+        WebhookBindAddress is not null && TryParseBindAddress(WebhookBindAddress, out var endpoint)
+            ? new OperatorWebhookSettings(endpoint, WebhookCertificateNames, WebhookConfigurationName, new PodAdmissionOptions { AutoMigrateNativeGpu = AutoMigrateNativeGpu })
+            : null;
+
+    /// <summary>The names a Service's ClusterIP DNS answers to, as the API server may dial any of them.</summary>
+    public static IReadOnlyList<string> ServiceDnsNames(string service, string @namespace) =>
+        [service, $"{service}.{@namespace}", $"{service}.{@namespace}.svc", $"{service}.{@namespace}.svc.cluster.local"];
+
     /// <summary>Problems, each naming the flag to fix; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -33,6 +57,21 @@ public sealed record OperatorHostOptions
         if (!TryParseBindAddress(MetricsBindAddress, out _))
         {
             problems.Add($"--metrics-bind-address \"{MetricsBindAddress}\" is not host:port or :port with a port 0–65535 (e.g. 127.0.0.1:8080 or :8080)");
+        }
+
+        if (WebhookBindAddress is not null && !TryParseBindAddress(WebhookBindAddress, out _))
+        {
+            problems.Add($"--webhook-bind-address \"{WebhookBindAddress}\" is not host:port or :port with a port 0–65535 (e.g. :9443), or \"off\"");
+        }
+
+        if (WebhookBindAddress is not null && WebhookCertificateNames.Count == 0)
+        {
+            problems.Add("--webhook-service: the webhook needs at least one DNS name for its certificate");
+        }
+
+        if (WebhookBindAddress is not null && string.IsNullOrWhiteSpace(WebhookConfigurationName))
+        {
+            problems.Add("--webhook-configuration must name the MutatingWebhookConfiguration whose caBundle the operator keeps current");
         }
 
         if (Kubeconfig is not null && !File.Exists(Kubeconfig))

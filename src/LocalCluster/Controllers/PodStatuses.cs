@@ -20,7 +20,7 @@ public static class PodStatuses
             ready: false, restarts: 0, created: false);
     }
 
-    /// <summary>Running and Ready, or Failed ("fail"), or crash-looping ("crashloop").</summary>
+    /// <summary>Running and Ready, or Failed ("fail"), or Succeeded ("succeed"), or crash-looping ("crashloop").</summary>
     public static void Started(JsonObject status, JsonObject pod, string behaviour, string address, string now)
     {
         status["podIP"] = address;
@@ -38,6 +38,15 @@ public static class PodStatuses
                 status["containerStatuses"] = ContainerStatuses(pod, _ => new JsonObject
                 {
                     ["terminated"] = new JsonObject { ["exitCode"] = 1, ["reason"] = "Error", ["finishedAt"] = now },
+                }, ready: false, restarts: 0);
+                break;
+            case "succeed":
+                // A batch pod that ran to completion (what a Job counts).
+                status["phase"] = "Succeeded";
+                status["conditions"] = Conditions(now, ("PodScheduled", true), ("Initialized", true), ("ContainersReady", false), ("Ready", false));
+                status["containerStatuses"] = ContainerStatuses(pod, _ => new JsonObject
+                {
+                    ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["finishedAt"] = now },
                 }, ready: false, restarts: 0);
                 break;
             case "crashloop":

@@ -10,7 +10,7 @@ namespace TensorFusion.LocalCluster.Controllers;
 
 /// <summary>
 /// A kubelet stand-in for nodes labelled <see cref="SimulatedLabel"/>="true": pods bound to them go Pending →
-/// ContainerCreating → Running (Ready, podIP) after <see cref="LocalApiServerOptions.PodStartDelay"/>, or fail or
+/// ContainerCreating → Running (Ready, podIP) after <see cref="LocalApiServerOptions.PodStartDelay"/>, or fail, succeed or
 /// crash-loop when annotated with <see cref="BehaviourAnnotation"/>; deleting pods are removed once their grace period
 /// ends; each node renews a Lease in kube-node-lease and reports Ready. A pod with resource claims runs only once the
 /// node's DRA plugins prepared them (<see cref="ClaimPreparer"/>: what its container got is recorded in

@@ -89,6 +89,15 @@ public static class DiscoveryDocuments
 
                 resources.Add(subresource);
             }
+
+            if (type.HasScale)
+            {
+                // kubectl scale finds the Scale's group and version here.
+                var scale = Subresource(type, "scale", "Scale", ["get", "patch", "update"]);
+                scale["group"] = "autoscaling";
+                scale["version"] = "v1";
+                resources.Add(scale);
+            }
         }
 
         return new JsonObject

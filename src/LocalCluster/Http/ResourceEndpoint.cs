@@ -74,6 +74,15 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
                 Responses.Warn(context, patchOptions.Warnings);
                 await Responses.BytesAsync(context, 200, patched.Json);
                 return;
+            case ("GET", { } name, "scale"):
+                var scaled = operations.Store.Get(type.StorageId, @namespace!, name) ?? throw ApiException.NotFound(ResourceOperations.Describe(type), name);
+                await Responses.JsonAsync(context, 200, ScaleSubresource.Of(scaled.Value));
+                return;
+            case ("PUT" or "PATCH", { } name, "scale"):
+                var (scaleBody, _) = await RequestBody.ReadAsync(request, context.RequestAborted);
+                var rescaled = await ScaleSubresource.WriteAsync(operations, type, @namespace!, name, request.Method, request.ContentType ?? string.Empty, scaleBody, WriteOptionsOf(request));
+                await Responses.JsonAsync(context, 200, ScaleSubresource.Of(rescaled.Value));
+                return;
             case ("DELETE", { } name, null):
                 var (deleted, _) = await operations.DeleteAsync(type, @namespace!, name, await DeleteOptionsOf(context));
                 await Responses.BytesAsync(context, 200, deleted.Json);
@@ -261,7 +270,8 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
             throw new ApiException(404, "NotFound", "the server could not find the requested resource");
         }
 
-        if (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus) && !type.ExtraSubresources.Contains(target.Subresource))
+        if (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus) && !(target.Subresource == "scale" && type.HasScale)
+            && !type.ExtraSubresources.Contains(target.Subresource))
         {
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({type.Plural}/{target.Subresource})");
         }

@@ -2,8 +2,10 @@ namespace TensorFusion.LocalCluster.Protobuf;
 
 /// <summary>
 /// Field numbers of the built-in kinds that kubectl's generator commands (`kubectl create configmap|secret|namespace|
-/// serviceaccount|service|role|clusterrole|rolebinding|clusterrolebinding|token ...`, and `kubectl auth can-i|whoami`)
-/// send as protobuf, from k8s.io/api core/v1, rbac/v1, authentication/v1, authorization/v1 and apimachinery meta/v1 generated.proto.
+/// serviceaccount|service|role|clusterrole|rolebinding|clusterrolebinding|token|deployment|job ...`, and `kubectl auth
+/// can-i|whoami`) send as protobuf, from k8s.io/api core/v1, apps/v1, batch/v1, rbac/v1, authentication/v1,
+/// authorization/v1 and apimachinery meta/v1 generated.proto. Pod templates carry the container fields those generators
+/// set (name, image, command, args, ports, env) and the common pod spec fields.
 /// Only these kinds are decoded; every other protobuf body is answered 415 with a pointer to JSON.
 /// </summary>
 public static class BuiltinProtoShapes
@@ -145,6 +147,63 @@ public static class BuiltinProtoShapes
         (3, new("maxUnavailable", ProtoKind.IntOrString)),
         (4, new("unhealthyPodEvictionPolicy", ProtoKind.Text)));
 
+    private static readonly ProtoMessage ContainerPort = Message("ContainerPort",
+        (1, new("name", ProtoKind.Text)),
+        (2, new("hostPort", ProtoKind.Number)),
+        (3, new("containerPort", ProtoKind.Number)),
+        (4, new("protocol", ProtoKind.Text)),
+        (5, new("hostIP", ProtoKind.Text)));
+
+    private static readonly ProtoMessage EnvVar = Message("EnvVar",
+        (1, new("name", ProtoKind.Text)),
+        (2, new("value", ProtoKind.Text)));
+
+    private static readonly ProtoMessage Container = Message("Container",
+        (1, new("name", ProtoKind.Text)),
+        (2, new("image", ProtoKind.Text)),
+        (3, new("command", ProtoKind.Text, Repeated: true)),
+        (4, new("args", ProtoKind.Text, Repeated: true)),
+        (5, new("workingDir", ProtoKind.Text)),
+        (6, new("ports", ProtoKind.Message, Repeated: true, ContainerPort)),
+        (7, new("env", ProtoKind.Message, Repeated: true, EnvVar)),
+        (14, new("imagePullPolicy", ProtoKind.Text)));
+
+    private static readonly ProtoMessage PodSpec = Message("PodSpec",
+        (2, new("containers", ProtoKind.Message, Repeated: true, Container)),
+        (3, new("restartPolicy", ProtoKind.Text)),
+        (4, new("terminationGracePeriodSeconds", ProtoKind.Number)),
+        (6, new("dnsPolicy", ProtoKind.Text)),
+        (7, new("nodeSelector", ProtoKind.StringMap)),
+        (8, new("serviceAccountName", ProtoKind.Text)),
+        (10, new("nodeName", ProtoKind.Text)),
+        (19, new("schedulerName", ProtoKind.Text)),
+        (24, new("priorityClassName", ProtoKind.Text)));
+
+    private static readonly ProtoMessage PodTemplateSpec = Message("PodTemplateSpec",
+        (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+        (2, new("spec", ProtoKind.Message, Message: PodSpec)));
+
+    private static readonly ProtoMessage DeploymentSpec = Message("DeploymentSpec",
+        (1, new("replicas", ProtoKind.Number)),
+        (2, new("selector", ProtoKind.Message, Message: LabelSelector)),
+        (3, new("template", ProtoKind.Message, Message: PodTemplateSpec)),
+        // The embedded Deployment controller replaces all pods at once whatever the strategy says.
+        (4, new("strategy", ProtoKind.Ignored)),
+        (5, new("minReadySeconds", ProtoKind.Number)),
+        (6, new("revisionHistoryLimit", ProtoKind.Number)),
+        (7, new("paused", ProtoKind.Boolean)),
+        (9, new("progressDeadlineSeconds", ProtoKind.Number)));
+
+    private static readonly ProtoMessage JobSpec = Message("JobSpec",
+        (1, new("parallelism", ProtoKind.Number)),
+        (2, new("completions", ProtoKind.Number)),
+        (3, new("activeDeadlineSeconds", ProtoKind.Number)),
+        (4, new("selector", ProtoKind.Message, Message: LabelSelector)),
+        (5, new("manualSelector", ProtoKind.Boolean)),
+        (6, new("template", ProtoKind.Message, Message: PodTemplateSpec)),
+        (7, new("backoffLimit", ProtoKind.Number)),
+        (8, new("ttlSecondsAfterFinished", ProtoKind.Number)));
+
     /// <summary>The decodable kinds by `kind` (the TypeMeta inside the protobuf envelope).</summary>
     public static IReadOnlyDictionary<string, ProtoMessage> ByKind { get; } = new Dictionary<string, ProtoMessage>(StringComparer.Ordinal)
     {
@@ -202,6 +261,14 @@ public static class BuiltinProtoShapes
             (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
             (2, new("rules", ProtoKind.Message, Repeated: true, PolicyRule)),
             (3, new("aggregationRule", ProtoKind.Message, Message: AggregationRule))),
+        ["Deployment"] = Message("Deployment",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: DeploymentSpec)),
+            (3, new("status", ProtoKind.Ignored))),
+        ["Job"] = Message("Job",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: JobSpec)),
+            (3, new("status", ProtoKind.Ignored))),
         ["RoleBinding"] = Binding("RoleBinding"),
         ["ClusterRoleBinding"] = Binding("ClusterRoleBinding"),
         ["PodDisruptionBudget"] = Message("PodDisruptionBudget",

@@ -48,7 +48,27 @@ public static class BuiltinResources
             Singular = "poddisruptionbudget", Namespaced = true, HasStatus = true, ShortNames = ["pdb"],
         },
         .. DynamicResourceKinds.All(),
+        Replicated("deployments", "Deployment", "deployment", ["deploy"],
+            [new("Desired", "integer", ".spec.replicas"), new("Ready", "integer", ".status.readyReplicas"), new("Up-to-date", "integer", ".status.updatedReplicas"),
+             new("Available", "integer", ".status.availableReplicas"), AgeColumn]),
+        Replicated("replicasets", "ReplicaSet", "replicaset", ["rs"],
+            [new("Desired", "integer", ".spec.replicas"), new("Current", "integer", ".status.replicas"), new("Ready", "integer", ".status.readyReplicas"), AgeColumn]),
+        new ResourceType
+        {
+            Group = "batch", Version = "v1", Plural = "jobs", Kind = "Job", Singular = "job", Namespaced = true, HasStatus = true,
+            Categories = ["all"],
+            PrinterColumns = [new("Completions", "integer", ".spec.completions"), new("Succeeded", "integer", ".status.succeeded"), new("Active", "integer", ".status.active"), AgeColumn],
+        },
     ];
+
+    private static PrinterColumn AgeColumn => new("Age", "date", ".metadata.creationTimestamp");
+
+    /// <summary>apps/v1 kinds with replicas: served with status and the scale subresource (the built-in controllers act on them).</summary>
+    private static ResourceType Replicated(string plural, string kind, string singular, string[] shortNames, PrinterColumn[] columns) => new()
+    {
+        Group = "apps", Version = "v1", Plural = plural, Kind = kind, Singular = singular, Namespaced = true, HasStatus = true, HasScale = true,
+        ShortNames = shortNames, Categories = ["all"], PrinterColumns = columns,
+    };
 
     private static ResourceType Admission(string plural, string kind, string singular) => new()
     {

@@ -26,6 +26,9 @@ public sealed record ResourceType
     /// <summary>Other subresources besides status (pods/binding).</summary>
     public IReadOnlyList<string> ExtraSubresources { get; init; } = [];
 
+    /// <summary>Serves the <c>scale</c> subresource (autoscaling/v1 Scale over spec.replicas): <c>kubectl scale</c>.</summary>
+    public bool HasScale { get; init; }
+
     /// <summary>The openAPIV3Schema of a custom resource version; null for built-in kinds (stored as free JSON).</summary>
     public JsonObject? Schema { get; init; }
 

@@ -4,7 +4,10 @@ using TensorFusion.LocalCluster.Resources;
 
 namespace TensorFusion.LocalCluster.Semantics;
 
-/// <summary>What a few built-in kinds do on create beyond the generic rules (pods start Pending, namespaces Active, CRDs Established).</summary>
+/// <summary>
+/// What a few built-in kinds do on create beyond the generic rules (pods start Pending, namespaces Active, CRDs
+/// Established, Deployments/ReplicaSets/Jobs defaulted and their selectors checked as the API server does).
+/// </summary>
 public static class KindRules
 {
     public static void OnCreate(ResourceType type, JsonObject value)
@@ -31,6 +34,12 @@ public static class KindRules
             case Disruption.DisruptionBudgets.StorageId:
                 // As the API server does: a new budget's status is the disruption controller's to write.
                 value.Remove("status");
+                break;
+            case "deployments.apps" or "replicasets.apps":
+                ReplicatedDefaults.Apply(type.Kind, value);
+                break;
+            case "jobs.batch":
+                ReplicatedDefaults.ApplyJob(value);
                 break;
         }
 

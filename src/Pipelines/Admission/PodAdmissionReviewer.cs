@@ -14,8 +14,16 @@ namespace TensorFusion.Pipelines.Admission;
 /// creates or patches the workload and answers a JSON patch; a pod with bad annotations is denied with every problem
 /// named. Validating (<see cref="ValidateAsync"/>): the same parse, no writes. Anything else is allowed untouched.
 /// </summary>
-public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodAdmissionOptions options, ILogger<PodAdmissionReviewer> logger)
+public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodAdmissionOptions options, ILogger logger)
 {
+    /// <summary>The annotations by which a pod asks for GPU resources itself.</summary>
+    private static readonly string[] RequestAnnotations =
+    [
+        Annotations.TflopsRequest, Annotations.TflopsLimit, Annotations.VramRequest, Annotations.VramLimit,
+        Annotations.ComputePercentRequest, Annotations.ComputePercentLimit, Annotations.GpuCount, Annotations.GpuIndices,
+        Annotations.WorkloadProfile, Annotations.DedicatedGpu,
+    ];
+
     public Task<JsonObject> MutateAsync(JsonObject review, CancellationToken cancellationToken) => ReviewAsync(review, mutate: true, cancellationToken);
 
     public Task<JsonObject> ValidateAsync(JsonObject review, CancellationToken cancellationToken) => ReviewAsync(review, mutate: false, cancellationToken);
@@ -35,6 +43,25 @@ public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodA
             && (pod.Spec?.Containers ?? []).Any(container => container.Resources?.Limits?.ContainsKey(PodAnnotationParser.NativeGpuResource) == true);
     }
 
+    /// <summary>
+    /// A client pod wired to a workload by hand, as before there was a webhook: it carries the
+    /// <c>tensor-fusion.ai/workload</c> label and asks for nothing itself (no resource, count, profile or dedicated-GPU
+    /// annotation, no native GPU limit). The workload the user wrote is the source of truth, so such a pod is admitted
+    /// untouched rather than refused for asking for nothing or used to rewrite that workload's spec.
+    /// </summary>
+    public static bool IsHandWired(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (pod.Metadata?.Labels?.TryGetValue(Labels.Workload, out var workload) != true || string.IsNullOrEmpty(workload))
+        {
+            return false;
+        }
+
+        var annotations = pod.Metadata.Annotations ?? new Dictionary<string, string>();
+        return !RequestAnnotations.Any(annotations.ContainsKey)
+            && !(pod.Spec?.Containers ?? []).Any(container => container.Resources?.Limits?.ContainsKey(PodAnnotationParser.NativeGpuResource) == true);
+    }
+
     private async Task<JsonObject> ReviewAsync(JsonObject review, bool mutate, CancellationToken cancellationToken)
     {
         var request = review["request"] as JsonObject ?? throw new JsonException("AdmissionReview has no request");
@@ -47,7 +74,7 @@ public sealed partial class PodAdmissionReviewer(IAdmissionCluster cluster, PodA
         }
 
         var pod = podJson.Deserialize<V1Pod>(TensorFusionJson.Options) ?? throw new JsonException("AdmissionReview object is not a Pod");
-        if (!OptsIn(pod, options))
+        if (!OptsIn(pod, options) || IsHandWired(pod))
         {
             return Answer(uid, allowed: true);
         }

@@ -318,15 +318,17 @@ public static class PodAnnotationParser
     }
 
     /// <summary>
-    /// Upstream's rule: no QoS given and requests equal limits (as Kubernetes' Guaranteed) ⇒ high; otherwise the
-    /// pool's <c>qosConfig.defaultQoS</c>, else medium. Critical is only ever set by hand (it may preempt).
+    /// The QoS of a workload that names none: <see cref="Allocation.WorkerQos.Resolve"/>, the same rule the allocator
+    /// applies to a worker without one (requests equal to non-zero limits ⇒ high; else the pool's default, else medium),
+    /// so admission, the printer columns and placement never disagree.
     /// </summary>
     public static QosLevel DefaultQos(WorkloadProfileSpec spec, Api.Pools.GpuPool? pool)
     {
-        var requests = spec.Resources?.Requests;
-        var limits = spec.Resources?.Limits;
-        var guaranteed = Same(requests?.Tflops, limits?.Tflops) && Same(requests?.Vram, limits?.Vram);
-        return guaranteed ? QosLevel.High : pool?.Spec?.QosConfig?.DefaultQos ?? QosLevel.Medium;
+        ArgumentNullException.ThrowIfNull(spec);
+        var requests = Autoscaling.ResourceConversions.ToGpu(Autoscaling.ResourceConversions.ToAmount(spec.Resources?.Requests));
+        var limits = Autoscaling.ResourceConversions.ToGpu(Autoscaling.ResourceConversions.ToAmount(spec.Resources?.Limits));
+        var qos = Allocation.WorkerQos.Resolve(null, requests, limits, Allocation.WorkerQos.FromApi(pool?.Spec?.QosConfig?.DefaultQos));
+        return Allocation.WorkerQos.ToApi(qos);
     }
 
     private static void RequireSomeRequest(WorkloadProfileSpec spec, List<AdmissionProblem> problems)
@@ -344,9 +346,6 @@ public static class PodAnnotationParser
                 $"the pod asks for no GPU resources: set {Annotations.TflopsRequest}/{Annotations.VramRequest} (or their limits), a {Annotations.WorkloadProfile}, or a namespace GPUResourceQuota with default requests"));
         }
     }
-
-    private static bool Same(ResourceQuantity? left, ResourceQuantity? right) =>
-        (left?.ToDecimal() ?? 0m) == (right?.ToDecimal() ?? 0m);
 
     private static bool IsZero(ResourceQuantity? quantity) => quantity is null || quantity.ToDecimal() == 0m;
 }

@@ -6,11 +6,12 @@ namespace TensorFusion.Pipelines.Admission;
 
 /// <summary>
 /// Keeps the webhook configurations trusting the operator's CA: writes the current caBundle into every webhook of the
-/// named MutatingWebhookConfiguration (and ValidatingWebhookConfiguration, when named). With
-/// <see cref="EnsureAsync"/> it first creates a missing configuration (what <c>local</c> does; in a cluster
-/// deploy/base creates it). Read-modify-replace with the resourceVersion, retried on conflict.
+/// named MutatingWebhookConfiguration (and ValidatingWebhookConfiguration, when named); a missing configuration is an
+/// error (the caller retries). With <see cref="EnsureAsync"/> it first creates a missing configuration instead.
+/// Read-modify-replace with the resourceVersion, retried on conflict. The bundle written is merged with what other
+/// replicas published (<see cref="CaBundleMerge"/>), so replicas never lock each other out.
 /// </summary>
-public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger logger)
+public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger logger, TimeProvider? time = null)
 {
     private const string Base = "/apis/admissionregistration.k8s.io/v1/";
 
@@ -26,7 +27,7 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
 
     private async Task WriteAsync(string plural, string name, byte[] caBundle, JsonObject? desired, CancellationToken cancellationToken)
     {
-        var bundle = Convert.ToBase64String(caBundle);
+        var now = (time ?? TimeProvider.System).GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -36,17 +37,20 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
                 {
                     if (desired is null)
                     {
-                        WebhookLog.ConfigurationMissing(logger, plural, name);
-                        return;
+                        // Not silent and not given up on: the renewal loop logs this and tries again every 10 s, since
+                        // `kubectl apply -k` creates webhook configurations after the operator's Deployment.
+                        throw new InvalidOperationException(
+                            $"{plural} {name} does not exist, so the API server cannot trust this webhook yet: apply deploy/base, " +
+                            "or run the operator with --webhook-bind-address=off when you bring your own webhook certificate");
                     }
 
                     var created = (JsonObject)desired.DeepClone();
-                    SetBundle(created, bundle);
+                    SetBundle(created, caBundle, now);
                     await client.CreateAsync(Base + plural, created, cancellationToken);
                     return;
                 }
 
-                if (!SetBundle(current, bundle))
+                if (!SetBundle(current, caBundle, now))
                 {
                     return;
                 }
@@ -61,8 +65,8 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
         }
     }
 
-    /// <summary>Sets the bundle on every webhook; false when all already had it.</summary>
-    private static bool SetBundle(JsonObject configuration, string bundle)
+    /// <summary>Merges this replica's CAs into every webhook's bundle; false when all already had them.</summary>
+    private static bool SetBundle(JsonObject configuration, byte[] ours, DateTimeOffset now)
     {
         var changed = false;
         foreach (var webhook in configuration["webhooks"] as JsonArray ?? [])
@@ -74,7 +78,9 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
 
             var clientConfig = hook["clientConfig"] as JsonObject ?? [];
             hook["clientConfig"] = clientConfig;
-            if (clientConfig["caBundle"]?.GetValue<string>() != bundle)
+            var published = clientConfig["caBundle"]?.GetValue<string>();
+            var bundle = Convert.ToBase64String(CaBundleMerge.Merge(Decode(published), ours, now));
+            if (published != bundle)
             {
                 clientConfig["caBundle"] = bundle;
                 changed = true;
@@ -82,5 +88,18 @@ public sealed class WebhookConfigurationPublisher(KubeRestClient client, ILogger
         }
 
         return changed;
+    }
+
+    /// <summary>The published bundle's bytes; a bundle that is not base64 is replaced rather than blocking every publish.</summary>
+    private static byte[]? Decode(string? published)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(published) ? null : Convert.FromBase64String(published);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

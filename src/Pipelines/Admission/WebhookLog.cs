@@ -10,7 +10,4 @@ internal static partial class WebhookLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the webhook caBundle failed (attempt {Attempt}); retrying")]
     public static partial void PublishFailed(ILogger logger, int attempt, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Name} does not exist; its caBundle is not managed (bring your own certificate, or apply deploy/base)")]
-    public static partial void ConfigurationMissing(ILogger logger, string kind, string name);
 }

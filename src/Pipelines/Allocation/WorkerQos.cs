@@ -23,4 +23,13 @@ public static class WorkerQos
         ApiQos.Critical => QosLevel.Critical,
         _ => null,
     };
+
+    /// <summary>The allocator's QoS as the API's.</summary>
+    public static ApiQos ToApi(QosLevel qos) => qos switch
+    {
+        QosLevel.Low => ApiQos.Low,
+        QosLevel.High => ApiQos.High,
+        QosLevel.Critical => ApiQos.Critical,
+        _ => ApiQos.Medium,
+    };
 }

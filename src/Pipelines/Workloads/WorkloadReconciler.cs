@@ -61,6 +61,18 @@ public sealed class WorkloadReconciler(
             return ReconcileResult.Done;
         }
 
+        if (string.IsNullOrEmpty(workload.Spec.PoolName) && Admission.DefaultPool.Find(caches.Pools.List()) is { Metadata.Name: { } defaultPool })
+        {
+            // Upstream's rule: no pool named means the pool annotated is-default-pool. Recorded in spec.poolName, as the
+            // pod webhook does for pods, so the printer columns, `explain` and the allocator all see the pool in effect.
+            await client.MergePatchAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(ns, name), new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["resourceVersion"] = workload.Metadata.ResourceVersion },
+                ["spec"] = new JsonObject { ["poolName"] = defaultPool },
+            }, cancellationToken);
+            return ReconcileResult.Done;
+        }
+
         var problem = FindProblem(workload, out var pool);
         if (problem is not null)
         {
@@ -143,7 +155,9 @@ public sealed class WorkloadReconciler(
         if (pool is null)
         {
             return new Readiness(WorkloadPhase.Pending, false, ConditionReasons.PoolNotFound,
-                string.IsNullOrEmpty(poolName) ? "spec.poolName is empty: name the GPUPool the workers come from" : $"GPU pool \"{poolName}\" (spec.poolName) does not exist");
+                string.IsNullOrEmpty(poolName)
+                    ? $"spec.poolName is empty and no GPUPool is annotated {Annotations.IsDefaultPool}: \"true\": name the GPUPool the workers come from, or mark one as the default"
+                    : $"GPU pool \"{poolName}\" (spec.poolName) does not exist");
         }
 
         return GpuCountProblem(workload, poolName!);

@@ -21,10 +21,12 @@ public static class WorkloadTriggers
             .Select(pair => ObjectKeys.Of(pair.NamespaceProperty, pair.Workload!));
         // Pool status moves with every allocation batch; only a pool appearing, going or changing its spec (the
         // worker template is in the pod template hash) concerns the workloads, and each such change touches them all.
+        // A pool becoming (or ceasing to be) the default concerns the workloads that name no pool.
         var pools = caches.Pools.Changes.Where(change => change.Type != ChangeType.Modified
-                || change.Previous?.Metadata.Generation != change.Current.Metadata.Generation)
-            .SelectMany(change =>
-            caches.Workloads.List(workload => workload.Spec.PoolName == change.Current.Metadata.Name).Select(ObjectKeys.Of));
+                || change.Previous?.Metadata.Generation != change.Current.Metadata.Generation
+                || (change.Previous is { } previous && Admission.DefaultPool.IsDefault(previous) != Admission.DefaultPool.IsDefault(change.Current)))
+            .SelectMany(change => caches.Workloads.List(workload => workload.Spec.PoolName == change.Current.Metadata.Name
+                || string.IsNullOrEmpty(workload.Spec.PoolName)).Select(ObjectKeys.Of));
         var profiles = caches.Profiles.Changes.SelectMany(change =>
             caches.Workloads.List(workload => workload.Metadata.NamespaceProperty == change.Current.Metadata.NamespaceProperty
                 && workload.Metadata.Annotation(Annotations.WorkloadProfile) == change.Current.Metadata.Name).Select(ObjectKeys.Of));

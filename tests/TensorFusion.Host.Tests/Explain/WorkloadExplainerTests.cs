@@ -34,7 +34,7 @@ public sealed class WorkloadExplainerTests
 
         var lines = WorkloadExplainer.Explain(facts);
 
-        Assert.StartsWith("Workload default/demo is Pending: 0/0 workers ready (wants 2 replicas; pool gone, QoS medium).", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Workload default/demo is Pending: 0/0 workers ready (wants 2 replicas; pool gone, QoS medium (default)).", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.Contains("pool gone does not exist", StringComparison.Ordinal));
     }
 
@@ -111,6 +111,25 @@ public sealed class WorkloadExplainerTests
         Assert.Contains("  gang default/demo is Waiting (GangWaitingForMembers): gang default/demo waits for members: 1 of 2 required are pending or placed [0 placed, 0 ready of 2]", lines);
         Assert.Contains("  connection client-a: client client-a → worker demo-w-0 (native+10.0.0.1+42000+demo-w-0-7)", lines);
         Assert.Contains("  connection client-b: client client-b has no running worker (Pending).", lines);
+    }
+
+    [Theory]
+    [InlineData("10", "10", null, "QoS high (default)")]                    // requests = limits, TFLOPs and VRAM: guaranteed
+    [InlineData("10", "20", null, "QoS medium (default)")]
+    [InlineData("10", "20", Api.Workloads.QosLevel.Low, "QoS low (default)")] // the pool's qosConfig.defaultQoS
+    public void Explain_NoQosNamed_ShowsTheQosTheAllocatorApplies(string tflopsRequest, string tflopsLimit, Api.Workloads.QosLevel? poolDefault, string expected)
+    {
+        var workload = Workload(replicas: 1);
+        workload.Spec.Resources = new Api.Resources.GpuResourceRequirements
+        {
+            Requests = new Api.Resources.GpuResourceAmount { Tflops = new k8s.Models.ResourceQuantity(tflopsRequest), Vram = new k8s.Models.ResourceQuantity("4Gi") },
+            Limits = new Api.Resources.GpuResourceAmount { Tflops = new k8s.Models.ResourceQuantity(tflopsLimit), Vram = new k8s.Models.ResourceQuantity("4Gi") },
+        };
+        var pool = new GpuPool { Spec = new Api.Pools.GpuPoolSpec { QosConfig = poolDefault is null ? null : new Api.Pools.QosConfig { DefaultQos = poolDefault } } };
+
+        var lines = WorkloadExplainer.Explain(new WorkloadFacts(workload, "default-pool", pool, [], null, []));
+
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
     }
 
     private static TensorFusionWorkload Workload(int replicas) => new()

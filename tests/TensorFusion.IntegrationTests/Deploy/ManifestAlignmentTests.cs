@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using TensorFusion.Api.Serialization;
+using TensorFusion.Host.Admission;
 using TensorFusion.Host.Cli;
+using TensorFusion.Pipelines.Admission;
 
 namespace TensorFusion.IntegrationTests.Deploy;
 
@@ -28,6 +31,38 @@ public sealed class ManifestAlignmentTests(KustomizationFixture manifests) : ICl
             Assert.Equal(verb, parseResult.CommandResult.Command.Name);
         }
     }
+
+    [Fact]
+    public void PodWebhook_ShippedConfiguration_SameRulesAndSelectorsAsLocalModeAndTheOperatorsFlags()
+    {
+        foreach (var rendered in manifests.All)
+        {
+            var shipped = rendered.Single("MutatingWebhookConfiguration", PodWebhookConfiguration.Name)["webhooks"]!.AsArray().Single()!.AsObject();
+            var local = PodWebhookConfiguration.Build(new Uri("https://127.0.0.1:9443/mutate-v1-pod"), "tensor-fusion-system")["webhooks"]!.AsArray().Single()!.AsObject();
+            var operatorArgs = RenderedManifests.Strings(RenderedManifests.Containers(rendered.Single("Deployment", "tensorfusion-operator")).Single()["args"]);
+            var service = rendered.Single("Service", "tensorfusion-operator-webhook");
+
+            // Only how the webhook is reached differs (a Service in a cluster, a loopback URL in local mode).
+            foreach (var field in new[] { "name", "rules", "objectSelector", "namespaceSelector", "failurePolicy", "timeoutSeconds", "sideEffects", "admissionReviewVersions" })
+            {
+                Assert.True(JsonNode.DeepEquals(AsText(local[field]), AsText(shipped[field])), $"{rendered.Directory}: webhook {field} differs: {shipped[field]?.ToJsonString()} vs {local[field]?.ToJsonString()}");
+            }
+
+            Assert.Equal(PodWebhookServer.MutatePath, (string?)shipped["clientConfig"]!["service"]!["path"]);
+            Assert.Equal("tensorfusion-operator-webhook", (string?)shipped["clientConfig"]!["service"]!["name"]);
+            Assert.Contains("--webhook-service=tensorfusion-operator-webhook", operatorArgs);
+            Assert.Equal("https-webhook", (string?)service["spec"]!["ports"]![0]!["targetPort"]);
+        }
+    }
+
+    /// <summary>The rendered YAML carries every scalar as text; compare the code's JSON the same way.</summary>
+    private static JsonNode? AsText(JsonNode? node) => node switch
+    {
+        JsonObject value => new JsonObject(value.Select(pair => KeyValuePair.Create(pair.Key, AsText(pair.Value)))),
+        JsonArray items => new JsonArray([.. items.Select(AsText)]),
+        JsonValue scalar => JsonValue.Create(scalar.ToString()),
+        _ => null,
+    };
 
     [Fact]
     public void DefaultPool_ReadsAndValidatesAsAGpuPool()

@@ -29,7 +29,7 @@ public sealed class LocalModeEndToEndTests : IDisposable
         Dictionary<string, (string Uid, string Gpus)> autoscaleWorkers;
         await using (var local = await LocalProcess.StartAsync(_state, port))
         {
-            foreach (var example in new[] { "fixed-replicas", "autoscaling", "mig-partitioned", "local-gpu" })
+            foreach (var example in new[] { "fixed-replicas", "autoscaling", "mig-partitioned", "local-gpu", "deployment-webhook" })
             {
                 var applied = await local.KubectlAsync("apply", "-f", Path.Combine(RepositoryLayout.Root, "deploy", "examples", "local", example + ".yaml"));
                 Assert.True(applied.ExitCode == 0, applied.Describe());
@@ -40,6 +40,15 @@ public sealed class LocalModeEndToEndTests : IDisposable
                 var ready = await local.KubectlAsync("wait", "tfw/" + workload, "--for=jsonpath={.status.phase}=Running", Wait);
                 Assert.True(ready.ExitCode == 0, $"{workload}: {ready.Describe()}\n{local.Output}");
             }
+
+            // A plain annotated Deployment (no workload written): the pod webhook made each replica a worker on a GPU.
+            var available = await local.KubectlAsync("wait", "deployment/webhook-demo", "--for=condition=Available", Wait);
+            Assert.True(available.ExitCode == 0, $"webhook-demo: {available.Describe()}\n{local.Output}");
+            var admitted = await local.KubectlAsync("wait", "tfw/webhook-demo", "--for=jsonpath={.status.phase}=Running", Wait);
+            Assert.True(admitted.ExitCode == 0, admitted.Describe());
+            var webhookWorkers = Workers(await local.KubectlJsonAsync("get", "pods", "-l", "tensor-fusion.ai/workload=webhook-demo"));
+            Assert.Equal(2, webhookWorkers.Count);
+            Assert.All(webhookWorkers, worker => Assert.True(worker.Phase == "Running" && worker.Gpus.Length > 0, $"{worker.Name}: {worker.Phase}, GPUs '{worker.Gpus}'"));
 
             // Workers: Running, each with its GPUs recorded on the pod; the GPUs show the allocation.
             var fixedWorkers = Workers(await local.KubectlJsonAsync("get", "pods", "-l", "tensor-fusion.ai/workload=fixed-demo"));

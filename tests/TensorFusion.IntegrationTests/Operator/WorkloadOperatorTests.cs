@@ -99,6 +99,27 @@ public sealed class WorkloadOperatorTests
     }
 
     [Fact]
+    public async Task NoPoolNamed_NoDefaultPool_ConditionSaysSoThenTheAnnotatedDefaultPoolIsRecordedAndRuns()
+    {
+        await using var cluster = await OperatorCluster.StartAsync();
+        await cluster.CreatePoolAsync("shared");
+        await using var op = cluster.StartOperator();
+        var workload = OperatorCluster.WorkloadObject("w", "unused", replicas: 1);
+        ((JsonObject)workload["spec"]!).Remove("poolName");
+
+        await cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), workload, CancellationToken.None);
+        await cluster.WaitForWorkloadAsync("w", w => w.Status?.Conditions?.Any(c => c.Reason == ConditionReasons.PoolNotFound) == true, "Ready=False PoolNotFound");
+        var condition = cluster.Workloads.Get(OperatorCluster.Namespace, "w")!.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        // Upstream's rule, and what `kubectl annotate gpupool shared tensor-fusion.ai/is-default-pool=true` fixes.
+        await cluster.Direct.MergePatchAsync<JsonNode>(ResourceDescriptor.GpuPools.ObjectPath(null, "shared"),
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Annotations.IsDefaultPool] = "true" } } }, CancellationToken.None);
+
+        await cluster.WaitForWorkloadAsync("w", w => w.Status?.Phase == WorkloadPhase.Running && w.Status.ReadyWorkers == 1, "the workload runs in the default pool");
+        Assert.Contains(Annotations.IsDefaultPool, condition.Message, StringComparison.Ordinal);
+        Assert.Equal("shared", cluster.Workloads.Get(OperatorCluster.Namespace, "w")!.Spec.PoolName); // recorded: the Pool column shows it
+    }
+
+    [Fact]
     public async Task GpuCountLargerThanAnyNode_ConditionStatesIt_HealsWhenANodeGrows()
     {
         await using var cluster = await OperatorCluster.StartAsync();

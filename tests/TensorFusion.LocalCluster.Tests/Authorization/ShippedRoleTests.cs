@@ -44,6 +44,12 @@ public sealed class ShippedRoleTests(ShippedRbacCluster fixture) : IClassFixture
         { "operator", "update", "resource.k8s.io", "resourceclaims/binding", "team-a", "llm-worker-0-gpu", true },
         { "operator", "create", "", "events", "team-a", "", true },
         { "operator", "create", "events.k8s.io", "events", "team-a", "", true },
+        // The pod webhook: the workload of an annotated pod, its root controller, its own caBundle.
+        { "operator", "create", Tf, "tensorfusionworkloads", "team-a", "", true },
+        { "operator", "get", "apps", "replicasets", "team-a", "llm-6d4f", true },
+        { "operator", "get", "batch", "jobs", "team-a", "train", true },
+        { "operator", "get", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "tensor-fusion-pod-webhook", true },
+        { "operator", "update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "tensor-fusion-pod-webhook", true },
         // Leader election: its own Lease in its own namespace.
         { "operator", "get", "coordination.k8s.io", "leases", Ns, "tensorfusion-operator", true },
         { "operator", "update", "coordination.k8s.io", "leases", Ns, "tensorfusion-operator", true },
@@ -51,7 +57,11 @@ public sealed class ShippedRoleTests(ShippedRbacCluster fixture) : IClassFixture
         // One step beyond.
         { "operator", "delete", "", "nodes", "", "node-1", false },
         { "operator", "update", "", "nodes", "", "node-1", false },
-        { "operator", "create", Tf, "tensorfusionworkloads", "team-a", "", false },
+        { "operator", "list", "apps", "replicasets", "", "", false },
+        { "operator", "update", "apps", "replicasets", "team-a", "llm-6d4f", false },
+        { "operator", "update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "someone-elses-webhook", false },
+        { "operator", "create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "", false },
+        { "operator", "update", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "tensor-fusion-pod-webhook", false },
         { "operator", "delete", Tf, "tensorfusionworkloads", "team-a", "llm", false },
         { "operator", "update", "", "pods/status", "team-a", "llm-worker-0", false },
         { "operator", "list", "", "secrets", "", "", false },

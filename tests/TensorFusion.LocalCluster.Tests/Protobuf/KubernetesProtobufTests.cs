@@ -46,13 +46,29 @@ public sealed class KubernetesProtobufTests
     [Fact]
     public void Decode_KindWithoutShape_Answers415NamingTheKinds()
     {
-        var body = Envelope("apps/v1", "Deployment", Bytes(1, Text(1, "d")));
+        var body = Envelope("apps/v1", "StatefulSet", Bytes(1, Text(1, "d")));
 
         var failure = Assert.Throws<ApiException>(() => KubernetesProtobuf.Decode(body));
 
         Assert.Equal(415, failure.Code);
         Assert.Contains("ConfigMap", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("got Deployment", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("got StatefulSet", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_DeploymentAsKubectlCreateSendsIt_ReplicasSelectorAndContainer()
+    {
+        // kubectl create deployment web --image=nginx: spec {1 replicas, 2 selector {1 matchLabels}, 3 template {1 metadata, 2 spec {2 containers}}}.
+        var labels = Bytes(11, Concat(Text(1, "app"), Text(2, "web")));
+        var template = Concat(Bytes(1, labels), Bytes(2, Bytes(2, Concat(Text(1, "nginx"), Text(2, "nginx")))));
+        var spec = Concat(Varint(1, 2), Bytes(2, Bytes(1, Concat(Text(1, "app"), Text(2, "web")))), Bytes(3, template), Bytes(4, []));
+        var body = Envelope("apps/v1", "Deployment", Concat(Bytes(1, Text(1, "web")), Bytes(2, spec)));
+
+        var decoded = KubernetesProtobuf.Decode(body);
+
+        Assert.Equal(2, decoded["spec"]!["replicas"]!.GetValue<long>());
+        Assert.Equal("web", decoded["spec"]!["selector"]!["matchLabels"]!["app"]!.GetValue<string>());
+        Assert.Equal("""[{"name":"nginx","image":"nginx"}]""", decoded["spec"]!["template"]!["spec"]!["containers"]!.ToJsonString());
     }
 
     [Fact]

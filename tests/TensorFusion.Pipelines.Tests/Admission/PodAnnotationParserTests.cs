@@ -245,6 +245,18 @@ public sealed class PodAnnotationParserTests
         Assert.Equal(QosLevel.High, spec.Qos); // request = limit
     }
 
+    [Theory]
+    [InlineData("tflops-request=10|tflops-limit=10|vram-request=4Gi|vram-limit=4Gi", QosLevel.High)]   // requests = limits, both non-zero
+    [InlineData("tflops-request=10|tflops-limit=10", QosLevel.Medium)]                                 // no VRAM: not guaranteed
+    [InlineData("tflops-request=10|tflops-limit=20|vram-limit=4Gi", QosLevel.Medium)]                  // request < limit, pool has no default
+    [InlineData("tflops-request=10|tflops-limit=20|gpupool=other", QosLevel.Low)]                      // the pool's qosConfig.defaultQoS
+    public void Parse_NoQosAnnotation_SameQosTheAllocatorWouldGiveTheWorker(string annotations, QosLevel expected)
+    {
+        var spec = PodAnnotationParser.Parse(Pod(annotations), null, Lookups()).Parsed!.Spec;
+
+        Assert.Equal(expected, spec.Qos);
+    }
+
     [Fact]
     public void Parse_PodOfAController_JoinsTheRootControllersWorkload()
     {
