@@ -63,7 +63,7 @@ public sealed class DraPluginTests : IAsyncLifetime, IDisposable
         var device = Assert.Single(first.Claims["uid-0"].Devices);
         Assert.Equal("", first.Claims["uid-0"].Error);
         Assert.Equal(["nvidia.com/gpu=node-a-gpu-0", "tensor-fusion.ai/worker=team_train-0"], device.CdiDeviceIds);
-        Assert.Equal(("node-a", "gpu-0"), (device.PoolName, device.DeviceName));
+        Assert.Equal(("node-a", "node-a-gpu-0"), (device.PoolName, device.DeviceName));
         Assert.Equal(["gpu"], device.RequestNames);
         Assert.Equal(first, second);
         Assert.Equal(["team_train-0"], _node.NewDelivery().Specs.WorkerKeys());

@@ -23,7 +23,8 @@ public sealed class ResourceSliceTests
         Assert.Equal(("resource.k8s.io/v1", "ResourceSlice", "node-a-gpu.tensor-fusion.ai"), (slice.ApiVersion, slice.Kind, slice.Metadata.Name));
         Assert.Equal(("gpu.tensor-fusion.ai", "node-a"), (slice.Spec.Driver, slice.Spec.NodeName));
         Assert.Equal(("node-a", 3L, 1L), (slice.Spec.Pool.Name, slice.Spec.Pool.Generation, slice.Spec.Pool.ResourceSliceCount));
-        Assert.Equal(["gpu-0", "gpu-1"], slice.Spec.Devices.Select(d => d.Name));
+        // Named as the GPU objects are (the UUID lowercased), which is what the operator writes into claim allocations.
+        Assert.Equal(["gpu-aaaa", "gpu-bbbb"], slice.Spec.Devices.Select(d => d.Name));
         var first = slice.Spec.Devices[0];
         Assert.Equal("GPU-aaaa", first.Attributes["uuid"].StringValue);
         Assert.Equal("H100-80GB", first.Attributes["model"].StringValue);

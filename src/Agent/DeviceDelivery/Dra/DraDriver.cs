@@ -17,6 +17,9 @@ public static class DraDriver
     public const string PluginSocketName = "dra.sock";
     public const string RegistrationSocketName = Name + "-reg.sock";
 
-    /// <summary>A ResourceSlice device's name for GPU <paramref name="index"/> (also the device in prepare answers).</summary>
-    public static string DeviceName(int index) => $"gpu-{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// A ResourceSlice device's name for the GPU with <paramref name="uuid"/> (also the device in prepare answers): the
+    /// GPU object's name, which is what the operator writes into a claim's allocation results (docs/agent-protocol.md).
+    /// </summary>
+    public static string DeviceName(string uuid) => Registration.KubernetesNodeRegistrar.GpuObjectName(uuid);
 }

@@ -65,7 +65,7 @@ public sealed class DraPluginService(WorkerDelivery delivery, DraPluginServer se
         for (var i = 0; i < edits.Gpus.Count; i++)
         {
             var gpu = edits.Gpus[i];
-            var device = new Device { PoolName = server.NodeName, DeviceName = DraDriver.DeviceName(gpu.DeviceIndex) };
+            var device = new Device { PoolName = server.NodeName, DeviceName = DraDriver.DeviceName(gpu.GpuUuid) };
             device.RequestNames.Add(owner.RequestNames);
             device.CdiDeviceIds.Add(gpu.CdiName);
             if (i == 0)

@@ -53,7 +53,7 @@ public static class ResourceSliceBuilder
 
         return new V1Device
         {
-            Name = DraDriver.DeviceName(device.Index),
+            Name = DraDriver.DeviceName(device.Uuid),
             Attributes = attributes,
             Capacity = new Dictionary<string, V1DeviceCapacity>
             {
