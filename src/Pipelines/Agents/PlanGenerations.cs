@@ -2,14 +2,21 @@ namespace TensorFusion.Pipelines.Agents;
 
 /// <summary>
 /// Hands out plan generations that move forward across leaders without trusting any clock: a generation is
-/// <c>epoch &lt;&lt; 32 | counter</c>, the epoch being one more than the Lease's <c>leaseTransitions</c> when this
+/// <c>epoch &lt;&lt; 42 | counter</c>, the epoch being one more than the Lease's <c>leaseTransitions</c> when this
 /// process won it, the counter counting plans per node within the term. A new leader's epoch is higher than every
 /// earlier leader's, so its first plan outranks anything an agent accepted before, however low its counter; a deposed
 /// leader's plans rank below the new leader's, so agents refuse them (fencing). Thread-safe.
 /// </summary>
 public sealed class PlanGenerations
 {
-    private const int EpochShift = 32;
+    /// <summary>
+    /// 42, not 32: a wall-clock millisecond count (how earlier versions numbered plans, ~1.8·10^12 today) stays below
+    /// 2^42 ≈ 4.4·10^12 until about 2109, so epoch 1 already outranks any generation an agent kept from an older
+    /// operator and an upgrade is never fenced off. It leaves 2^21 epochs and 2^42 plans per node per term.
+    /// </summary>
+    public const int EpochShift = 42;
+
+    private const long CounterMask = (1L << EpochShift) - 1;
     private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -40,7 +47,7 @@ public sealed class PlanGenerations
 
     public static long EpochOf(long generation) => generation >>> EpochShift;
 
-    public static long CounterOf(long generation) => generation & uint.MaxValue;
+    public static long CounterOf(long generation) => generation & CounterMask;
 
     /// <summary>The next generation for <paramref name="node"/>: above every one handed out or rebased to before.</summary>
     public long Next(string node)
@@ -50,7 +57,7 @@ public sealed class PlanGenerations
             var next = _last.GetValueOrDefault(node, Epoch << EpochShift) + 1;
             if (Fenced && EpochOf(next) != Epoch)
             {
-                throw new InvalidOperationException($"plan generations for node {node} exhausted the 2^32 counter of epoch {Epoch}; restart the operator to start a new term");
+                throw new InvalidOperationException($"plan generations for node {node} exhausted the 2^42 counter of epoch {Epoch}; restart the operator to start a new term");
             }
 
             _last[node] = next;

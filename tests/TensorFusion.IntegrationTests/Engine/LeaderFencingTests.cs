@@ -45,7 +45,7 @@ public sealed class LeaderFencingTests(ITestOutputHelper output)
 
         // The deposed leader's last plan, and one from its term with the highest counter, each emptying the node.
         var stale = await client.PushAsync(new NodePlan(OperatorCluster.NodeName, ahead, []), CancellationToken.None);
-        var highestOfOldTerm = (PlanGenerations.EpochOf(ahead) << 32) | uint.MaxValue;
+        var highestOfOldTerm = (PlanGenerations.EpochOf(ahead) << PlanGenerations.EpochShift) | ((1L << PlanGenerations.EpochShift) - 1);
         var staleHigh = await client.PushAsync(new NodePlan(OperatorCluster.NodeName, highestOfOldTerm, []), CancellationToken.None);
 
         Assert.Equal(PlanApplyResult.Refused, stale.Status?.Result);

@@ -16,7 +16,7 @@ public sealed class NodePlanDispatcherConflictTests
     public async Task Send_AgentHoldsHigherGenerationOfSameTerm_ReReadAndPushedAboveIt()
     {
         var agent = new GenerationKeepingAgent();
-        agent.Held["n0"] = Plan((3L << 32) | 50, "old");
+        agent.Held["n0"] = Plan((3L << PlanGenerations.EpochShift) | 50, "old");
         var conflicts = new List<PlanConflict>();
         await using var dispatcher = new NodePlanDispatcher(agent, new FakeTimeProvider(), generations: PlanGenerations.ForTerm(2));
         dispatcher.Conflicted += conflicts.Add;
@@ -25,20 +25,20 @@ public sealed class NodePlanDispatcherConflictTests
         dispatcher.Send(plan);
         var ack = await dispatcher.WaitAcknowledgedAsync("n0", plan.Generation, CancellationToken.None).WaitAsync(Wait);
 
-        // Pushed 3·2^32+1, refused holding 3·2^32+50, pushed again as 3·2^32+51 and applied.
-        Assert.Equal([(3L << 32) | 1, (3L << 32) | 51], agent.Pushed.Select(p => p.Generation));
+        // Pushed 3·2^42+1, refused holding 3·2^42+50, pushed again as 3·2^42+51 and applied.
+        Assert.Equal([(3L << PlanGenerations.EpochShift) | 1, (3L << PlanGenerations.EpochShift) | 51], agent.Pushed.Select(p => p.Generation));
         Assert.Equal("new", agent.Held["n0"].Allocations[0].Worker);
         Assert.Equal(PlanApplyResult.Applied, ack.LastResult);
         var conflict = Assert.Single(conflicts);
-        Assert.Equal(new PlanConflict("n0", (3L << 32) | 1, (3L << 32) | 50, Fenced: false), conflict);
-        Assert.Equal((3L << 32) | 52, dispatcher.Generations.Next("n0"));
+        Assert.Equal(new PlanConflict("n0", (3L << PlanGenerations.EpochShift) | 1, (3L << PlanGenerations.EpochShift) | 50, Fenced: false), conflict);
+        Assert.Equal((3L << PlanGenerations.EpochShift) | 52, dispatcher.Generations.Next("n0"));
     }
 
     [Fact]
     public async Task Send_AgentHoldsLaterTerm_FencedAndAgentUnchanged()
     {
         var agent = new GenerationKeepingAgent();
-        var newer = Plan((5L << 32) | 1, "new-leader");
+        var newer = Plan((5L << PlanGenerations.EpochShift) | 1, "new-leader");
         agent.Held["n0"] = newer;
         var fenced = new TaskCompletionSource<PlanConflict>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var dispatcher = new NodePlanDispatcher(agent, new FakeTimeProvider(), generations: PlanGenerations.ForTerm(2));

@@ -16,9 +16,9 @@ public sealed class PlanGenerationsTests
 
         var next = PlanGenerations.ForTerm(leaseTransitions: 3).Next("n0");
 
-        // Term 3 counter 1000 = 3·2^32 + 1000 = 12_884_902_888; term 4 counter 1 = 4·2^32 + 1 = 17_179_869_185.
-        Assert.Equal(12_884_902_888, oldGeneration);
-        Assert.Equal(17_179_869_185, next);
+        // Term 3 counter 1000 = 3·2^42 + 1000; term 4 counter 1 = 4·2^42 + 1.
+        Assert.Equal(13_194_139_534_312, oldGeneration);
+        Assert.Equal(17_592_186_044_417, next);
         Assert.True(next > oldGeneration);
     }
 
@@ -28,7 +28,7 @@ public sealed class PlanGenerationsTests
         var generations = PlanGenerations.ForTerm(leaseTransitions: 2);
         var first = generations.Next("n0");
 
-        var rebased = generations.TryRebase("n0", (4L << 32) | 7);
+        var rebased = generations.TryRebase("n0", (4L << PlanGenerations.EpochShift) | 7);
 
         Assert.False(rebased);
         Assert.Equal(first + 1, generations.Next("n0"));
@@ -39,12 +39,12 @@ public sealed class PlanGenerationsTests
     {
         // A restarted leader that kept the Lease (same holder, so the same term) starts its counters at 1 again.
         var generations = PlanGenerations.ForTerm(leaseTransitions: 2);
-        var agentHolds = (3L << 32) | 50;
+        var agentHolds = (3L << PlanGenerations.EpochShift) | 50;
 
         Assert.True(generations.TryRebase("n0", agentHolds));
 
         Assert.Equal(agentHolds + 1, generations.Next("n0"));
-        Assert.Equal((3L << 32) | 1, generations.Next("n1"));
+        Assert.Equal((3L << PlanGenerations.EpochShift) | 1, generations.Next("n1"));
     }
 
     [Fact]
@@ -65,5 +65,19 @@ public sealed class PlanGenerationsTests
         var generation = PlanGenerations.ForTerm(leaseTransitions: 9).Next("n0");
 
         Assert.Equal((10L, 1L), (PlanGenerations.EpochOf(generation), PlanGenerations.CounterOf(generation)));
+    }
+
+    [Fact]
+    public void Next_FirstElectedTerm_OutranksAWallClockGenerationFromAnOlderOperator()
+    {
+        // Older versions numbered plans in wall-clock milliseconds: 2026-12-04 is 1_796_342_400_000 ≈ 1.8·10^12.
+        // Term 1 counter 1 = 2^42 + 1 = 4_398_046_511_105, so an upgraded, leader-elected operator is not fenced off.
+        var wallClock = new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        var first = PlanGenerations.ForTerm(leaseTransitions: 0).Next("n0");
+
+        Assert.Equal(1_796_342_400_000, wallClock);
+        Assert.Equal(4_398_046_511_105, first);
+        Assert.True(first > wallClock);
     }
 }
