@@ -75,10 +75,9 @@ public sealed class DraEndToEndTests
 
         await engine.Cluster.DeleteWorkloadAsync("fixed");
         await engine.Cluster.DeleteWorkloadAsync("mig");
-        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("fixed").Count == 0 && engine.Cluster.ActiveWorkers("mig").Count == 0
-            && engine.Cluster.Server.Store.List("resourceclaims.resource.k8s.io", OperatorCluster.Namespace, null).Items.Count == 0
-            && !Directory.EnumerateFiles(CdiDirectory(engine), "tensor-fusion.ai-worker_*").Any(),
-            "the workers, their claims and their CDI specs are gone");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("fixed").Count == 0 && engine.Cluster.ActiveWorkers("mig").Count == 0,
+            "the workers are gone");
+        await WaitForClaimsAndSpecsGoneAsync(engine);
     }
 
     private static async Task AssertClaimAsync(EngineCluster engine, V1Pod pod)
@@ -101,6 +100,46 @@ public sealed class DraEndToEndTests
     private static List<string> Devices(JsonObject edits) => [.. edits["devices"]!.AsArray().Select(device => device!.GetValue<string>())];
 
     private static List<string> Mounts(JsonObject edits) => [.. edits["mounts"]!.AsArray().Select(mount => mount!["containerPath"]!.GetValue<string>())];
+
+    /// <summary>
+    /// Claims and CDI specs go after their pods (garbage collection; the agent's next plan), with no pod event to
+    /// re-check on: each is awaited on its own signal (the store's watch, the CDI directory's file events).
+    /// </summary>
+    private static async Task WaitForClaimsAndSpecsGoneAsync(EngineCluster engine)
+    {
+        const string Claims = "resourceclaims.resource.k8s.io";
+        var store = engine.Cluster.Server.Store;
+        var directory = CdiDirectory(engine);
+        var changed = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(directory);
+        watcher.Deleted += (_, _) => changed.Release();
+        watcher.Renamed += (_, _) => changed.Release();
+        watcher.Created += (_, _) => changed.Release();
+        watcher.EnableRaisingEvents = true;
+        var (subscription, _) = store.Subscribe(Claims, null, initialState: false);
+        using var timeout = new CancellationTokenSource(OperatorCluster.Wait);
+        try
+        {
+            using (subscription)
+            {
+                while (store.List(Claims, OperatorCluster.Namespace, null).Items.Count > 0)
+                {
+                    await subscription.Events.ReadAsync(timeout.Token);
+                }
+            }
+
+            while (Directory.EnumerateFiles(directory, "tensor-fusion.ai-worker_*").Any())
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"timed out after {OperatorCluster.Wait.TotalSeconds} s waiting until the claims and CDI specs are gone: " +
+                $"{store.List(Claims, OperatorCluster.Namespace, null).Items.Count} claims, specs " +
+                $"[{string.Join(", ", Directory.EnumerateFiles(directory, "tensor-fusion.ai-worker_*").Select(Path.GetFileName))}]");
+        }
+    }
 
     private static string CdiDirectory(EngineCluster engine) =>
         SimulatedKubeletPaths.Of(engine.Cluster.Server.Store.Get("nodes", string.Empty, OperatorCluster.NodeName)!.Value)!.CdiDirectories[0];
