@@ -41,12 +41,7 @@ public sealed partial class AllocationPipeline
             }
         }
 
-        if (freedNode is not null)
-        {
-            PublishNodes(new HashSet<string>(StringComparer.Ordinal) { freedNode });
-            await CapacityChangedAsync(null, cancellationToken);
-        }
-
+        await NodeFreedAsync(freedNode, cancellationToken);
         await SubmitAsync(pod, cancellationToken);
     }
 
@@ -62,6 +57,12 @@ public sealed partial class AllocationPipeline
             node = _engine.Allocator.Release(workerId)?.Node;
         }
 
+        await NodeFreedAsync(node, cancellationToken);
+    }
+
+    /// <summary>A released worker's node (null when nothing was held): its new plan goes out and the waiting are retried.</summary>
+    private async Task NodeFreedAsync(string? node, CancellationToken cancellationToken)
+    {
         if (node is not null)
         {
             PublishNodes(new HashSet<string>(StringComparer.Ordinal) { node });

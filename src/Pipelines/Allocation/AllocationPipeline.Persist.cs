@@ -171,16 +171,7 @@ public sealed partial class AllocationPipeline
         try
         {
             // Not a capacity change itself (it does not bump the version): two batches cannot keep retrying each other.
-            List<PendingWorker> retry;
-            lock (_gate)
-            {
-                retry = [.. _parked.Values];
-            }
-
-            foreach (var worker in retry)
-            {
-                await SubmitAsync(worker.Pod, _stopping.Token);
-            }
+            await ResubmitParkedAsync(_stopping.Token);
 
             // At once, not after the next batch window: they have waited one batch already.
             _batcher.TriggerBatch();

@@ -177,7 +177,6 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// </summary>
     public async Task CapacityChangedAsync(AllocationInventory? inventory, CancellationToken cancellationToken)
     {
-        List<PendingWorker> retry;
         CapacityReport? report = null;
         lock (_gate)
         {
@@ -192,7 +191,6 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             }
 
             _capacityVersion++;
-            retry = [.. _parked.Values];
         }
 
         if (report is not null)
@@ -201,6 +199,18 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             await _writer.WriteStatusAsync(report, cancellationToken);
             _metrics?.Prepare(inventory!.Pools.Select(pool => pool.Name));
             _metrics?.RecordCapacity(report);
+        }
+
+        await ResubmitParkedAsync(cancellationToken);
+    }
+
+    /// <summary>Queues every waiting worker again (each decided afresh in the next batch).</summary>
+    private async Task ResubmitParkedAsync(CancellationToken cancellationToken)
+    {
+        List<PendingWorker> retry;
+        lock (_gate)
+        {
+            retry = [.. _parked.Values];
         }
 
         foreach (var worker in retry)
