@@ -56,9 +56,19 @@ public sealed class DraClaimAllocationTests
         var pod = engine.RunningWorkers("mig")[0];
         var claim = await ClaimOfAsync(engine, pod);
         await engine.Cluster.DeleteWorkloadAsync("mig");
-        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("mig").Count == 0
-            && engine.Cluster.Server.Store.Get("resourceclaims.resource.k8s.io", OperatorCluster.Namespace, WorkerClaims.ClaimName(pod.Metadata.Name)) is null,
-            "the worker and its claim are gone");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.Cluster.ActiveWorkers("mig").Count == 0, "the worker is gone");
+
+        // The claim goes after its pod (garbage collection), with no pod event left to re-check on: await the store's watch.
+        var store = engine.Cluster.Server.Store;
+        var (subscription, _) = store.Subscribe("resourceclaims.resource.k8s.io", null, initialState: false);
+        using (subscription)
+        {
+            using var timeout = new CancellationTokenSource(OperatorCluster.Wait);
+            while (store.Get("resourceclaims.resource.k8s.io", OperatorCluster.Namespace, WorkerClaims.ClaimName(pod.Metadata.Name)) is not null)
+            {
+                await subscription.Events.ReadAsync(timeout.Token);
+            }
+        }
 
         var gpu = pod.Metadata.Annotations[Annotations.GpuIds];
         var device = claim["status"]!["allocation"]!["devices"]!["results"]![0]!["device"]!.GetValue<string>();
