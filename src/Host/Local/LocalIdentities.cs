@@ -52,7 +52,8 @@ public static class LocalIdentities
         return string.Join("\n---\n", documents);
     }
 
-    private static string Issue(LocalApiServer server, string account, string? audience)
+    /// <summary>A token for one of the shipped ServiceAccounts, for the given audience (the API server's when null).</summary>
+    internal static string Issue(LocalApiServer server, string account, string? audience)
     {
         var stored = server.Store.Get("serviceaccounts", Namespace, account)
             ?? throw new InvalidOperationException($"deploy/base defines no ServiceAccount {Namespace}/{account}; local mode cannot run that component under its shipped identity");

@@ -92,10 +92,10 @@ internal sealed class OperatorCluster : IAsyncDisposable
     }
 
     /// <summary>Starts an operator behind its own fault handler; dispose the handle to stop it gracefully.</summary>
-    public RunningOperator StartOperator(OperatorOptions? options = null, FaultInjectingHandler? faults = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, FaultInjectingHandler? faults = null, string? token = null)
     {
         faults ??= new FaultInjectingHandler();
-        var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Server.BaseUri, Server.Token);
+        var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Server.BaseUri, token ?? Server.Token);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), TimeProvider.System, registry, new Random(7));
         return new RunningOperator(tensorFusion, faults, registry);
