@@ -37,6 +37,12 @@ public sealed record AgentOptions
     /// <summary>Serve /metrics without a token (for a Prometheus that cannot send one).</summary>
     public bool AnonymousMetrics { get; init; }
 
+    /// <summary>
+    /// When set (--metrics-auth), /metrics needs a token whose user may "get" /metrics by the cluster's RBAC
+    /// (TokenReview + SubjectAccessReview) instead of the plan-push token; wins over <see cref="AnonymousMetrics"/>.
+    /// </summary>
+    public Auth.DelegatedAuthorizer? MetricsAuthorizer { get; init; }
+
     /// <summary>How often pending allocations are retried and GPU health is checked.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -8,6 +8,7 @@ using TensorFusion.Gpu.Devices;
 using TensorFusion.Gpu.Native.Devices;
 using TensorFusion.Gpu.Plans;
 using TensorFusion.Agent.Applying;
+using TensorFusion.Agent.Auth;
 using TensorFusion.Agent.Checkpoint;
 using TensorFusion.Agent.Health;
 using TensorFusion.Agent.Http;
@@ -149,7 +150,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
         }
 
         Metrics.RecordGeneration(Applier.Status.ObservedGeneration);
-        _app.UseMiddleware<BearerTokenMiddleware>(_options.TokenChecker, _options.AnonymousMetrics);
+        if (_options.MetricsAuthorizer is { } metricsAuthorizer)
+        {
+            _app.UseMiddleware<MetricsAuthorizationMiddleware>(metricsAuthorizer);
+        }
+
+        _app.UseMiddleware<BearerTokenMiddleware>(_options.TokenChecker, _options.AnonymousMetrics || _options.MetricsAuthorizer is not null);
         AgentEndpoints.Map(_app, this);
         await _app.StartAsync(cancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -48,7 +48,15 @@ public sealed class TokenReviewTokenChecker(
             return TokenCheckResult.Deny($"token review: not authenticated{(status?.Error is { } e ? $" ({e})" : "")}");
         }
 
-        if (status.Audiences is { Count: > 0 } audiences && !audiences.Contains(audience))
+        // An empty audience list means the reviewer did not check audiences at all (an authenticator that ignores
+        // spec.audiences, or a token for the API server itself): accepting it would let any token the cluster
+        // trusts for something else call this agent.
+        if (status.Audiences is not { Count: > 0 } audiences)
+        {
+            return TokenCheckResult.Deny($"token review: the verdict names no audience (expected '{audience}')");
+        }
+
+        if (!audiences.Contains(audience))
         {
             return TokenCheckResult.Deny($"token review: token is not for audience '{audience}'");
         }
@@ -57,10 +65,5 @@ public sealed class TokenReviewTokenChecker(
         return allowedUsers.Contains(user)
             ? TokenCheckResult.Allow(user)
             : TokenCheckResult.Deny($"token review: user '{user}' may not call this agent");
-    }
-
-    private sealed class TimeProviderClock(TimeProvider timeProvider) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
     }
 }

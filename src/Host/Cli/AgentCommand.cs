@@ -49,6 +49,10 @@ public static class AgentCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var anonymousMetrics = new Option<bool>("--anonymous-metrics") { Description = "Serve /metrics without a token" };
+        var metricsAuth = new Option<bool>("--metrics-auth")
+        {
+            Description = "Require a bearer token on /metrics whose user RBAC allows get on the non-resource URL /metrics (TokenReview + SubjectAccessReview); overrides --anonymous-metrics",
+        };
         var listenAddress = new Option<string?>("--listen-address")
         {
             Description = "HOST:PORT to listen on (\":9090\" = all addresses); overrides --bind and --port",
@@ -68,7 +72,7 @@ public static class AgentCommand
         };
         var command = new Command("agent", "Run the node agent: registers GPUs, applies node plans, serves metrics.")
         {
-            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, kubeconfig, listenAddress,
+            nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, metricsAuth, kubeconfig, listenAddress,
             nvmlLibrary, hostProc, hostDev,
         };
         var delivery = new AgentDeliveryFlags();
@@ -108,6 +112,13 @@ public static class AgentCommand
             }
 
             var kubernetes = CreateKubernetes(parseResult.GetValue(kubeconfig));
+            if (parseResult.GetValue(metricsAuth) && kubernetes is null)
+            {
+                await error.WriteLineAsync("agent: --metrics-auth needs the API server to review tokens: run in a pod or pass --kubeconfig");
+                return 2;
+            }
+
+            using var metricsAuthorizer = parseResult.GetValue(metricsAuth) ? DelegatedAuthorizer.Over(kubernetes!, TimeProvider.System) : null;
             var registrar = kubernetes is null ? null : new KubernetesNodeRegistrar(kubernetes, typeof(AgentCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             var options = new AgentOptions
             {
@@ -121,6 +132,7 @@ public static class AgentCommand
                 Port = listenPort,
                 NvmlLibraryPath = parseResult.GetValue(nvmlLibrary),
                 AnonymousMetrics = parseResult.GetValue(anonymousMetrics),
+                MetricsAuthorizer = metricsAuthorizer,
                 Registrar = registrar,
                 Attributor = CreateAttributor(parseResult.GetValue(hostProc), kubernetes, parseResult.GetValue(nodeName)!),
                 Delivery = delivery.Build(parseResult, kubernetes, parseResult.GetValue(nodeName)!),

@@ -15,6 +15,7 @@ public static class OperatorCommand
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig file (default: in-cluster config in a pod, else ~/.kube/config)" };
         var context = new Option<string?>("--context") { Description = "Kubeconfig context to use" };
         var bind = new Option<string>("--metrics-bind-address") { Description = "host:port (or :port) for /healthz, /readyz and /metrics", DefaultValueFactory = _ => "127.0.0.1:8080" };
+        var metricsAuth = new Option<bool>("--metrics-auth") { Description = "Require a bearer token on /metrics whose user RBAC allows get on the non-resource URL /metrics (TokenReview + SubjectAccessReview)" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Compete for a Lease; only the leader writes" };
         var leaseName = new Option<string>("--leader-elect-lease-name", "--leader-election-id") { Description = "Name of the Lease", DefaultValueFactory = _ => defaults.LeaseName };
         var leaseNamespace = new Option<string>("--leader-elect-namespace", "--leader-election-namespace") { Description = "Namespace of the Lease", DefaultValueFactory = _ => defaults.LeaseNamespace };
@@ -40,7 +41,7 @@ public static class OperatorCommand
 
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
-            kubeconfig, context, bind, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
+            kubeconfig, context, bind, metricsAuth, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
             agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
             webhookBind, webhookService, webhookNamespace, webhookConfiguration, autoMigrate,
         };
@@ -53,6 +54,7 @@ public static class OperatorCommand
                 Kubeconfig = parseResult.GetValue(kubeconfig),
                 Context = parseResult.GetValue(context),
                 MetricsBindAddress = parseResult.GetValue(bind)!,
+                MetricsAuth = parseResult.GetValue(metricsAuth),
                 AgentTokenFile = parseResult.GetValue(agentTokenFile),
                 PrometheusUrl = parseResult.GetValue(prometheusUrl),
                 WebhookBindAddress = parseResult.GetValue(webhookBind) is { } webhookAddress && webhookAddress != "off" ? webhookAddress : null,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using TensorFusion.Agent.Auth;
 using TensorFusion.Host.Admission;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Autoscaling;
@@ -41,24 +42,37 @@ public static class OperatorHost
             throw new ArgumentException($"--metrics-bind-address \"{options.MetricsBindAddress}\" is not host:port or :port", nameof(options));
         }
 
+        using var authorizer = DelegatedAuthorizer.Over(kubernetes, TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
         await using var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => tensorFusion.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/api/connection", (string? name, string? @namespace) =>
+        app.MapGet("/api/connection", async (HttpContext context, string? name, string? @namespace) =>
         {
+            // The answer names a worker's address: only a caller that may read the connection itself may have it.
+            if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(@namespace)
+                && !await authorizer.RequireAsync(context, ConnectionLookup.AccessFor(@namespace, name)))
+            {
+                return Results.Empty;
+            }
+
             var (status, body) = ConnectionLookup.Answer((ns, n) => tensorFusion.Caches.Connections?.Get(ns, n), name, @namespace);
             return Results.Json(body, statusCode: status);
         });
         app.MapGet("/metrics", async (HttpContext context) =>
         {
+            if (options.MetricsAuth && !await authorizer.RequireAsync(context, AccessRequest.ForPath("/metrics")))
+            {
+                return;
+            }
+
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
         await app.StartAsync(cancellationToken);
-        await output.WriteLineAsync($"tensorfusion operator: serving /healthz, /readyz, /metrics on {options.MetricsBindAddress}; leader election {(options.Operator.LeaderElection ? "on" : "off")}");
+        await output.WriteLineAsync($"tensorfusion operator: serving /healthz, /readyz, /metrics on {options.MetricsBindAddress} (/metrics {(options.MetricsAuth ? "needs a token allowed to get /metrics" : "open")}, /api/connection needs a token allowed to get the connection); leader election {(options.Operator.LeaderElection ? "on" : "off")}");
         OperatorWebhook? webhook = null;
         try
         {

@@ -20,6 +20,12 @@ public sealed record OperatorHostOptions
     public OperatorOptions Operator { get; init; } = new();
 
     /// <summary>
+    /// --metrics-auth: /metrics needs a bearer token whose user may "get" the non-resource URL /metrics (TokenReview +
+    /// SubjectAccessReview, as kube-rbac-proxy does). Off for local development, on in deploy/overlays/production.
+    /// </summary>
+    public bool MetricsAuth { get; init; }
+
+    /// <summary>
     /// File holding the bearer token sent to node agents (a shared secret, or a projected ServiceAccount token with the
     /// agents' audience); re-read every minute. Null sends no token (only agents without authentication would accept).
     /// </summary>

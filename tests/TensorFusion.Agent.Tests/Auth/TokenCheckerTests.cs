@@ -42,6 +42,22 @@ public sealed class TokenCheckerTests
     }
 
     [Fact]
+    public async Task TokenReview_VerdictWithEmptyAudiences_Denied()
+    {
+        // An authenticated operator token whose verdict names no audience: the reviewer did not check ours, so refuse.
+        using var checker = Checker((_, _) => Task.FromResult(new V1TokenReview
+        {
+            Spec = new V1TokenReviewSpec(),
+            Status = new V1TokenReviewStatus { Authenticated = true, User = new V1UserInfo { Username = Operator }, Audiences = [] },
+        }), new FakeTimeProvider());
+
+        var verdict = await checker.CheckAsync("sa-token", CancellationToken.None);
+
+        Assert.False(verdict.Allowed);
+        Assert.Contains("names no audience", verdict.Reason ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenReview_RepeatedToken_ReviewedOncePerMinute()
     {
         var time = new FakeTimeProvider();

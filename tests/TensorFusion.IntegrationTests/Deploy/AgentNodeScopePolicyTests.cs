@@ -1,17 +1,17 @@
 namespace TensorFusion.IntegrationTests.Deploy;
 
 /// <summary>
-/// The opt-in ValidatingAdmissionPolicy component (deploy/policies/agent-node-scope). Its CEL is not executed
-/// here (no API server with admission in the test environment); these tests pin what it matches and that
-/// it composes with the production overlay.
+/// The ValidatingAdmissionPolicy component (deploy/policies/agent-node-scope), on in the production overlay. Its CEL is
+/// not executed here (no API server with admission in the test environment); these tests pin what it matches and that
+/// production enforces it for every agent without any opt-in.
 /// </summary>
 [Trait("Category", "Deploy")]
-public sealed class AgentNodeScopePolicyTests
+public sealed class AgentNodeScopePolicyTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
 {
     [Fact]
-    public async Task Render_ProductionWithComponent_AddsPolicyAndBindingForTheAgentServiceAccount()
+    public void Render_Production_AddsPolicyAndBindingForTheAgentServiceAccount()
     {
-        var rendered = await RenderProductionWithPolicyAsync();
+        var rendered = manifests.Production;
 
         var policy = rendered.Single("ValidatingAdmissionPolicy", "tensorfusion-agent-node-scope");
         var binding = rendered.Single("ValidatingAdmissionPolicyBinding", "tensorfusion-agent-node-scope");
@@ -30,9 +30,9 @@ public sealed class AgentNodeScopePolicyTests
     }
 
     [Fact]
-    public async Task Policy_ReadsNodeFromTokenAndOwnerLabelOfOldAndNewObject()
+    public void Policy_ReadsNodeFromTokenAndOwnerLabelOfOldAndNewObject()
     {
-        var policy = (await RenderProductionWithPolicyAsync()).Single("ValidatingAdmissionPolicy", "tensorfusion-agent-node-scope");
+        var policy = manifests.Production.Single("ValidatingAdmissionPolicy", "tensorfusion-agent-node-scope");
         var variables = policy["spec"]!["variables"]!.AsArray().ToDictionary(v => (string)v!["name"]!, v => (string)v!["expression"]!);
 
         Assert.Contains("request.userInfo.extra['authentication.kubernetes.io/node-name'][0]", variables["callerNode"], StringComparison.Ordinal);
@@ -42,31 +42,25 @@ public sealed class AgentNodeScopePolicyTests
     }
 
     [Fact]
-    public async Task Render_ProductionOverlayAlone_DoesNotEnforceThePolicy()
+    public void Render_Production_BindingEnforcesForEveryObjectWithoutOptIn()
     {
-        var production = await RenderedManifests.RenderAsync(RepositoryLayout.Deploy("overlays", "production"));
+        var binding = manifests.Production.Single("ValidatingAdmissionPolicyBinding", "tensorfusion-agent-node-scope");
+        var policy = manifests.Production.Single("ValidatingAdmissionPolicy", "tensorfusion-agent-node-scope");
 
-        Assert.Empty(production.OfKind("ValidatingAdmissionPolicy"));
+        // Not opt-in: no parameters to supply, no namespace or object selector that a label would have to match, and a
+        // refusal (not an audit or warning) when the agent writes another node's objects.
+        Assert.Null(binding["spec"]!["paramRef"]);
+        Assert.Null(binding["spec"]!["matchResources"]);
+        Assert.Null(policy["spec"]!["paramKind"]);
+        Assert.Null(policy["spec"]!["matchConstraints"]!["namespaceSelector"]?["matchLabels"]);
+        Assert.Null(policy["spec"]!["matchConstraints"]!["objectSelector"]?["matchLabels"]);
+        Assert.Equal(["Deny"], RenderedManifests.Strings(binding["spec"]!["validationActions"]));
     }
 
-    /// <summary>kustomize refuses absolute paths, so the temporary kustomization points at the repository relatively.</summary>
-    private static async Task<RenderedManifests> RenderProductionWithPolicyAsync()
+    [Fact]
+    public void Render_DevOverlay_LeavesThePolicyOut()
     {
-        var directory = Directory.CreateTempSubdirectory("tensorfusion-kustomize-");
-        try
-        {
-            string Relative(params string[] parts) => Path.GetRelativePath(directory.FullName, RepositoryLayout.Deploy(parts));
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "kustomization.yaml"), $"""
-                resources:
-                  - {Relative("overlays", "production")}
-                components:
-                  - {Relative("policies", "agent-node-scope")}
-                """);
-            return await RenderedManifests.RenderAsync(directory.FullName);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        // Dev clusters (kind, k3d) may predate ValidatingAdmissionPolicy GA (1.30); production requires it.
+        Assert.Empty(manifests.Dev.OfKind("ValidatingAdmissionPolicy"));
     }
 }

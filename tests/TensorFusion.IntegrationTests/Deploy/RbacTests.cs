@@ -75,9 +75,10 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
             .Where(rule => RenderedManifests.Strings(rule["verbs"]).Intersect(writeVerbs).Any())
             .SelectMany(rule => RenderedManifests.Strings(rule["resources"]))
             .Order(StringComparer.Ordinal);
-        // Events and TokenReviews are "create" only: events explain refusals, TokenReviews authenticate plan pushes.
-        // ResourceSlices: the node's own DRA slice (get/create/update, no list or delete).
-        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "resourceslices", "tokenreviews"], written);
+        // Events and reviews are "create" only: events explain refusals, TokenReviews authenticate plan pushes and
+        // scrapes, SubjectAccessReviews authorise scrapes (--metrics-auth). ResourceSlices: the node's own DRA slice
+        // (get/create/update, no list or delete).
+        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "resourceslices", "subjectaccessreviews", "tokenreviews"], written);
         Assert.Equal(["get", "create", "update"], RenderedManifests.Strings(RuleFor(agentRules, "resourceslices")["verbs"]));
         Assert.Equal(["get"], RenderedManifests.Strings(RuleFor(agentRules, "resourceclaims")["verbs"]));
         Assert.DoesNotContain(agentRules, rule => RenderedManifests.Strings(rule["verbs"]).Contains("delete"));
@@ -87,7 +88,7 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
     }
 
     [Fact]
-    public void OperatorRoles_LeaderElectionIsNamespacedAndTokenReviewsAreNotGranted()
+    public void OperatorRoles_LeaderElectionIsNamespacedAndReviewsOnlyInTheirOwnRole()
     {
         var leaderElection = manifests.Base.Single("Role", "tensorfusion-operator-leader-election");
         Assert.Equal("tensor-fusion-system", (string?)leaderElection["metadata"]!["namespace"]);
@@ -97,6 +98,10 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
             .SelectMany(r => RenderedManifests.Strings(r.Rule["resources"]));
         Assert.DoesNotContain("tokenreviews", operatorResources);
         Assert.DoesNotContain("leases", operatorResources);
+        // Its endpoints' callers are checked through a role of its own that can only create reviews.
+        var delegated = Rules(manifests.Base).Where(r => r.Role == "ClusterRole/tensorfusion-operator-delegated-auth").Select(r => r.Rule).ToList();
+        Assert.Equal(["tokenreviews", "subjectaccessreviews"], delegated.SelectMany(rule => RenderedManifests.Strings(rule["resources"])));
+        Assert.All(delegated, rule => Assert.Equal(["create"], RenderedManifests.Strings(rule["verbs"])));
     }
 
     [Fact]

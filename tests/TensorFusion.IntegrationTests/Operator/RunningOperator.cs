@@ -1,50 +1,61 @@
-using Prometheus;
-using TensorFusion.Pipelines.Operating;
+using System.Net;
+using System.Net.Http.Headers;
+using TensorFusion.Host.Operator;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
-/// <summary>An operator running in the test process; disposing stops it the way SIGTERM does (drain, release).</summary>
+/// <summary>OperatorHost.RunAsync on a free loopback port, awaited until it says it is serving; stopped on dispose.</summary>
 internal sealed class RunningOperator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly HttpClient _http;
+    private readonly string _kubeconfig;
+    private Task<int> _run = Task.FromResult(0);
 
-    public RunningOperator(TensorFusionOperator tensorFusion, FaultInjectingHandler faults, CollectorRegistry registry)
+    private RunningOperator(int port, string kubeconfig)
     {
-        Operator = tensorFusion;
-        Faults = faults;
-        Registry = registry;
-        Run = Task.Run(() => tensorFusion.RunAsync(_stop.Token));
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        _kubeconfig = kubeconfig;
     }
 
-    public TensorFusionOperator Operator { get; }
-
-    public FaultInjectingHandler Faults { get; }
-
-    public CollectorRegistry Registry { get; }
-
-    public Task Run { get; }
-
-    public async Task<string> ScrapeAsync()
+    public static async Task<RunningOperator> StartAsync(OperatorCluster cluster, bool metricsAuth)
     {
-        using var stream = new MemoryStream();
-        await Registry.CollectAndExportAsTextAsync(stream);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"tf-operator-{Guid.NewGuid():N}.kubeconfig");
+        cluster.Server.WriteKubeconfig(kubeconfig);
+        var port = FreePort();
+        var host = new RunningOperator(port, kubeconfig);
+        var output = new SignalingWriter("serving /healthz");
+        host._run = OperatorHost.RunAsync(new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}", MetricsAuth = metricsAuth },
+            output, host._stop.Token);
+        await Task.WhenAny(output.Seen, host._run).WaitAsync(OperatorCluster.Wait);
+        Assert.True(output.Seen.IsCompleted, $"the operator stopped before serving its endpoints: {output}");
+        return host;
     }
 
-    public async Task StopAsync()
+    public async Task<HttpResponseMessage> GetAsync(string path, string? token)
     {
-        await _stop.CancelAsync();
-        await Run.WaitAsync(OperatorCluster.Wait);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await _http.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!Run.IsCompleted)
-        {
-            await _stop.CancelAsync();
-            await Run.WaitAsync(OperatorCluster.Wait).ContinueWith(static _ => { }, TaskScheduler.Default);
-        }
-
+        await _stop.CancelAsync();
+        Assert.Equal(0, await _run.WaitAsync(OperatorCluster.Wait));
+        _http.Dispose();
         _stop.Dispose();
+        File.Delete(_kubeconfig);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
