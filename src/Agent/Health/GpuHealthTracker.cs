@@ -9,6 +9,10 @@ namespace TensorFusion.Agent.Health;
 /// </summary>
 public sealed class GpuHealthTracker
 {
+    /// <summary>Why a GPU is unhealthy when the driver's health events could not be attributed to one GPU.</summary>
+    public const string FailSafeReason =
+        "the driver's health events could not be read (event wait failed or named an unknown GPU): every GPU on this node is held unhealthy until the agent restarts";
+
     private readonly Dictionary<string, GpuHealthState> _known = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -26,7 +30,10 @@ public sealed class GpuHealthTracker
                 var health = metrics.TryGetValue(device.Index, out var m) && m.Health != DeviceHealth.Healthy ? m.Health : device.Health;
                 var reason = health switch
                 {
-                    DeviceHealth.XidCritical => $"critical Xid {(m is null ? 0 : m.LastXid)} reported by the driver",
+                    DeviceHealth.XidCritical when m is { LastXid: > 0 } => $"critical Xid {m.LastXid} reported by the driver",
+                    // No Xid: the backend's fail-safe (the driver's event wait failed, or named a GPU it never listed),
+                    // so nobody knows which GPU is sick and every one is held back until the agent restarts.
+                    DeviceHealth.XidCritical => FailSafeReason,
                     DeviceHealth.Lost => "device lost",
                     _ => null,
                 };

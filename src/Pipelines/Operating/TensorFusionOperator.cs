@@ -15,6 +15,7 @@ using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Autoscaling;
 using TensorFusion.Pipelines.Controllers;
 using TensorFusion.Pipelines.Events;
+using TensorFusion.Pipelines.Health;
 using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Leadership;
@@ -41,6 +42,9 @@ public sealed partial class TensorFusionOperator
 
     /// <summary>The controller that states why a stored object is quarantined (condition and event), for every kind.</summary>
     public const string QuarantineController = "quarantine";
+
+    /// <summary>The controller that reports sick GPUs on the workers that run on them (condition and workload event).</summary>
+    public const string GpuHealthController = "gpuhealth";
 
     private readonly KubeRestClient _client;
     private readonly OperatorOptions _options;
@@ -89,6 +93,7 @@ public sealed partial class TensorFusionOperator
         var gpuNodes = Add<GpuNode>(ResourceDescriptor.GpuNodes);
         _caches = _caches with { GpuNodes = gpuNodes, Connections = Add<TensorFusionConnection>(ResourceDescriptor.Connections) };
         _caches.IndexPods();
+        GpuHealthReporting.IndexPodsByNode(_caches.Pods);
         _caches.IndexConnections();
         _caches.Pods.TrimEachObject(PodCacheTrim.Apply);
         _caches.Workloads.ValidateEachObject(SpecChecks.Workload);
@@ -142,6 +147,9 @@ public sealed partial class TensorFusionOperator
         var (quarantineMetrics, quarantineQueueMetrics) = _metrics.ForController(QuarantineController);
         using var quarantineQueue = new WorkQueue<string>(_time, null, quarantineQueueMetrics);
         using var quarantined = _informers.Select(informer => informer.Quarantined).Merge().Subscribe(invalid => quarantineQueue.Add(QuarantineKeys.Of(invalid)), _ => { }, () => { });
+        var (gpuHealthMetrics, gpuHealthQueueMetrics) = _metrics.ForController(GpuHealthController);
+        using var gpuHealthQueue = new WorkQueue<string>(_time, null, gpuHealthQueueMetrics);
+        using var gpuHealthTriggers = GpuHealthReporting.Keys(_caches.Pods, _inventory.Gpus).Subscribe(gpuHealthQueue.Add, _ => { }, () => { });
         LogStarting(_options.Logger, _informers.Count, _options.LeaderElection ? $"on (Lease {_options.LeaseNamespace}/{_options.LeaseName}, identity {_options.Identity})" : "off");
         var informerTasks = _informers.Select(informer => Task.Run(() => informer.RunAsync(informerStop.Token), CancellationToken.None)).ToList();
         try
@@ -154,16 +162,19 @@ public sealed partial class TensorFusionOperator
             using var loop = new ReconcileLoop<string>(queue, reconciler, loopOptions, _time, reconcileMetrics);
             var quarantine = new QuarantineReconciler(_informers.ToDictionary(informer => informer.Kind), _client, new StatusPatcher(_client, _time), new EventRecorder(_client, _time), _time, _options.Logger);
             using var quarantineLoop = new ReconcileLoop<string>(quarantineQueue, quarantine, loopOptions with { MaxConcurrentReconciles = 1 }, _time, quarantineMetrics);
+            var gpuHealth = new GpuHealthReconciler(_caches.Pods, _inventory.Gpus, _client, new EventRecorder(_client, _time), _time);
+            using var gpuHealthLoop = new ReconcileLoop<string>(gpuHealthQueue, gpuHealth, loopOptions with { MaxConcurrentReconciles = 1 }, _time, gpuHealthMetrics);
+            ReconcileLoop<string>[] sideLoops = [quarantineLoop, gpuHealthLoop];
             if (!_options.LeaderElection)
             {
-                await RunLeadingAsync(loop, quarantineLoop, Never, cancellationToken);
+                await RunLeadingAsync(loop, sideLoops, Never, cancellationToken);
                 ThrowIfAllocationFaulted();
                 return;
             }
 
             _elector = new LeaseElector(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.LeaseDuration, _options.RenewDeadline, _options.RetryPeriod, _time, _random, _options.Logger);
             var elector = _elector;
-            var lost = await elector.RunAsync(leading => RunLeadingAsync(loop, quarantineLoop, elector.Deposed, leading), cancellationToken);
+            var lost = await elector.RunAsync(leading => RunLeadingAsync(loop, sideLoops, elector.Deposed, leading), cancellationToken);
             ThrowIfAllocationFaulted();
             if (lost)
             {
@@ -198,16 +209,17 @@ public sealed partial class TensorFusionOperator
     /// When the term ends by a stop, each drains its in-flight work (bounded by GracefulShutdownTimeout); when
     /// <paramref name="deposed"/> completes (the Lease was lost, also mid-drain) they abort at once.
     /// </summary>
-    private async Task RunLeadingAsync(ReconcileLoop<string> loop, ReconcileLoop<string> quarantine, Task deposed, CancellationToken leading)
+    private async Task RunLeadingAsync(ReconcileLoop<string> loop, IReadOnlyList<ReconcileLoop<string>> sideLoops, Task deposed, CancellationToken leading)
     {
         LogLeading(_options.Logger, _options.EnableAllocation);
         _leading.TrySetResult();
         using var term = CancellationTokenSource.CreateLinkedTokenSource(leading);
         var allocation = _options.EnableAllocation ? RunAllocationAsync(term, deposed) : Task.CompletedTask;
-        var quarantining = RunLoopAsync(quarantine, deposed, term.Token);
+        // The quarantine and GPU-health reporters run beside the workload loop and end with it.
+        var sides = sideLoops.Select(side => RunLoopAsync(side, deposed, term.Token)).ToList();
         await RunLoopAsync(loop, deposed, term.Token);
         await term.CancelAsync();
-        await quarantining;
+        await Task.WhenAll(sides);
         await allocation;
         LogTermEnded(_options.Logger);
     }

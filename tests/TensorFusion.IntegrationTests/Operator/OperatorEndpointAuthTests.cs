@@ -27,7 +27,7 @@ public sealed class OperatorEndpointAuthTests
         var scraper = await TokenAsync(cluster, "scraper");
         var stranger = await TokenAsync(cluster, "stranger");
 
-        await using var host = await RunningOperator.StartAsync(cluster, metricsAuth: true);
+        await using var host = await RunningOperatorHost.StartAsync(cluster, metricsAuth: true);
         var anonymous = await host.GetAsync("metrics", token: null);
         var forbidden = await host.GetAsync("metrics", stranger);
         var allowed = await host.GetAsync("metrics", scraper);
@@ -45,7 +45,7 @@ public sealed class OperatorEndpointAuthTests
     {
         await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
 
-        await using var host = await RunningOperator.StartAsync(cluster, metricsAuth: false);
+        await using var host = await RunningOperatorHost.StartAsync(cluster, metricsAuth: false);
         var anonymous = await host.GetAsync("metrics", token: null);
 
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
@@ -66,7 +66,7 @@ public sealed class OperatorEndpointAuthTests
         var stranger = await TokenAsync(cluster, "stranger");
         var path = $"api/connection?name=client-a&namespace={Namespace}";
 
-        await using var host = await RunningOperator.StartAsync(cluster, metricsAuth: false);
+        await using var host = await RunningOperatorHost.StartAsync(cluster, metricsAuth: false);
         var anonymous = await host.GetAsync(path, token: null);
         var forbidden = await host.GetAsync(path, stranger);
         // The client's Role is in "default" only: the same token asking about another namespace is refused.

@@ -1,61 +1,50 @@
-using System.Net;
-using System.Net.Http.Headers;
-using TensorFusion.Host.Operator;
+using Prometheus;
+using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
-/// <summary>OperatorHost.RunAsync on a free loopback port, awaited until it says it is serving; stopped on dispose.</summary>
+/// <summary>An operator running in the test process; disposing stops it the way SIGTERM does (drain, release).</summary>
 internal sealed class RunningOperator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly HttpClient _http;
-    private readonly string _kubeconfig;
-    private Task<int> _run = Task.FromResult(0);
 
-    private RunningOperator(int port, string kubeconfig)
+    public RunningOperator(TensorFusionOperator tensorFusion, FaultInjectingHandler faults, CollectorRegistry registry)
     {
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        _kubeconfig = kubeconfig;
+        Operator = tensorFusion;
+        Faults = faults;
+        Registry = registry;
+        Run = Task.Run(() => tensorFusion.RunAsync(_stop.Token));
     }
 
-    public static async Task<RunningOperator> StartAsync(OperatorCluster cluster, bool metricsAuth)
+    public TensorFusionOperator Operator { get; }
+
+    public FaultInjectingHandler Faults { get; }
+
+    public CollectorRegistry Registry { get; }
+
+    public Task Run { get; }
+
+    public async Task<string> ScrapeAsync()
     {
-        var kubeconfig = Path.Combine(Path.GetTempPath(), $"tf-operator-{Guid.NewGuid():N}.kubeconfig");
-        cluster.Server.WriteKubeconfig(kubeconfig);
-        var port = FreePort();
-        var host = new RunningOperator(port, kubeconfig);
-        var output = new SignalingWriter("serving /healthz");
-        host._run = OperatorHost.RunAsync(new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}", MetricsAuth = metricsAuth },
-            output, host._stop.Token);
-        await Task.WhenAny(output.Seen, host._run).WaitAsync(OperatorCluster.Wait);
-        Assert.True(output.Seen.IsCompleted, $"the operator stopped before serving its endpoints: {output}");
-        return host;
+        using var stream = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public async Task<HttpResponseMessage> GetAsync(string path, string? token)
+    public async Task StopAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await _http.SendAsync(request);
+        await _stop.CancelAsync();
+        await Run.WaitAsync(OperatorCluster.Wait);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        Assert.Equal(0, await _run.WaitAsync(OperatorCluster.Wait));
-        _http.Dispose();
-        _stop.Dispose();
-        File.Delete(_kubeconfig);
-    }
+        if (!Run.IsCompleted)
+        {
+            await _stop.CancelAsync();
+            await Run.WaitAsync(OperatorCluster.Wait).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        _stop.Dispose();
     }
 }
