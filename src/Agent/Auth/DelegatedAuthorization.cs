@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -10,6 +12,9 @@ namespace TensorFusion.Agent.Auth;
 /// </summary>
 public static class DelegatedAuthorization
 {
+    // Reasons quote user names ('system:serviceaccount:…'): keep them readable in curl output instead of \u0027.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <returns>True when the request may go on; false when the refusal has been written.</returns>
     public static async Task<bool> RequireAsync(this DelegatedAuthorizer authorizer, HttpContext context, AccessRequest request)
     {
@@ -28,7 +33,7 @@ public static class DelegatedAuthorization
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(new JsonObject { ["error"] = decision.Reason }.ToJsonString(), context.RequestAborted);
+        await context.Response.WriteAsync(new JsonObject { ["error"] = decision.Reason }.ToJsonString(Readable), context.RequestAborted);
         return false;
     }
 }

@@ -3,6 +3,7 @@ using k8s.Models;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Gpus;
 using TensorFusion.Pipelines.Informers;
+using TensorFusion.Pipelines.Kube;
 using ApiGpu = TensorFusion.Api.Gpus.Gpu;
 
 namespace TensorFusion.Pipelines.Health;

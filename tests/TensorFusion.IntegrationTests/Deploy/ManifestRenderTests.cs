@@ -23,7 +23,8 @@ public sealed class ManifestRenderTests(KustomizationFixture manifests) : IClass
     [Fact]
     public void Render_ClusterScopedObjects_CarryNoNamespace()
     {
-        string[] clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding", "GPUPool", "CustomResourceDefinition", "DeviceClass", "MutatingWebhookConfiguration"];
+        string[] clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding", "GPUPool", "CustomResourceDefinition", "DeviceClass", "MutatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
         foreach (var rendered in manifests.All)
         {
             foreach (var manifest in rendered.Objects.Where(m => clusterScoped.Contains((string?)m["kind"])))

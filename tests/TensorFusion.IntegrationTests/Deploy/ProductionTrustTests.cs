@@ -60,11 +60,11 @@ public sealed class ProductionTrustTests(KustomizationFixture manifests) : IClas
     {
         var policy = manifests.Production.Single("NetworkPolicy", "tensorfusion-agent");
         var ingress = policy["spec"]!["ingress"]!.AsArray().Single()!;
-        var agentPort = (int)RenderedManifests.Containers(manifests.Production.Single("DaemonSet", "tensorfusion-agent")).Single()["ports"]![0]!["containerPort"]!;
+        var agentPort = (string?)RenderedManifests.Containers(manifests.Production.Single("DaemonSet", "tensorfusion-agent")).Single()["ports"]![0]!["containerPort"];
 
         Assert.Equal("tensorfusion-agent", (string?)policy["spec"]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]);
         Assert.Equal(["Ingress"], RenderedManifests.Strings(policy["spec"]!["policyTypes"]));
-        Assert.Equal([agentPort], ingress["ports"]!.AsArray().Select(port => (int)port!["port"]!));
+        Assert.Equal([agentPort], Ports(ingress));
         var sources = ingress["from"]!.AsArray().Select(peer => peer!.ToJsonString()).ToList();
         Assert.Equal(2, sources.Count);
         Assert.Contains(sources, peer => peer.Contains("\"podSelector\":{\"matchLabels\":{\"app.kubernetes.io/name\":\"tensorfusion-operator\"}}", StringComparison.Ordinal)
@@ -77,8 +77,8 @@ public sealed class ProductionTrustTests(KustomizationFixture manifests) : IClas
     {
         var policy = manifests.Production.Single("NetworkPolicy", "tensorfusion-operator");
         var rules = policy["spec"]!["ingress"]!.AsArray().Select(rule => rule!).ToList();
-        var metrics = rules.Single(rule => Ports(rule).SequenceEqual([8080]));
-        var webhook = rules.Single(rule => Ports(rule).SequenceEqual([9443]));
+        var metrics = rules.Single(rule => Ports(rule).SequenceEqual(["8080"]));
+        var webhook = rules.Single(rule => Ports(rule).SequenceEqual(["9443"]));
 
         Assert.Equal("tensorfusion-operator", (string?)policy["spec"]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]);
         Assert.Equal(2, rules.Count);
@@ -89,7 +89,8 @@ public sealed class ProductionTrustTests(KustomizationFixture manifests) : IClas
         Assert.Null(webhook["from"]);
     }
 
-    private static IEnumerable<int> Ports(JsonNode rule) => rule["ports"]!.AsArray().Select(port => (int)port!["port"]!);
+    /// <summary>The rule's port numbers as rendered (the YAML reader keeps scalars as text).</summary>
+    private static IEnumerable<string?> Ports(JsonNode rule) => rule["ports"]!.AsArray().Select(port => (string?)port!["port"]);
 
     private static IReadOnlyList<string> Args(RenderedManifests rendered, string kind, string name) =>
         RenderedManifests.Strings(RenderedManifests.Containers(rendered.Single(kind, name)).First()["args"]);

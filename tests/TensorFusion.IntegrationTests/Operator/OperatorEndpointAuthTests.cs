@@ -87,7 +87,7 @@ public sealed class OperatorEndpointAuthTests
     /// <summary>A ServiceAccount in the test namespace and a token for the API server's audience (what a pod's default token is).</summary>
     private static async Task<string> TokenAsync(OperatorCluster cluster, string serviceAccount)
     {
-        await CreateAsync(cluster, $"api/v1/namespaces/{Namespace}/serviceaccounts", $$"""{"metadata":{"name":"{{serviceAccount}}"}}""");
+        await CreateAsync(cluster, $"api/v1/namespaces/{Namespace}/serviceaccounts", $$$"""{"metadata":{"name":"{{{serviceAccount}}}"}}""");
         var response = await cluster.Direct.CreateAsync<JsonNode>($"api/v1/namespaces/{Namespace}/serviceaccounts/{serviceAccount}/token",
             JsonNode.Parse("""{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}""")!, CancellationToken.None);
         return response["status"]!["token"]!.GetValue<string>();
