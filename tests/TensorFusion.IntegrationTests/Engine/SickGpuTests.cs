@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using TensorFusion.Api.Conventions;
+using TensorFusion.Host.Local;
+using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.Pipelines.Health;
+using TensorFusion.Pipelines.Kube;
+
+namespace TensorFusion.IntegrationTests.Engine;
+
+/// <summary>
+/// Sick GPUs on the simulator, driven as a local-mode user does (<c>kubectl annotate gpu NAME
+/// tensor-fusion.ai/simulate-fault=…</c>, applied by <see cref="LocalFaultInjector"/>): the worker on the GPU is
+/// reported — condition GPUHealthy=False naming the GPU and the fault, a Warning event on its workload — and never
+/// moved; nothing new lands on the GPU; removing the annotation clears the report and placements resume. Every step
+/// awaits its own signal (pod or event watch), never a clock.
+/// </summary>
+[Collection("Operator")]
+[Trait("Category", "Integration")]
+[Trait("Category", "Fault")]
+public sealed class SickGpuTests
+{
+    [Theory]
+    [InlineData("xid-79", "critical Xid 79")]
+    [InlineData("lost", "lost")]
+    [InlineData("reset-required", "lost")]
+    public async Task FaultOnWorkersGpu_WorkerReportedNotMovedAndClearedOnHeal(string fault, string faultText)
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 2);
+        await using var op = engine.StartOperator(out var started);
+        await started.WaitAsync(OperatorCluster.Wait);
+        await using var injector = StartInjector(engine);
+        await engine.CreateWorkloadAsync("train", replicas: 1, tflops: "100", vram: "10Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("train").Count == 1, "the worker runs");
+        var before = engine.RunningWorkers("train")[0];
+        var gpu = before.Metadata.Annotations[Annotations.GpuIds];
+
+        await AnnotateAsync(engine, gpu, fault);
+
+        var sick = await WaitForConditionAsync(engine, "train", "False", $"the worker shows GPUHealthy=False after {fault}");
+        Assert.Equal(GpuHealthReporting.Unhealthy, sick.Reason);
+        Assert.Contains($"GPU {gpu} on node {OperatorCluster.NodeName}", sick.Message, StringComparison.Ordinal);
+        Assert.Contains(faultText, sick.Message, StringComparison.Ordinal);
+        var warning = await engine.WaitForEventAsync("train", GpuHealthReporting.Unhealthy);
+        Assert.Equal("Warning", warning.Type);
+        Assert.Equal("TensorFusionWorkload", warning.InvolvedObject.Kind);
+        Assert.Contains(gpu, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(before.Metadata.Name, warning.Message, StringComparison.Ordinal);
+        AssertNotMoved(engine, before);
+
+        await AnnotateAsync(engine, gpu, null);
+
+        var healed = await WaitForConditionAsync(engine, "train", "True", "the worker shows GPUHealthy=True after the annotation is removed");
+        Assert.Equal(GpuHealthReporting.Healthy, healed.Reason);
+        Assert.Equal("Normal", (await engine.WaitForEventAsync("train", GpuHealthReporting.Recovered)).Type);
+        AssertNotMoved(engine, before);
+    }
+
+    [Fact]
+    public async Task AllGpusUnhealthy_NewWorkloadUnschedulableExistingReportedNoneMovedThenHealOneResumes()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 2);
+        await using var op = engine.StartOperator(out var started);
+        await started.WaitAsync(OperatorCluster.Wait);
+        await using var injector = StartInjector(engine);
+        await engine.CreateWorkloadAsync("old", replicas: 1, tflops: "100", vram: "10Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("old").Count == 1, "the existing worker runs");
+        var existing = engine.RunningWorkers("old")[0];
+        var listed = await engine.Cluster.Direct.GetAsync<JsonNode>(ResourceDescriptor.Gpus.CollectionPath(null), CancellationToken.None);
+        var gpus = listed["items"]!.AsArray().Select(gpu => gpu!["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, gpus.Length);
+
+        foreach (var gpu in gpus)
+        {
+            await AnnotateAsync(engine, gpu, "xid-48");
+        }
+
+        await WaitForConditionAsync(engine, "old", "False", "the existing worker is reported on its sick GPU");
+        await engine.CreateWorkloadAsync("new", replicas: 1, tflops: "10", vram: "1Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.PendingWorkers("new") is [{ Status.Conditions: { } conditions }]
+            && conditions.Any(c => c is { Type: "PodScheduled", Status: "False" }), "the new worker is reported unschedulable");
+        var refused = engine.PendingWorkers("new")[0].Status.Conditions.Single(c => c.Type == "PodScheduled");
+        Assert.Equal("Unschedulable", refused.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+        AssertNotMoved(engine, existing);
+
+        // Heal the GPU the existing worker does not use: the waiting worker lands there, the existing one stays reported.
+        var spare = gpus.Single(gpu => gpu != existing.Metadata.Annotations[Annotations.GpuIds]);
+        await AnnotateAsync(engine, spare, null);
+
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("new").Count == 1, "the new worker runs on the healed GPU");
+        Assert.Equal(spare, engine.RunningWorkers("new")[0].Metadata.Annotations[Annotations.GpuIds]);
+        Assert.Null(Condition(engine.RunningWorkers("new")[0]));
+        Assert.Equal("False", Condition(engine.RunningWorkers("old")[0])?.Status);
+        AssertNotMoved(engine, existing);
+    }
+
+    /// <summary>The local-mode fault injector, watching the GPUs of the engine's agents until disposed.</summary>
+    private static RunningInjector StartInjector(EngineCluster engine) =>
+        RunningInjector.Start(new LocalFaultInjector(engine.Cluster.Direct, [.. engine.Agents.Values], TimeProvider.System));
+
+    /// <summary><c>kubectl annotate gpu NAME tensor-fusion.ai/simulate-fault=VALUE</c> (null: <c>…simulate-fault-</c>).</summary>
+    private static Task AnnotateAsync(EngineCluster engine, string gpu, string? fault) =>
+        engine.Cluster.Direct.MergePatchAsync<JsonNode>(ResourceDescriptor.Gpus.ObjectPath(null, gpu),
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [SimulatedFault.Annotation] = fault } } }, CancellationToken.None);
+
+    private static async Task<V1PodCondition> WaitForConditionAsync(EngineCluster engine, string workload, string status, string what)
+    {
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers(workload) is [var pod] && Condition(pod)?.Status == status, what);
+        return Condition(engine.RunningWorkers(workload)[0])!;
+    }
+
+    private static V1PodCondition? Condition(V1Pod pod) => pod.Status?.Conditions?.FirstOrDefault(c => c.Type == GpuHealthReporting.ConditionType);
+
+    /// <summary>The same pod (uid), still Running on the same node and GPUs: reported, never moved.</summary>
+    private static void AssertNotMoved(EngineCluster engine, V1Pod before)
+    {
+        var now = Assert.Single(engine.Cluster.ActiveWorkers(before.Metadata.Labels[Labels.Workload]));
+        Assert.Equal(before.Metadata.Uid, now.Metadata.Uid);
+        Assert.Equal(before.Spec.NodeName, now.Spec.NodeName);
+        Assert.Equal(before.Metadata.Annotations[Annotations.GpuIds], now.Metadata.Annotations[Annotations.GpuIds]);
+        Assert.Equal("Running", now.Status.Phase);
+    }
+}
