@@ -27,4 +27,8 @@ public static class ConditionReasons
     public const string GangWaitingForMembers = "GangWaitingForMembers";
     public const string GangMemberUnschedulable = "GangMemberUnschedulable";
     public const string GangTimedOut = "GangTimedOut";
+
+    // GPUHealthy on a worker pod.
+    public const string GpuUnhealthy = "GPUUnhealthy";
+    public const string GpuHealthy = "GPUHealthy";
 }

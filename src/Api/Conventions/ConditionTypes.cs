@@ -13,4 +13,7 @@ public static class ConditionTypes
 
     /// <summary>On a GPUResourceQuota: usage passed alertThresholdPercent.</summary>
     public const string AlertThresholdReached = "AlertThresholdReached";
+
+    /// <summary>On a placed worker pod: False while one of its GPUs is unhealthy (reported, never moved).</summary>
+    public const string GpuHealthy = "GPUHealthy";
 }

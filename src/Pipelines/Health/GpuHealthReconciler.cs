@@ -70,8 +70,8 @@ public sealed class GpuHealthReconciler(Informer<V1Pod> pods, Informer<ApiGpu> g
         if (WorkloadOf(pod) is { } workload)
         {
             var (type, reason, text) = healthy
-                ? (EventRecorder.Normal, GpuHealthReporting.Recovered, $"worker {pod.Metadata.Name}: {message}")
-                : (EventRecorder.Warning, GpuHealthReporting.Unhealthy, $"worker {pod.Metadata.Name}: {message}");
+                ? (EventRecorder.Normal, EventReasons.GpuRecovered, $"worker {pod.Metadata.Name}: {message}")
+                : (EventRecorder.Warning, EventReasons.GpuUnhealthy, $"worker {pod.Metadata.Name}: {message}");
             await events.RecordAsync(TensorFusionApi.ApiVersion, TensorFusionWorkload.KubeKind, workload, type, reason, text, cancellationToken);
         }
 
@@ -98,7 +98,7 @@ public sealed class GpuHealthReconciler(Informer<V1Pod> pods, Informer<ApiGpu> g
         {
             ["type"] = GpuHealthReporting.ConditionType,
             ["status"] = status,
-            ["reason"] = healthy ? GpuHealthReporting.Healthy : GpuHealthReporting.Unhealthy,
+            ["reason"] = healthy ? ConditionReasons.GpuHealthy : ConditionReasons.GpuUnhealthy,
             ["message"] = message,
             ["lastTransitionTime"] = transition.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         });

@@ -9,22 +9,13 @@ using ApiGpu = TensorFusion.Api.Gpus.Gpu;
 namespace TensorFusion.Pipelines.Health;
 
 /// <summary>
-/// The vocabulary of sick-GPU reporting: when a GPU counts as unhealthy, which workers run on it, and the condition
-/// and event names a user sees on those workers and their workload.
+/// The rules of sick-GPU reporting: when a GPU counts as unhealthy, which workers run on it, and which of them need
+/// a look (the names a user sees are in <see cref="ConditionTypes"/>, <see cref="ConditionReasons"/>, <see cref="EventReasons"/>).
 /// </summary>
 public static class GpuHealthReporting
 {
     /// <summary>Pod condition on each placed worker: False while one of its GPUs is unhealthy.</summary>
-    public const string ConditionType = "GPUHealthy";
-
-    /// <summary>Condition reason and Warning event reason while a GPU is unhealthy.</summary>
-    public const string Unhealthy = "GPUUnhealthy";
-
-    /// <summary>Condition reason once every GPU of the worker is healthy again.</summary>
-    public const string Healthy = "GPUHealthy";
-
-    /// <summary>Normal event reason when a worker's GPUs heal.</summary>
-    public const string Recovered = "GPURecovered";
+    public const string ConditionType = ConditionTypes.GpuHealthy;
 
     /// <summary>Index of the worker-pod cache by node (spec.nodeName), to find a GPU's workers.</summary>
     public const string PodsByNode = "node";

@@ -39,10 +39,10 @@ public sealed class SickGpuTests
         await AnnotateAsync(engine, gpu, fault);
 
         var sick = await WaitForConditionAsync(engine, "train", "False", $"the worker shows GPUHealthy=False after {fault}");
-        Assert.Equal(GpuHealthReporting.Unhealthy, sick.Reason);
+        Assert.Equal(ConditionReasons.GpuUnhealthy, sick.Reason);
         Assert.Contains($"GPU {gpu} on node {OperatorCluster.NodeName}", sick.Message, StringComparison.Ordinal);
         Assert.Contains(faultText, sick.Message, StringComparison.Ordinal);
-        var warning = await engine.WaitForEventAsync("train", GpuHealthReporting.Unhealthy);
+        var warning = await engine.WaitForEventAsync("train", EventReasons.GpuUnhealthy);
         Assert.Equal("Warning", warning.Type);
         Assert.Equal("TensorFusionWorkload", warning.InvolvedObject.Kind);
         Assert.Contains(gpu, warning.Message, StringComparison.Ordinal);
@@ -52,8 +52,8 @@ public sealed class SickGpuTests
         await AnnotateAsync(engine, gpu, null);
 
         var healed = await WaitForConditionAsync(engine, "train", "True", "the worker shows GPUHealthy=True after the annotation is removed");
-        Assert.Equal(GpuHealthReporting.Healthy, healed.Reason);
-        Assert.Equal("Normal", (await engine.WaitForEventAsync("train", GpuHealthReporting.Recovered)).Type);
+        Assert.Equal(ConditionReasons.GpuHealthy, healed.Reason);
+        Assert.Equal("Normal", (await engine.WaitForEventAsync("train", EventReasons.GpuRecovered)).Type);
         AssertNotMoved(engine, before);
     }
 
