@@ -72,7 +72,10 @@ public sealed class ShippedRoleTests(ShippedRbacCluster fixture) : IClassFixture
         { "operator", "update", "coordination.k8s.io", "leases", Ns, "someone-else", false },
         { "operator", "update", "coordination.k8s.io", "leases", "kube-system", "tensorfusion-operator", false },
         { "operator", "create", "coordination.k8s.io", "leases", "default", "", false },
-        { "operator", "create", "authentication.k8s.io", "tokenreviews", "", "", false },
+        // Its endpoints (/api/connection, /metrics with --metrics-auth) ask the API server who calls and what they may do.
+        { "operator", "create", "authentication.k8s.io", "tokenreviews", "", "", true },
+        { "operator", "create", "authorization.k8s.io", "subjectaccessreviews", "", "", true },
+        { "operator", "get", "authentication.k8s.io", "tokenreviews", "", "", false },
         { "operator", "escalate", "rbac.authorization.k8s.io", "clusterroles", "", "", false },
         // The agent: its GPU and GPUNode objects and their status, its node, pods on it, TokenReviews, events.
         { "agent", "get", Tf, "gpus", "", "gpu-0", true },
@@ -84,6 +87,7 @@ public sealed class ShippedRoleTests(ShippedRbacCluster fixture) : IClassFixture
         { "agent", "watch", "", "nodes", "", "node-1", true },
         { "agent", "list", "", "pods", "", "", true },
         { "agent", "create", "authentication.k8s.io", "tokenreviews", "", "", true },
+        { "agent", "create", "authorization.k8s.io", "subjectaccessreviews", "", "", true },
         { "agent", "create", "", "events", "default", "", true },
         { "agent", "get", "resource.k8s.io", "resourceclaims", "team-a", "llm-worker-0-gpu", true },
         { "agent", "create", "resource.k8s.io", "resourceslices", "", "", true },
