@@ -34,7 +34,7 @@ public sealed class GpuHealthReconciler(Informer<V1Pod> pods, Informer<ApiGpu> g
         }
 
         var ids = GpuHealthReporting.GpuIdsOf(pod);
-        var node = pod.Spec!.NodeName;
+        var node = pod.Spec?.NodeName ?? string.Empty;
         var sick = ids.Select(id => gpus.Get(null, id)).Where(GpuHealthReporting.IsSick).Select(gpu => gpu!).ToList();
         var existing = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == GpuHealthReporting.ConditionType);
         if (sick.Count == 0 && existing is not { Status: "False" })
