@@ -62,4 +62,8 @@ public sealed class EventRecorder(KubeRestClient client, TimeProvider time, stri
             _last.TryRemove(key, out _);
         }
     }
+
+    /// <summary>Forgets what was last said about an object for one reason, so the same message may be said again (a
+    /// state that came back after it cleared).</summary>
+    public void Forget(string uid, string reason) => _last.TryRemove((uid, reason), out _);
 }

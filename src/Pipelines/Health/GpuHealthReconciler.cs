@@ -72,6 +72,8 @@ public sealed class GpuHealthReconciler(Informer<V1Pod> pods, Informer<ApiGpu> g
             var (type, reason, text) = healthy
                 ? (EventRecorder.Normal, EventReasons.GpuRecovered, $"worker {pod.Metadata.Name}: {message}")
                 : (EventRecorder.Warning, EventReasons.GpuUnhealthy, $"worker {pod.Metadata.Name}: {message}");
+            // A GPU that falls sick again after it healed is news again: forget the opposite report.
+            events.Forget(workload.Uid ?? $"{workload.NamespaceProperty}/{workload.Name}", healthy ? EventReasons.GpuUnhealthy : EventReasons.GpuRecovered);
             await events.RecordAsync(TensorFusionApi.ApiVersion, TensorFusionWorkload.KubeKind, workload, type, reason, text, cancellationToken);
         }
 

@@ -4,6 +4,7 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.Host.Local;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Health;
+using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.IntegrationTests.Engine;
@@ -54,6 +55,13 @@ public sealed class SickGpuTests
         var healed = await WaitForConditionAsync(engine, "train", "True", "the worker shows GPUHealthy=True after the annotation is removed");
         Assert.Equal(ConditionReasons.GpuHealthy, healed.Reason);
         Assert.Equal("Normal", (await engine.WaitForEventAsync("train", EventReasons.GpuRecovered)).Type);
+        AssertNotMoved(engine, before);
+
+        // The same fault again after healing is news again: reported anew, with a second Warning.
+        await AnnotateAsync(engine, gpu, fault);
+
+        await WaitForConditionAsync(engine, "train", "False", $"the worker shows GPUHealthy=False again after {fault} returns");
+        await WaitForEventCountAsync(engine, "train", EventReasons.GpuUnhealthy, 2);
         AssertNotMoved(engine, before);
     }
 
@@ -110,6 +118,24 @@ public sealed class SickGpuTests
     {
         await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers(workload) is [var pod] && Condition(pod)?.Status == status, what);
         return Condition(engine.RunningWorkers(workload)[0])!;
+    }
+
+    /// <summary>Awaits, on the events' watch, <paramref name="count"/> events with <paramref name="reason"/> about the workload.</summary>
+    private static async Task WaitForEventCountAsync(EngineCluster engine, string workload, string reason, int count)
+    {
+        using var events = new Informer<Corev1Event>(engine.Cluster.Direct, ResourceDescriptor.Events, new InformerOptions(), TimeProvider.System, new Random(5));
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => events.RunAsync(stop.Token));
+        try
+        {
+            await OperatorCluster.WaitUntilAsync(events, informer => informer.List(e => e.InvolvedObject?.Name == workload && e.Reason == reason).Count >= count,
+                $"{count} events {reason} about {workload}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
     }
 
     private static V1PodCondition? Condition(V1Pod pod) => pod.Status?.Conditions?.FirstOrDefault(c => c.Type == GpuHealthReporting.ConditionType);
