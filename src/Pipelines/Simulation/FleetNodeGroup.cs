@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>
 /// One group in fleet.yaml: <c>count</c> nodes named <c>namePrefix-0000…</c> in <c>pool</c>, each with the same labels,

@@ -3,7 +3,7 @@ using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Quotas;
 using TensorFusion.Gpu.Requests;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Gpu.Simulation;
 
 /// <summary>
 /// Everything a what-if run needs, already mapped onto the allocator's records. <c>BatchSize</c> is the number of

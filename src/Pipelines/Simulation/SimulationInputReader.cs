@@ -7,9 +7,10 @@ using TensorFusion.Gpu.Catalog;
 using TensorFusion.Gpu.Requests;
 using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Scheduling;
+using TensorFusion.Gpu.Simulation;
 using TensorFusion.Pipelines.Allocation;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>
 /// Reads fleet.yaml and workloads.yaml (TensorFusionWorkload documents, plus optional GPUPool,

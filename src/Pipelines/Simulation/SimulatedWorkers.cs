@@ -5,7 +5,7 @@ using TensorFusion.Gpu.Requests;
 using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Workloads;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>
 /// Stands in for the workload reconciler: one bare worker pod per replica (<c>name-0</c>, <c>name-1</c>, …) carrying the

@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TensorFusion.Estimators.Recommendation;
+using TensorFusion.Pipelines.Autoscaling.WhatIf;
 
-namespace TensorFusion.Host.Recommend;
+namespace TensorFusion.Host.Cli;
 
 /// <summary>Renders a what-if outcome as the one JSON object of <c>--output json</c> or as a table for people.</summary>
 /// <remarks>TFLOPs are plain numbers; VRAM is whole bytes (rounded down, as quantities are integers).</remarks>

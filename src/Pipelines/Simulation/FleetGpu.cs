@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>The GPUs of each node in a fleet group: a model name or alias and how many.</summary>
 public sealed class FleetGpu

@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Gpu.Simulation;
 
 /// <summary>TFLOPs and VRAM in bytes.</summary>
 public sealed record ResourceRow(double Tflops, long Vram);

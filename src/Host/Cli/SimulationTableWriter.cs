@@ -1,7 +1,8 @@
 using System.Globalization;
 using TensorFusion.Gpu.Cluster;
+using TensorFusion.Gpu.Simulation;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Host.Cli;
 
 /// <summary>The human summary of a what-if run: totals, packing ratio and the most common reasons for misses.</summary>
 public static class SimulationTableWriter

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TensorFusion.Host.Recommend;
+namespace TensorFusion.Pipelines.Autoscaling.WhatIf;
 
 /// <summary>
 /// Reads usage samples from CSV with the header <c>timestamp,worker,tflops,vram_bytes</c>. Timestamps are RFC 3339
@@ -13,7 +13,7 @@ public static class UsageCsv
     public static UsageCsvResult Read(TextReader reader, string source)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var samples = new List<UsageSample>();
+        var samples = new List<UsageCsvRow>();
         var errors = new List<string>();
         var header = reader.ReadLine();
         if (header is null || !string.Equals(header.Trim().TrimStart('\uFEFF'), Header, StringComparison.Ordinal))
@@ -44,7 +44,7 @@ public static class UsageCsv
         return new UsageCsvResult(samples, errors);
     }
 
-    private static bool TryParseRow(string line, int lineNumber, out UsageSample sample, out string? problem)
+    private static bool TryParseRow(string line, int lineNumber, out UsageCsvRow sample, out string? problem)
     {
         sample = default;
         var fields = line.Split(',');
@@ -71,7 +71,7 @@ public static class UsageCsv
             return false;
         }
 
-        sample = new UsageSample(lineNumber, time, worker, tflops, vram);
+        sample = new UsageCsvRow(lineNumber, time, worker, tflops, vram);
         return true;
     }
 

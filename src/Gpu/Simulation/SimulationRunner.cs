@@ -2,19 +2,23 @@ using TensorFusion.Gpu.Cluster;
 using TensorFusion.Gpu.Quotas;
 using TensorFusion.Gpu.Scheduling;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Gpu.Simulation;
 
 /// <summary>
 /// Runs the batch allocator over a simulated fleet. Decisions use one fixed instant (the clock's now), so eviction
 /// protection is honoured throughout the run; elapsed time is measured with the same <see cref="TimeProvider"/>.
+/// Progress lines go to a callback, so this pure project writes nowhere itself (the CLI sends them to stderr).
 /// </summary>
 public static class SimulationRunner
 {
-    /// <summary>Inputs at least this large report progress on the error stream.</summary>
+    /// <summary>Inputs at least this large report progress.</summary>
     public const int ProgressThreshold = 5_000;
 
-    public static SimulationReport Run(SimulationInput input, TimeProvider clock, TextWriter progress)
+    public static SimulationReport Run(SimulationInput input, TimeProvider clock, Action<string> progress)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(progress);
         var state = new ClusterState(input.Nodes, input.Pools, input.Catalog);
         var allocator = new BatchAllocator(state, new QuotaLedger(input.Quotas));
         var now = clock.GetUtcNow();
@@ -27,7 +31,7 @@ public static class SimulationRunner
         {
             if (showProgress)
             {
-                progress.WriteLine($"simulate: placing requests {offset + 1}-{Math.Min(offset + batchSize, input.Requests.Count)} of {input.Requests.Count} on {state.Gpus.Count} GPUs");
+                progress($"simulate: placing requests {offset + 1}-{Math.Min(offset + batchSize, input.Requests.Count)} of {input.Requests.Count} on {state.Gpus.Count} GPUs");
             }
 
             decisions.AddRange(allocator.Solve(input.Requests.Skip(offset).Take(batchSize), now));
@@ -36,7 +40,7 @@ public static class SimulationRunner
         var elapsed = clock.GetElapsedTime(started);
         if (showProgress)
         {
-            progress.WriteLine($"simulate: {decisions.Count} decisions in {elapsed.TotalMilliseconds:0} ms");
+            progress($"simulate: {decisions.Count} decisions in {elapsed.TotalMilliseconds:0} ms");
         }
 
         return BuildReport(state, decisions, input.Requests.Count, elapsed);

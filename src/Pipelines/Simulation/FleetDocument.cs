@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>The root of fleet.yaml: groups of identical GPU nodes.</summary>
 public sealed class FleetDocument

@@ -7,7 +7,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Pipelines.Simulation;
 
 /// <summary>Reads fleet.yaml into node specs; every problem is reported with the file, the group index and the field.</summary>
 public static class FleetReader

@@ -1,6 +1,6 @@
-using TensorFusion.Host.Recommend;
+using TensorFusion.Pipelines.Autoscaling.WhatIf;
 
-namespace TensorFusion.Host.Tests.Recommend;
+namespace TensorFusion.Pipelines.Tests.Autoscaling.WhatIf;
 
 public sealed class UsageCsvTests
 {

@@ -1,6 +1,6 @@
 using TensorFusion.Estimators.Workload;
 
-namespace TensorFusion.Host.Recommend;
+namespace TensorFusion.Pipelines.Autoscaling.WhatIf;
 
 /// <summary>The what-if's recommendation plus the facts needed to read it.</summary>
 /// <param name="Recommendation">The full pass's result.</param>

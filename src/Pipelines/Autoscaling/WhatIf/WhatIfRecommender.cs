@@ -1,8 +1,7 @@
 using TensorFusion.Estimators.Aggregation;
 using TensorFusion.Estimators.Workload;
-using TensorFusion.Pipelines.Autoscaling;
 
-namespace TensorFusion.Host.Recommend;
+namespace TensorFusion.Pipelines.Autoscaling.WhatIf;
 
 /// <summary>
 /// The offline what-if: feeds recorded samples into a fresh aggregate and runs one full recommendation pass, exactly as
@@ -15,7 +14,7 @@ public static class WhatIfRecommender
     /// <param name="samples">Usage rows in any order; rows after <paramref name="now"/> are left out.</param>
     /// <param name="now">Evaluation time; defaults to the last sample's time.</param>
     /// <param name="fallbackNow">Used when there is neither <paramref name="now"/> nor a sample nor a creation time.</param>
-    public static WhatIfOutcome Run(AutoscaleTarget workload, DateTimeOffset? creationTime, IReadOnlyList<UsageSample> samples, DateTimeOffset? now, DateTimeOffset fallbackNow)
+    public static WhatIfOutcome Run(AutoscaleTarget workload, DateTimeOffset? creationTime, IReadOnlyList<UsageCsvRow> samples, DateTimeOffset? now, DateTimeOffset fallbackNow)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(samples);

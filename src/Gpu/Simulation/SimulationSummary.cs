@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Simulate;
+namespace TensorFusion.Gpu.Simulation;
 
 /// <summary>
 /// Totals of a run. <see cref="LowerBoundGpus"/> is a proven lower bound on the GPUs the placed shares need on the models

@@ -1,13 +1,25 @@
 using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Gpu.Requests;
-using TensorFusion.Host.Simulate;
+using TensorFusion.Pipelines.Simulation;
 using GpuQos = TensorFusion.Gpu.Requests.QosLevel;
 
-namespace TensorFusion.Host.Tests.Simulate;
+namespace TensorFusion.Pipelines.Tests.Simulation;
 
 public sealed class SimulatedWorkersTests
 {
+    /// <summary>One TensorFusionWorkload document in namespace team; <paramref name="spec"/> is indented under spec.</summary>
+    private static string Workload(string name, string spec, string annotations = "") => $"""
+        apiVersion: tensor-fusion.ai/v1
+        kind: TensorFusionWorkload
+        metadata:
+          name: {name}
+          namespace: team
+        {annotations}
+        spec:
+        {spec}
+        """;
+
     private static (IReadOnlyList<AllocationRequest> Requests, List<string> Errors) Map(string yaml)
     {
         var workload = ManifestReader.ReadSingle<TensorFusionWorkload>(yaml);
@@ -18,7 +30,7 @@ public sealed class SimulatedWorkersTests
     [Fact]
     public void ToRequests_RequestsEqualLimitsWithoutQos_DefaultsToHighLikeUpstream()
     {
-        var (requests, _) = Map(SimulationFiles.Workload("w", """
+        var (requests, _) = Map(Workload("w", """
               replicas: 2
               resources:
                 requests: {tflops: "500m", vram: 1Gi}
@@ -34,7 +46,7 @@ public sealed class SimulatedWorkersTests
     [Fact]
     public void ToRequests_NodeAffinityAndProtection_AreCarriedOver()
     {
-        var (requests, errors) = Map(SimulationFiles.Workload("w", """
+        var (requests, errors) = Map(Workload("w", """
               gpuIndices: [0, 1]
               resources:
                 requests: {compute: "50", vram: 1Gi}
@@ -59,7 +71,7 @@ public sealed class SimulatedWorkersTests
     [Fact]
     public void ToRequests_UnknownOperator_ErrorNamesTheExpression()
     {
-        var (requests, errors) = Map(SimulationFiles.Workload("w", """
+        var (requests, errors) = Map(Workload("w", """
               resources:
                 requests: {tflops: "1", vram: 1Gi}
               nodeAffinity:
