@@ -1,4 +1,4 @@
-namespace TensorFusion.Host.Tests.Simulate;
+namespace TensorFusion.Host.Tests.Cli;
 
 /// <summary>Writes fleet and workload YAML to a fresh temporary folder for one test and removes it afterwards.</summary>
 internal sealed class SimulationFiles : IDisposable

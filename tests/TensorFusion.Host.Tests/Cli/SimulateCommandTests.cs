@@ -1,7 +1,6 @@
 using System.Text.Json;
-using TensorFusion.Host.Tests.Cli;
 
-namespace TensorFusion.Host.Tests.Simulate;
+namespace TensorFusion.Host.Tests.Cli;
 
 public sealed class SimulateCommandTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TensorFusion.Host.Tests.Recommend;
+namespace TensorFusion.Host.Tests.Cli;
 
 /// <summary>
 /// A temporary folder holding the docs/autoscaling.md worked example: a workload manifest and two hours of usage.
