@@ -39,7 +39,8 @@ public sealed record AgentOptions
 
     /// <summary>
     /// When set (--metrics-auth), /metrics needs a token whose user may "get" /metrics by the cluster's RBAC
-    /// (TokenReview + SubjectAccessReview) instead of the plan-push token; wins over <see cref="AnonymousMetrics"/>.
+    /// (TokenReview + SubjectAccessReview), or the plan-push token (the operator's autoscaler scrape); wins over
+    /// <see cref="AnonymousMetrics"/>.
     /// </summary>
     public Auth.DelegatedAuthorizer? MetricsAuthorizer { get; init; }
 

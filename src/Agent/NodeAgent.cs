@@ -152,7 +152,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         Metrics.RecordGeneration(Applier.Status.ObservedGeneration);
         if (_options.MetricsAuthorizer is { } metricsAuthorizer)
         {
-            _app.UseMiddleware<MetricsAuthorizationMiddleware>(metricsAuthorizer);
+            _app.UseMiddleware<MetricsAuthorizationMiddleware>(_options.TokenChecker, metricsAuthorizer);
         }
 
         _app.UseMiddleware<BearerTokenMiddleware>(_options.TokenChecker, _options.AnonymousMetrics || _options.MetricsAuthorizer is not null);

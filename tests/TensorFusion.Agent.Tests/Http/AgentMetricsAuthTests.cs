@@ -5,14 +5,15 @@ using TensorFusion.Agent.Tests.Auth;
 
 namespace TensorFusion.Agent.Tests.Http;
 
-/// <summary>The agent with --metrics-auth: /metrics follows the cluster's RBAC; the plan API keeps its own token.</summary>
+/// <summary>The agent with --metrics-auth: /metrics follows the cluster's RBAC (or takes the operator's token); the plan
+/// API keeps its own token.</summary>
 public sealed class AgentMetricsAuthTests
 {
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("stranger-token", HttpStatusCode.Forbidden)]
-    // The operator's plan-push secret is not a cluster token: it does not open /metrics either.
-    [InlineData(AgentHarness.Token, HttpStatusCode.Unauthorized)]
+    // The operator's plan token still reads /metrics: its autoscaler scrapes agents when no Prometheus is configured.
+    [InlineData(AgentHarness.Token, HttpStatusCode.OK)]
     [InlineData("scraper-token", HttpStatusCode.OK)]
     public async Task Metrics_WithMetricsAuth_FollowsRbac(string? token, HttpStatusCode expected)
     {
