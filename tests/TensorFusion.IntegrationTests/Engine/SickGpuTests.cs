@@ -32,9 +32,7 @@ public sealed class SickGpuTests
         await using var op = engine.StartOperator(out var started);
         await started.WaitAsync(OperatorCluster.Wait);
         await using var injector = StartInjector(engine);
-        await engine.CreateWorkloadAsync("train", replicas: 1, tflops: "100", vram: "10Gi");
-        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("train").Count == 1, "the worker runs");
-        var before = engine.RunningWorkers("train")[0];
+        var before = await RunOneWorkerAsync(engine, "train");
         var gpu = before.Metadata.Annotations[Annotations.GpuIds];
 
         await AnnotateAsync(engine, gpu, fault);
@@ -73,9 +71,7 @@ public sealed class SickGpuTests
         await using var op = engine.StartOperator(out var started);
         await started.WaitAsync(OperatorCluster.Wait);
         await using var injector = StartInjector(engine);
-        await engine.CreateWorkloadAsync("old", replicas: 1, tflops: "100", vram: "10Gi");
-        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers("old").Count == 1, "the existing worker runs");
-        var existing = engine.RunningWorkers("old")[0];
+        var existing = await RunOneWorkerAsync(engine, "old");
         var listed = await engine.Cluster.Direct.GetAsync<JsonNode>(ResourceDescriptor.Gpus.CollectionPath(null), CancellationToken.None);
         var gpus = listed["items"]!.AsArray().Select(gpu => gpu!["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(2, gpus.Length);
@@ -103,6 +99,14 @@ public sealed class SickGpuTests
         Assert.Null(Condition(engine.RunningWorkers("new")[0]));
         Assert.Equal("False", Condition(engine.RunningWorkers("old")[0])?.Status);
         AssertNotMoved(engine, existing);
+    }
+
+    /// <summary>A one-worker workload (100 TFLOPs, 10 GiB: one GPU of the node), awaited until its worker runs.</summary>
+    private static async Task<V1Pod> RunOneWorkerAsync(EngineCluster engine, string workload)
+    {
+        await engine.CreateWorkloadAsync(workload, replicas: 1, tflops: "100", vram: "10Gi");
+        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.RunningWorkers(workload).Count == 1, $"the worker of {workload} runs");
+        return engine.RunningWorkers(workload)[0];
     }
 
     /// <summary>The local-mode fault injector, watching the GPUs of the engine's agents until disposed.</summary>
