@@ -1,12 +1,17 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using k8s;
+using TensorFusion.Agent;
+using TensorFusion.Agent.Auth;
+using TensorFusion.Gpu.Devices;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
 /// <summary>
-/// The operator's HTTP endpoints against the embedded API server's real TokenReview and SubjectAccessReview: /metrics
-/// with --metrics-auth and GET /api/connection answer 401 without a token, 403 for a user RBAC does not allow, and
-/// serve a user it does.
+/// The operator's and an agent's HTTP endpoints against the embedded API server's real TokenReview and
+/// SubjectAccessReview: /metrics with --metrics-auth and GET /api/connection answer 401 without a token, 403 for a user
+/// RBAC does not allow, and serve a user it does.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class OperatorEndpointAuthTests
@@ -17,15 +22,7 @@ public sealed class OperatorEndpointAuthTests
     public async Task Metrics_WithMetricsAuth_401WithoutToken403WithoutPermission200WithIt()
     {
         await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
-        await CreateAsync(cluster, "apis/rbac.authorization.k8s.io/v1/clusterroles", """
-            {"metadata":{"name":"test-metrics-reader"},"rules":[{"nonResourceURLs":["/metrics"],"verbs":["get"]}]}
-            """);
-        await CreateAsync(cluster, "apis/rbac.authorization.k8s.io/v1/clusterrolebindings", $$"""
-            {"metadata":{"name":"test-metrics-reader"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"test-metrics-reader"},
-             "subjects":[{"kind":"ServiceAccount","name":"scraper","namespace":"{{Namespace}}"}]}
-            """);
-        var scraper = await TokenAsync(cluster, "scraper");
-        var stranger = await TokenAsync(cluster, "stranger");
+        var (scraper, stranger) = await ScraperAndStrangerAsync(cluster);
 
         await using var host = await RunningOperatorHost.StartAsync(cluster, metricsAuth: true);
         var anonymous = await host.GetAsync("metrics", token: null);
@@ -38,6 +35,47 @@ public sealed class OperatorEndpointAuthTests
         Assert.Contains($"system:serviceaccount:{Namespace}:stranger' may not get /metrics", await forbidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Contains("tensorfusion_workqueue_depth", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentMetrics_WithMetricsAuth_JudgedByTheApiServersRbac()
+    {
+        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
+        var (scraper, stranger) = await ScraperAndStrangerAsync(cluster);
+        using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.BaseUri.ToString(), AccessToken = cluster.Server.Token });
+        using var authorizer = DelegatedAuthorizer.Over(kubernetes, TimeProvider.System);
+        var state = Directory.CreateTempSubdirectory("tf-agent-metrics-auth-");
+        var agent = await NodeAgent.StartAsync(new AgentOptions
+        {
+            NodeName = OperatorCluster.NodeName,
+            StateDirectory = state.FullName,
+            TokenChecker = new SharedSecretTokenChecker("agent-plan-secret-0123456789"),
+            Simulator = new SimulatorOptions("L4", 1, "GPU-auth-"),
+            MetricsAuthorizer = authorizer,
+        }, CancellationToken.None);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = agent.BaseAddress };
+            var codes = new List<HttpStatusCode>();
+            foreach (var token in new[] { null, stranger, scraper })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+
+                using var response = await http.SendAsync(request);
+                codes.Add(response.StatusCode);
+            }
+
+            Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.OK], codes);
+        }
+        finally
+        {
+            await agent.DisposeAsync();
+            state.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -79,6 +117,19 @@ public sealed class OperatorEndpointAuthTests
         Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
         // Past authorisation the lookup itself answers: no such connection.
         Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode);
+    }
+
+    /// <summary>ServiceAccount "scraper" bound to a ClusterRole with get on /metrics, and "stranger" with nothing; their tokens.</summary>
+    private static async Task<(string Scraper, string Stranger)> ScraperAndStrangerAsync(OperatorCluster cluster)
+    {
+        await CreateAsync(cluster, "apis/rbac.authorization.k8s.io/v1/clusterroles", """
+            {"metadata":{"name":"test-metrics-reader"},"rules":[{"nonResourceURLs":["/metrics"],"verbs":["get"]}]}
+            """);
+        await CreateAsync(cluster, "apis/rbac.authorization.k8s.io/v1/clusterrolebindings", $$"""
+            {"metadata":{"name":"test-metrics-reader"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"test-metrics-reader"},
+             "subjects":[{"kind":"ServiceAccount","name":"scraper","namespace":"{{Namespace}}"}]}
+            """);
+        return (await TokenAsync(cluster, "scraper"), await TokenAsync(cluster, "stranger"));
     }
 
     private static Task CreateAsync(OperatorCluster cluster, string collectionPath, string json) =>
