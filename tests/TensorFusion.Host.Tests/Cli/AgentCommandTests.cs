@@ -35,6 +35,16 @@ public sealed class AgentCommandTests
     }
 
     [Fact]
+    public async Task Invoke_MetricsAuthWithoutCluster_FailsNamingTheFlag()
+    {
+        // --metrics-auth asks the API server about every scraper; without a kubeconfig or a pod there is none to ask.
+        var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--metrics-auth");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--metrics-auth needs the API server", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_NoToken_FailsNamingTheFlag()
     {
         var (exitCode, output) = await TensorFusionCliTests.InvokeAsync("agent", "--simulate", "L4:1", "--token", "");
