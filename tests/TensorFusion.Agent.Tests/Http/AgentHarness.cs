@@ -25,11 +25,14 @@ internal sealed class AgentHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public HttpClient Client { get; }
 
-    public static async Task<AgentHarness> StartAsync(AgentTestNode? node = null)
+    /// <param name="node">The simulated node (a fresh one when null).</param>
+    /// <param name="configure">Changes to the harness's options (e.g. a metrics authorizer).</param>
+    public static async Task<AgentHarness> StartAsync(AgentTestNode? node = null, Func<AgentOptions, AgentOptions>? configure = null)
     {
         node ??= AgentTestNode.Create();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
-        var agent = await NodeAgent.StartAsync(Options(node, time), CancellationToken.None);
+        var options = Options(node, time);
+        var agent = await NodeAgent.StartAsync(configure is null ? options : configure(options), CancellationToken.None);
         return new AgentHarness(node, agent, time);
     }
 

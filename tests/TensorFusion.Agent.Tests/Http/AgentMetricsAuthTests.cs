@@ -17,19 +17,11 @@ public sealed class AgentMetricsAuthTests
     [InlineData("scraper-token", HttpStatusCode.OK)]
     public async Task Metrics_WithMetricsAuth_FollowsRbac(string? token, HttpStatusCode expected)
     {
-        using var node = AgentTestNode.Create();
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
-        using var authorizer = DelegatedAuthorizerTests.ClusterLike(time, out _);
-        await using var agent = await NodeAgent.StartAsync(AgentHarness.Options(node, time) with { MetricsAuthorizer = authorizer }, CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = agent.BaseAddress };
+        using var authorizer = DelegatedAuthorizerTests.ClusterLike(new FakeTimeProvider(), out _);
+        await using var harness = await AgentHarness.StartAsync(configure: options => options with { MetricsAuthorizer = authorizer });
+        harness.Client.DefaultRequestHeaders.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using var response = await client.SendAsync(request);
+        using var response = await harness.Client.GetAsync(new Uri("metrics", UriKind.Relative));
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -37,14 +29,11 @@ public sealed class AgentMetricsAuthTests
     [Fact]
     public async Task PlanApi_WithMetricsAuth_ScraperTokenStillRefused()
     {
-        using var node = AgentTestNode.Create();
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
-        using var authorizer = DelegatedAuthorizerTests.ClusterLike(time, out _);
-        await using var agent = await NodeAgent.StartAsync(AgentHarness.Options(node, time) with { MetricsAuthorizer = authorizer }, CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = agent.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "scraper-token");
+        using var authorizer = DelegatedAuthorizerTests.ClusterLike(new FakeTimeProvider(), out _);
+        await using var harness = await AgentHarness.StartAsync(configure: options => options with { MetricsAuthorizer = authorizer });
+        harness.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "scraper-token");
 
-        using var response = await client.GetAsync(new Uri("api/v1/plan", UriKind.Relative));
+        using var response = await harness.Client.GetAsync(new Uri("api/v1/plan", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -54,7 +54,9 @@ internal sealed class EngineCluster : IAsyncDisposable
     /// Adds a Kubernetes node and starts its agent with <paramref name="gpus"/> simulated GPUs of <paramref name="model"/>;
     /// with <paramref name="dra"/> the agent is the node's DRA plugin and the node's simulated kubelet prepares claims with it.
     /// </summary>
-    public async Task<NodeAgent> AddGpuNodeAsync(string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null, bool dra = false)
+    /// <remarks>With <paramref name="metricsAuthorizer"/> the agent runs with --metrics-auth.</remarks>
+    public async Task<NodeAgent> AddGpuNodeAsync(
+        string name, string model = "H100-80GB", int gpus = 2, IAcceleratorDevice? device = null, bool dra = false, DelegatedAuthorizer? metricsAuthorizer = null)
     {
         var state = Path.Combine(_directory, name);
         var delivery = dra
@@ -83,6 +85,7 @@ internal sealed class EngineCluster : IAsyncDisposable
             NodeName = name,
             Port = port,
             StateDirectory = state,
+            MetricsAuthorizer = metricsAuthorizer,
             Delivery = delivery,
             TokenChecker = new SharedSecretTokenChecker(Token),
             Pool = Pool,

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using TensorFusion.Agent;
 using TensorFusion.Agent.Auth;
-using TensorFusion.Gpu.Devices;
+using TensorFusion.IntegrationTests.Engine;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
@@ -40,42 +40,27 @@ public sealed class OperatorEndpointAuthTests
     [Fact]
     public async Task AgentMetrics_WithMetricsAuth_JudgedByTheApiServersRbac()
     {
-        await using var cluster = await OperatorCluster.StartAsync(bindWorkers: false);
-        var (scraper, stranger) = await ScraperAndStrangerAsync(cluster);
-        using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.BaseUri.ToString(), AccessToken = cluster.Server.Token });
+        await using var engine = await EngineCluster.StartAsync();
+        var (scraper, stranger) = await ScraperAndStrangerAsync(engine.Cluster);
+        using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = engine.Cluster.Server.BaseUri.ToString(), AccessToken = engine.Cluster.Server.Token });
         using var authorizer = DelegatedAuthorizer.Over(kubernetes, TimeProvider.System);
-        var state = Directory.CreateTempSubdirectory("tf-agent-metrics-auth-");
-        var agent = await NodeAgent.StartAsync(new AgentOptions
-        {
-            NodeName = OperatorCluster.NodeName,
-            StateDirectory = state.FullName,
-            TokenChecker = new SharedSecretTokenChecker("agent-plan-secret-0123456789"),
-            Simulator = new SimulatorOptions("L4", 1, "GPU-auth-"),
-            MetricsAuthorizer = authorizer,
-        }, CancellationToken.None);
-        try
-        {
-            using var http = new HttpClient { BaseAddress = agent.BaseAddress };
-            var codes = new List<HttpStatusCode>();
-            foreach (var token in new[] { null, stranger, scraper })
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
-                if (token is not null)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                }
+        var agent = await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1, metricsAuthorizer: authorizer);
+        using var http = AgentClient(agent);
 
-                using var response = await http.SendAsync(request);
-                codes.Add(response.StatusCode);
+        var codes = new List<HttpStatusCode>();
+        foreach (var token in new[] { null, stranger, scraper })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
 
-            Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.OK], codes);
+            using var response = await http.SendAsync(request);
+            codes.Add(response.StatusCode);
         }
-        finally
-        {
-            await agent.DisposeAsync();
-            state.Delete(recursive: true);
-        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.OK], codes);
     }
 
     [Fact]
@@ -131,6 +116,9 @@ public sealed class OperatorEndpointAuthTests
             """);
         return (await TokenAsync(cluster, "scraper"), await TokenAsync(cluster, "stranger"));
     }
+
+    /// <summary>A client for one agent's endpoints (the agent's own serving address).</summary>
+    private static HttpClient AgentClient(NodeAgent agent) => new() { BaseAddress = agent.BaseAddress };
 
     private static Task CreateAsync(OperatorCluster cluster, string collectionPath, string json) =>
         cluster.Direct.CreateAsync(collectionPath, JsonNode.Parse(json)!, CancellationToken.None);
