@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using TensorFusion.Api;
-using TensorFusion.Api.Workloads;
 using TensorFusion.IntegrationTests.Engine;
 using TensorFusion.Pipelines.Kube;
 
