@@ -1,15 +1,15 @@
+using System.Text.Json.Nodes;
 using TensorFusion.Api.Workloads;
-using TensorFusion.IntegrationTests.Fuzz;
-using TensorFusion.Pipelines.Informers;
 
 namespace TensorFusion.Benchmarks.Scenarios;
 
 /// <summary>
-/// What the fuzz scenario waits for, kept from the operator's workload cache as it changes: canaries Running and
-/// stored fuzz workloads answered (a phase or a condition). A workload may be answered before the scenario learns its
+/// What the fuzz scenario waits for: canaries Running (from the operator's workload cache as it changes) and stored fuzz
+/// workloads answered (a phase or a condition, read from the API server: a quarantined object never enters the
+/// operator's cache, its answer is only on the server). A workload may be answered before the scenario learns its
 /// create succeeded, so answers are recorded for every name and compared with the expectations only when counting.
 /// </summary>
-internal sealed class FuzzProgress(Informer<TensorFusionWorkload> workloads)
+internal sealed class FuzzProgress
 {
     /// <summary>The GPU-less pool the fuzzed workloads name (their workers meet the allocator in everybody's batches).</summary>
     public const string FuzzPool = "fuzz-pool";
@@ -19,6 +19,7 @@ internal sealed class FuzzProgress(Informer<TensorFusionWorkload> workloads)
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _quarantined = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _applyFinished;
 
@@ -50,18 +51,39 @@ internal sealed class FuzzProgress(Informer<TensorFusionWorkload> workloads)
         }
     }
 
+    /// <summary>A workload as the operator's cache saw it change: a canary may now be Running.</summary>
     public void Observe(TensorFusionWorkload workload)
     {
         lock (_gate)
         {
-            var name = workload.Metadata.Name;
-            if (workload.Metadata.NamespaceProperty == FuzzObjects.Namespace && FuzzObjects.Handled(workload))
+            if (workload.Status?.Phase == WorkloadPhase.Running)
             {
-                _answered.Add(name);
+                _running.Add(workload.Metadata.Name);
+                CheckSettled();
             }
-            else if (workload.Status?.Phase == WorkloadPhase.Running)
+        }
+    }
+
+    /// <summary>The fuzz namespace's workloads as the API server lists them (JSON: the ones no type can hold too).</summary>
+    public void ObserveStored(JsonArray items)
+    {
+        lock (_gate)
+        {
+            foreach (var item in items)
             {
-                _running.Add(name);
+                var status = item?["status"];
+                var conditions = status?["conditions"] as JsonArray;
+                if (status?["phase"] is null && conditions is not { Count: > 0 })
+                {
+                    continue;
+                }
+
+                var name = item!["metadata"]!["name"]!.ToString();
+                _answered.Add(name);
+                if (conditions?.Any(condition => condition?["status"]?.ToString() == "False") == true || status?["phase"]?.ToString() == "Failed")
+                {
+                    _quarantined.Add(name);
+                }
             }
 
             CheckSettled();
@@ -72,8 +94,28 @@ internal sealed class FuzzProgress(Informer<TensorFusionWorkload> workloads)
     {
         lock (_gate)
         {
-            var quarantined = _stored.Count(name => workloads.Get(FuzzObjects.Namespace, name) is { } workload && FuzzObjects.Quarantined(workload));
-            return (_canaries.Count, _canaries.Count(_running.Contains), _stored.Count, _stored.Count(_answered.Contains), quarantined);
+            return (_canaries.Count, _canaries.Count(_running.Contains), _stored.Count, _stored.Count(_answered.Contains), _stored.Count(_quarantined.Contains));
+        }
+    }
+
+    /// <summary>Stored fuzz workloads without an answer yet.</summary>
+    public List<string> Unanswered()
+    {
+        lock (_gate)
+        {
+            return [.. _stored.Except(_answered)];
+        }
+    }
+
+    /// <summary>What is still awaited, with a few names of each, for progress lines.</summary>
+    public string Open()
+    {
+        lock (_gate)
+        {
+            var canaries = _canaries.Except(_running).ToList();
+            var stored = _stored.Except(_answered).ToList();
+            return $"{canaries.Count} canaries not Running ({string.Join(", ", canaries.Take(3))}), "
+                + $"{stored.Count} fuzz workloads unanswered ({string.Join(", ", stored.Take(3))})";
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class FuzzScenario : IScenario
 {
     private const string Pool = "bench";
     private const int CanaryEvery = 10;
-    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("TF_FUZZ_SETTLE_SECONDS"), CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 600);
 
     public string Name => "fuzz";
 
@@ -69,7 +69,7 @@ public sealed class FuzzScenario : IScenario
             AgentAccess.Fixed(new InstantAgents()));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += _ => started.TrySetResult();
-        var progress = new FuzzProgress(tensorFusion.Caches.Workloads);
+        var progress = new FuzzProgress();
         using var subscription = tensorFusion.Caches.Workloads.Changes.Subscribe(change => progress.Observe(change.Current));
         var run = Task.Run(() => tensorFusion.RunAsync(stop.Token), CancellationToken.None);
         await started.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
@@ -77,8 +77,18 @@ public sealed class FuzzScenario : IScenario
         var watch = Stopwatch.StartNew();
         var (tried, rejected) = await ApplyAsync(client, seed, objects, progress, cancellationToken);
         var applySeconds = watch.Elapsed.TotalSeconds;
-        var settled = await progress.Settled.WaitAsync(SettleLimit, cancellationToken).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+        var settled = await WaitSettledAsync(client, progress, cancellationToken);
         var settleSeconds = watch.Elapsed.TotalSeconds - applySeconds;
+        if (!settled)
+        {
+            // Name what the operator left unanswered with its stored object, so the run says which hostile value it was.
+            foreach (var name in progress.Unanswered().Take(3))
+            {
+                var open = await client.GetAsync<JsonNode>(ResourceDescriptor.Workloads.ObjectPath(FuzzObjects.Namespace, name), cancellationToken);
+                Console.Error.WriteLine($"fuzz: unanswered {name}: spec {open["spec"]?.ToJsonString()} status {open["status"]?.ToJsonString()}");
+            }
+        }
+
         var operatorStopped = run.IsCompleted;
         var overcommitted = await CountOvercommittedGpusAsync(client, cancellationToken);
         await stop.CancelAsync();
@@ -100,6 +110,33 @@ public sealed class FuzzScenario : IScenario
             ["secondsToApply"] = applySeconds,
             ["secondsToSettle"] = settleSeconds,
         };
+    }
+
+    /// <summary>
+    /// Waits for the operator to answer everything (false after the limit): canaries by the cache's events, fuzz
+    /// workloads by listing them from the API server every second; prints what is still open every 10 s.
+    /// </summary>
+    private static async Task<bool> WaitSettledAsync(KubeRestClient client, FuzzProgress progress, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        while (deadline.Elapsed < SettleLimit)
+        {
+            var listed = await client.GetAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(FuzzObjects.Namespace), cancellationToken);
+            progress.ObserveStored(listed["items"]!.AsArray());
+            if (await progress.Settled.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
+            {
+                return true;
+            }
+
+            if (deadline.Elapsed - lastReport >= TimeSpan.FromSeconds(10))
+            {
+                lastReport = deadline.Elapsed;
+                Console.Error.WriteLine($"fuzz: waiting {deadline.Elapsed.TotalSeconds:F0} s for {progress.Open()}");
+            }
+        }
+
+        return false;
     }
 
     private static async Task<(int Tried, int Rejected)> ApplyAsync(KubeRestClient client, int seed, int objects, FuzzProgress progress, CancellationToken cancellationToken)
