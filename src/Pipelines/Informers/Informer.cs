@@ -198,7 +198,7 @@ public sealed partial class Informer<T> : IInformer, IDisposable
         }
         catch (CacheMutationException)
         {
-            // Already reported by Fail; the informer ends with it.
+            // Already logged by Check; the informer ends with it below.
         }
         finally
         {
