@@ -82,6 +82,10 @@ public sealed class SickGpuTests
         }
 
         await WaitForConditionAsync(engine, "old", "False", "the existing worker is reported on its sick GPU");
+        // The new workload must meet both GPUs sick in the operator's own cache, or it could land on the second one
+        // before that GPU's fault arrived (the existing worker's report proves only its own GPU).
+        await OperatorCluster.WaitUntilAsync(op.Operator.Inventory.Gpus, cache => gpus.All(gpu => GpuHealthReporting.IsSick(cache.Get(null, gpu))),
+            "the operator sees both GPUs unhealthy");
         await engine.CreateWorkloadAsync("new", replicas: 1, tflops: "10", vram: "1Gi");
         await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.PendingWorkers("new") is [{ Status.Conditions: { } conditions }]
             && conditions.Any(c => c is { Type: "PodScheduled", Status: "False" }), "the new worker is reported unschedulable");
