@@ -53,9 +53,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
             await environment.AddNodesAsync(progress);
             var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
             var identities = await LocalIdentities.InstallAsync(server, stateDirectory, progress);
-            await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
+            await environment._engine.WriteAgentTokenAsync(options, identities, cancellationToken);
             await LocalClusterBootstrap.EnsurePodWebhookAsync(server, environment._engine.WebhookUrl, LocalIdentities.Namespace, progress);
+            // The operator first: it signs the agents' serving certificates, which each agent waits for before it listens.
             environment._engine.StartOperator(identities.OperatorKubeconfig, progress);
+            await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
             await environment.StartPrometheusAsync(progress, cancellationToken);
             environment.WriteEndpoints();
             return environment;
