@@ -119,6 +119,22 @@ public sealed class CertificateSigningRequestTests
         Assert.Equal(Signer, stored!["spec"]!["signerName"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Kubectl_CertificateApproveThenGetCsr_ShowsSignerRequestorAndApproval()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var requester = await AccountAsync(cluster, "requester", ["create", "get"]);
+        await CreateAsync(cluster, requester, "node-a");
+        var kubectl = new Kubectl.Kubectl(cluster);
+
+        var approved = await kubectl.RunAsync("certificate approve node-a");
+        var listed = await kubectl.RunAsync("get csr");
+
+        Assert.True(approved.ExitCode == 0, approved.Error);
+        Assert.Contains("certificatesigningrequest.certificates.k8s.io/node-a approved", approved.Output, StringComparison.Ordinal);
+        Assert.Matches(@"node-a\s+\S+\s+example\.com/serving\s+system:serviceaccount:default:requester\s+Approved", listed.Output);
+    }
+
     private static async Task CreateAsync(TestCluster cluster, string token, string name)
     {
         var (status, body) = await ServiceAccountTokenTests.SendAsAsync(cluster, token, HttpMethod.Post, Path, Request(name, Csr("CN=" + name)).ToJsonString());
