@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TensorFusion.Api.Serialization;
 using TensorFusion.Api.Workloads;
-using TensorFusion.Host.Recommend;
+using TensorFusion.Pipelines.Autoscaling.WhatIf;
 using TensorFusion.Pipelines.Autoscaling;
 
 namespace TensorFusion.Host.Cli;
@@ -93,7 +93,7 @@ public static class RecommendCommand
         }
     }
 
-    private static async Task<IReadOnlyList<UsageSample>?> ReadSamplesAsync(FileInfo file, List<string> problems, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<UsageCsvRow>?> ReadSamplesAsync(FileInfo file, List<string> problems, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using TensorFusion.Gpu.Catalog;
 using TensorFusion.Gpu.Scheduling;
-using TensorFusion.Host.Simulate;
+using TensorFusion.Gpu.Simulation;
+using TensorFusion.Pipelines.Simulation;
 
 namespace TensorFusion.Host.Cli;
 
@@ -82,7 +83,7 @@ public static class SimulateCommand
                 return 1;
             }
 
-            var report = SimulationRunner.Run(input, TimeProvider.System, stderr);
+            var report = SimulationRunner.Run(input, TimeProvider.System, stderr.WriteLine);
             if (parseResult.GetValue(output) == "json")
             {
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson));

@@ -5,9 +5,7 @@ using System.Text.Json.Nodes;
 using Prometheus;
 using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
-using TensorFusion.Api.Schema;
 using TensorFusion.Api.Workloads;
-using TensorFusion.Gpu.Plans;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Kube;
 using TensorFusion.Pipelines.Operating;
@@ -45,7 +43,7 @@ public sealed class EndToEndScenario : IScenario
         await using var server = await ApiServerProcess.StartAsync(nodes, Math.Max(100_000, workloads * 20), cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = Timeout.InfiniteTimeSpan };
         var client = KubeRestClient.WithBearerToken(http, server.BaseUri, server.Token);
-        await InstallAsync(client, nodes, cancellationToken);
+        await BenchFleet.InstallAsync(client, Pool, nodes, cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var registry = Metrics.NewCustomRegistry();
@@ -159,58 +157,6 @@ public sealed class EndToEndScenario : IScenario
         }
     }
 
-    /// <summary>CRDs, the pool, and per node: the Kubernetes Node, its GPUNode and 8 H100 GPU objects with status.</summary>
-    private static async Task InstallAsync(KubeRestClient client, int nodes, CancellationToken cancellationToken)
-    {
-        foreach (var kind in ApiKinds.All)
-        {
-            await client.CreateAsync<JsonNode>("apis/apiextensions.k8s.io/v1/customresourcedefinitions", CrdGenerator.Generate(kind), cancellationToken);
-        }
-
-        await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuPools.CollectionPath(), new JsonObject
-        {
-            ["apiVersion"] = TensorFusionApi.ApiVersion,
-            ["kind"] = "GPUPool",
-            ["metadata"] = new JsonObject { ["name"] = Pool },
-            ["spec"] = JsonNode.Parse("""
-                { "nodeManagerConfig": { "nodeSelector": { "nodeSelectorTerms": [ { "matchExpressions": [
-                  { "key": "nvidia.com/gpu.present", "operator": "In", "values": ["true"] } ] } ] } } }
-                """),
-        }, cancellationToken);
-        await Parallel.ForEachAsync(Enumerable.Range(0, nodes), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var node = $"n{i.ToString(CultureInfo.InvariantCulture)}";
-            await client.CreateAsync<JsonNode>(ResourceDescriptor.GpuNodes.CollectionPath(), new JsonObject
-            {
-                ["apiVersion"] = TensorFusionApi.ApiVersion,
-                ["kind"] = "GPUNode",
-                ["metadata"] = new JsonObject { ["name"] = node, ["labels"] = new JsonObject { [Labels.GpuPool] = Pool } },
-            }, ct);
-            for (var g = 0; g < 8; g++)
-            {
-                var name = $"{node}-g{g.ToString(CultureInfo.InvariantCulture)}";
-                await client.CreateAsync<JsonNode>(ResourceDescriptor.Gpus.CollectionPath(), new JsonObject
-                {
-                    ["apiVersion"] = TensorFusionApi.ApiVersion,
-                    ["kind"] = "GPU",
-                    ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [Labels.GpuPool] = Pool } },
-                }, ct);
-                await client.MergePatchAsync<JsonNode>(ResourceDescriptor.Gpus.ObjectPath(null, name) + "/status", new JsonObject
-                {
-                    ["status"] = new JsonObject
-                    {
-                        ["phase"] = "Running",
-                        ["gpuModel"] = "H100-80GB",
-                        ["uuid"] = "GPU-" + name,
-                        ["index"] = g,
-                        ["capacity"] = new JsonObject { ["tflops"] = "989", ["vram"] = "80Gi" },
-                        ["nodeSelector"] = new JsonObject { ["kubernetes.io/hostname"] = node },
-                    },
-                }, ct);
-            }
-        });
-    }
-
     private static JsonObject Workload(int index)
     {
         var resources = new JsonObject { ["tflops"] = "100", ["vram"] = "8Gi" };
@@ -226,12 +172,5 @@ public sealed class EndToEndScenario : IScenario
                 ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
             },
         };
-    }
-
-    /// <summary>Agents that acknowledge at once: this scenario measures the operator and the control plane.</summary>
-    private sealed class InstantAgents : INodePlanClient
-    {
-        public Task<PlanPushResult> PushAsync(NodePlan plan, CancellationToken cancellationToken) =>
-            Task.FromResult(new PlanPushResult(new NodePlanStatus(plan.NodeName, plan.Generation, PlanApplyResult.Applied, []), null));
     }
 }

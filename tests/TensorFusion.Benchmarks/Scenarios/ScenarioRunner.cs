@@ -22,6 +22,7 @@ public static class ScenarioRunner
         new AutoscalingScenario(),
         new GangsScenario(),
         new ShimScenario(),
+        new FuzzScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

@@ -83,6 +83,29 @@ public sealed class DependencyRuleTests
         Assert.Empty(referencingHost);
     }
 
+    [Fact]
+    public void Namespaces_Host_HoldsOnlyCompositionRootsAndVerbs()
+    {
+        // The exe wires parts together and speaks to people: verbs and their printing (Cli), process lifetime
+        // (Hosting), the roles' composition roots (Local, Operator, Admission's HTTPS server) and explain's cluster
+        // reads. A what-if's domain logic lives with its owner (simulate: Gpu.Simulation and Pipelines.Simulation;
+        // recommend: Pipelines.Autoscaling.WhatIf), so a new folder here is a decision this test makes visible.
+        string[] composition =
+        [
+            "TensorFusion.Host", "TensorFusion.Host.Cli", "TensorFusion.Host.Hosting", "TensorFusion.Host.Local",
+            "TensorFusion.Host.Operator", "TensorFusion.Host.Admission", "TensorFusion.Host.Explain",
+        ];
+
+        var stray = Assembly.Load("tensorfusion").GetTypes()
+            .Select(type => type.Namespace)
+            .OfType<string>()
+            .Where(ns => ns.StartsWith("TensorFusion", StringComparison.Ordinal) && !composition.Contains(ns))
+            .Distinct()
+            .ToArray();
+
+        Assert.True(stray.Length == 0, $"src/Host holds composition roots and CLI verbs only, but has {string.Join(", ", stray)}");
+    }
+
     private static string[] ReferencedNames(string assemblyName) =>
         Assembly.Load(assemblyName).GetReferencedAssemblies().Select(reference => reference.Name!).ToArray();
 }

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Catalog;
-using TensorFusion.Host.Simulate;
+using TensorFusion.Gpu.Simulation;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.Pipelines.Kube;
+using TensorFusion.Pipelines.Simulation;
 
 namespace TensorFusion.IntegrationTests.Engine;
 
@@ -96,7 +97,7 @@ public sealed class SimulateParityTests
         var (input, errors) = SimulationInputReader.Read(Fleet, "fleet.yaml", documents, "workloads.yaml", null, GpuModelCatalog.Default);
         Assert.True(input is not null, string.Join("; ", errors));
 
-        var report = SimulationRunner.Run(input, TimeProvider.System, TextWriter.Null);
+        var report = SimulationRunner.Run(input, TimeProvider.System, _ => { });
 
         return [.. report.Placements
             .SelectMany(row => row.Gpus.Select(gpu => $"{row.Workload.Split('/')[1]} {row.Node}/{gpu[(gpu.LastIndexOf("gpu", StringComparison.Ordinal) + 3)..]}"))

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using TensorFusion.Api;
-using TensorFusion.Api.Workloads;
 using TensorFusion.IntegrationTests.Engine;
 using TensorFusion.Pipelines.Kube;
 
@@ -15,16 +13,8 @@ namespace TensorFusion.IntegrationTests.Fuzz;
 /// </summary>
 internal sealed class FuzzCampaign(EngineCluster engine, int seed, int objects, int canaryEvery, int maxReplicas)
 {
-    public const string Namespace = "fuzz";
+    public const string Namespace = FuzzObjects.Namespace;
     public const string Pool = "fuzz-pool";
-
-    private static readonly (ResourceDescriptor Resource, string Crd)[] Kinds =
-    [
-        (ResourceDescriptor.Workloads, "tensorfusionworkloads.tensor-fusion.ai"),
-        (ResourceDescriptor.GpuPools, "gpupools.tensor-fusion.ai"),
-        (ResourceDescriptor.GpuResourceQuotas, "gpuresourcequotas.tensor-fusion.ai"),
-        (ResourceDescriptor.WorkloadProfiles, "workloadprofiles.tensor-fusion.ai"),
-    ];
 
     public List<string> Canaries { get; } = [];
 
@@ -45,7 +35,7 @@ internal sealed class FuzzCampaign(EngineCluster engine, int seed, int objects, 
         }, CancellationToken.None);
         await engine.Cluster.CreatePoolAsync(Pool);
         var schemas = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (_, crd) in Kinds)
+        foreach (var (_, crd) in FuzzObjects.Kinds)
         {
             var definition = await direct.GetAsync<JsonNode>($"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{crd}", CancellationToken.None);
             schemas[crd] = definition["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
@@ -62,8 +52,8 @@ internal sealed class FuzzCampaign(EngineCluster engine, int seed, int objects, 
                 Canaries.Add(canary);
             }
 
-            var (resource, crd) = Kinds[random.Next(Kinds.Length)];
-            var body = Build(fuzzer, random, resource, schemas[crd], index);
+            var (resource, crd) = FuzzObjects.Kinds[random.Next(FuzzObjects.Kinds.Length)];
+            var body = FuzzObjects.Build(fuzzer, random, resource, schemas[crd], index, Pool);
             Tried++;
             try
             {
@@ -81,43 +71,4 @@ internal sealed class FuzzCampaign(EngineCluster engine, int seed, int objects, 
             }
         }
     }
-
-    private static JsonObject Build(SchemaFuzzer fuzzer, Random random, ResourceDescriptor resource, JsonObject schema, int index)
-    {
-        var spec = fuzzer.Value(schema["properties"]!["spec"]!.AsObject(), "spec") as JsonObject ?? [];
-        if (resource == ResourceDescriptor.Workloads)
-        {
-            // Most go to the GPU-less fuzz pool (their workers reach the allocator, never a GPU); some name no pool at all.
-            spec["poolName"] = random.Next(10) == 0 ? "no-such-pool" : Pool;
-        }
-
-        // Edge names: 253 characters (a valid subdomain, but too long for a label value or a pod name suffix), one character.
-        var name = random.Next(8) switch
-        {
-            0 => (new string('a', 240) + index.ToString("D13", System.Globalization.CultureInfo.InvariantCulture))[..253],
-            1 => index % 2 == 0 ? "z" : string.Empty,
-            _ => $"fz-{index}",
-        };
-        var metadata = new JsonObject { ["name"] = name };
-        if (resource.Namespaced)
-        {
-            metadata["namespace"] = Namespace;
-        }
-
-        return new JsonObject
-        {
-            ["apiVersion"] = TensorFusionApi.ApiVersion,
-            ["kind"] = resource.Kind,
-            ["metadata"] = metadata,
-            ["spec"] = spec,
-        };
-    }
-
-    /// <summary>Stored fuzz workloads the operator has given a status (a phase or a condition): handled, not lost.</summary>
-    public static bool Handled(TensorFusionWorkload workload) =>
-        workload.Status?.Phase is not null || workload.Status?.Conditions is { Count: > 0 };
-
-    /// <summary>A fuzz workload the operator marked as bad: a condition that is not True.</summary>
-    public static bool Quarantined(TensorFusionWorkload workload) =>
-        workload.Status?.Conditions?.Any(condition => condition.Status == "False") == true || workload.Status?.Phase == WorkloadPhase.Failed;
 }

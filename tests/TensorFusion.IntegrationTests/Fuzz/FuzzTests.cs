@@ -51,12 +51,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         try
         {
             await OperatorCluster.WaitUntilAsync(cluster.Workloads, informer => campaign.StoredWorkloads.All(name =>
-                informer.Get(FuzzCampaign.Namespace, name) is { } workload && FuzzCampaign.Handled(workload)), "every stored fuzz workload has a status");
+                informer.Get(FuzzCampaign.Namespace, name) is { } workload && FuzzObjects.Handled(workload)), "every stored fuzz workload has a status");
         }
         catch (Xunit.Sdk.FailException timedOut)
         {
             // Name the lost ones with their stored spec, so the failure says which hostile value the operator did not answer.
-            var lost = campaign.StoredWorkloads.Where(name => cluster.Workloads.Get(FuzzCampaign.Namespace, name) is not { } workload || !FuzzCampaign.Handled(workload)).ToList();
+            var lost = campaign.StoredWorkloads.Where(name => cluster.Workloads.Get(FuzzCampaign.Namespace, name) is not { } workload || !FuzzObjects.Handled(workload)).ToList();
             var examples = new List<string>();
             foreach (var name in lost.Take(4))
             {
@@ -70,7 +70,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         Assert.False(op.Run.IsCompleted, $"the operator stopped: {op.Run.Exception?.GetBaseException().Message}");
         await AssertNoGpuOvercommittedAsync(cluster.Direct);
-        var quarantined = campaign.StoredWorkloads.Count(name => FuzzCampaign.Quarantined(cluster.Workloads.Get(FuzzCampaign.Namespace, name)!));
+        var quarantined = campaign.StoredWorkloads.Count(name => FuzzObjects.Quarantined(cluster.Workloads.Get(FuzzCampaign.Namespace, name)!));
         return new FuzzOutcome(campaign.Tried, campaign.Rejected, quarantined, Lost: 0, campaign.Canaries.Count);
     }
 

@@ -1,4 +1,0 @@
-namespace TensorFusion.Host.Recommend;
-
-/// <summary>One row of a usage CSV: a worker's TFLOPs and VRAM bytes at a time.</summary>
-public readonly record struct UsageSample(int Line, DateTimeOffset Time, string Worker, double Tflops, double VramBytes);

@@ -1,7 +1,0 @@
-namespace TensorFusion.Host.Simulate;
-
-/// <summary>The root of fleet.yaml: groups of identical GPU nodes.</summary>
-public sealed class FleetDocument
-{
-    public List<FleetNodeGroup>? Nodes { get; set; }
-}

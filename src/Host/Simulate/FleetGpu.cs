@@ -1,9 +1,0 @@
-namespace TensorFusion.Host.Simulate;
-
-/// <summary>The GPUs of each node in a fleet group: a model name or alias and how many.</summary>
-public sealed class FleetGpu
-{
-    public string? Model { get; set; }
-
-    public int Count { get; set; } = 1;
-}

@@ -1,4 +1,0 @@
-namespace TensorFusion.Host.Simulate;
-
-/// <summary>One GPU after the run: capacity, what placed workers request of it, and its MIG state when partitioned.</summary>
-public sealed record GpuRow(string Name, string Node, string Model, ResourceRow Capacity, ResourceRow Allocated, MigRow? Mig);

@@ -1,8 +1,0 @@
-namespace TensorFusion.Host.Simulate;
-
-/// <summary>The result of a what-if run, serialised as the one JSON object <c>simulate --output json</c> prints.</summary>
-public sealed record SimulationReport(
-    IReadOnlyList<PlacementRow> Placements,
-    IReadOnlyList<UnschedulableRow> Unschedulable,
-    IReadOnlyList<GpuRow> Gpus,
-    SimulationSummary Summary);

@@ -1,4 +1,0 @@
-namespace TensorFusion.Host.Simulate;
-
-/// <summary>A worker left without GPUs, and why.</summary>
-public sealed record UnschedulableRow(string Workload, string Worker, string Reason);
