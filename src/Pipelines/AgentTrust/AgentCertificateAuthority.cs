@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
+using TensorFusion.Pipelines.Certificates;
 using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.Pipelines.AgentTrust;
@@ -94,7 +95,7 @@ public sealed class AgentCertificateAuthority : IDisposable
         }
 
         // Five minutes back so a node whose clock is a little behind accepts it at once.
-        using var issued = request.Create(_ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(_ca, now.AddMinutes(-5), notAfter, CertificateAuthorities.PositiveSerial());
         return issued.ExportCertificatePem();
     }
 
@@ -144,14 +145,5 @@ public sealed class AgentCertificateAuthority : IDisposable
         return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
     }
 
-    private static X509Certificate2 Create(DateTimeOffset now)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=tensor-fusion-agent-ca", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
+    private static X509Certificate2 Create(DateTimeOffset now) => CertificateAuthorities.CreateSelfSigned("tensor-fusion-agent-ca", now, CaLifetime);
 }
