@@ -109,7 +109,18 @@ public sealed partial class CsrServingCertificate(IKubernetes client, string nod
                 ExpirationSeconds = (int)RequestedLifetime.TotalSeconds,
             },
         };
-        var created = await client.CertificatesV1.CreateCertificateSigningRequestAsync(csr, cancellationToken: cancellationToken);
+        V1CertificateSigningRequest created;
+        try
+        {
+            created = await client.CertificatesV1.CreateCertificateSigningRequestAsync(csr, cancellationToken: cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException refused)
+        {
+            throw new InvalidOperationException(
+                $"cannot create a CertificateSigningRequest for node {nodeName} ({(int)refused.Response.StatusCode}): {refused.Response.Content} " +
+                "(the agent's ServiceAccount needs create/get/watch on certificatesigningrequests)", refused);
+        }
+
         var name = created.Metadata.Name;
         LogWaiting(_logger, nodeName, name, AgentServingIdentity.SignerName);
         using var timeout = new CancellationTokenSource(WaitTimeout, time);
