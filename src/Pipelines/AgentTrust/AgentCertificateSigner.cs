@@ -28,6 +28,9 @@ public sealed partial class AgentCertificateSigner(
     private readonly IReadOnlySet<string> _agentUsers = options.EffectiveAgentUsers;
     private Informer<V1CertificateSigningRequest>? _requests;
 
+    /// <summary>Raised after each decision was written and counted (the verdict says which).</summary>
+    public event EventHandler<AgentCsrVerdict>? Decided;
+
     /// <summary>Certificates issued so far (tests and logs).</summary>
     public long Issued => (long)_decisions.WithLabels("issued").Value;
 
@@ -81,6 +84,7 @@ public sealed partial class AgentCertificateSigner(
                 await DecideAsync(csr, "Denied", "AgentCertificatePolicy", verdict.Reason, cancellationToken);
                 _decisions.WithLabels("denied").Inc();
                 LogDenied(options.Logger, key, csr.Spec.Username ?? "", verdict.Reason);
+                Decided?.Invoke(this, verdict);
                 return ReconcileResult.Done;
         }
 
@@ -101,6 +105,7 @@ public sealed partial class AgentCertificateSigner(
         await client.MergePatchAsync<V1CertificateSigningRequest>($"{Requests.ObjectPath(null, key)}/status", patch, cancellationToken);
         _decisions.WithLabels("issued").Inc();
         LogIssued(options.Logger, key, verdict.Node!, now + lifetime);
+        Decided?.Invoke(this, verdict);
         return ReconcileResult.Done;
     }
 

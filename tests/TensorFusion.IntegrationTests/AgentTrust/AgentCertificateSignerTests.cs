@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using TensorFusion.Agent.Tls;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Host.Local;
+using TensorFusion.Pipelines.AgentTrust;
 
 namespace TensorFusion.IntegrationTests.AgentTrust;
 
@@ -39,6 +40,7 @@ public sealed class AgentCertificateSignerTests
         using var chain = new X509Chain { ChainPolicy = { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck } };
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         Assert.True(chain.Build(certificate), "the agent's certificate chains to the CA in ConfigMap tensorfusion-agent-ca");
+        Assert.Equal(AgentCsrDecision.Sign, Assert.Single(await cluster.NextDecisionsAsync(1)).Decision);
         Assert.Equal(1, cluster.Signer!.Issued);
         var request = Assert.Single((await cluster.Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items);
         Assert.Equal(AgentServingIdentity.AgentUser(LocalIdentities.Namespace), request.Spec.Username);
@@ -58,6 +60,7 @@ public sealed class AgentCertificateSignerTests
         Assert.Equal("Denied", condition.Type);
         Assert.Contains("requester \"admin\" is not the agent ServiceAccount", condition.Message, StringComparison.Ordinal);
         Assert.Null(denied.Status.Certificate);
+        Assert.Equal(AgentCsrDecision.Deny, Assert.Single(await cluster.NextDecisionsAsync(1)).Decision);
         Assert.Equal(1, cluster.Signer!.Denied);
     }
 
@@ -99,7 +102,74 @@ public sealed class AgentCertificateSignerTests
         Assert.False(first.PublicKey.EncodedKeyValue.RawData.AsSpan().SequenceEqual(second.PublicKey.EncodedKeyValue.RawData), "a renewal makes a new key");
         Assert.True(second.NotAfter > first.NotAfter);
         Assert.True(time.GetUtcNow() < new DateTimeOffset(first.NotAfter.ToUniversalTime()), "renewed while the first was still valid");
+        Assert.Equal(2, (await cluster.NextDecisionsAsync(2)).Count(verdict => verdict.Decision == AgentCsrDecision.Sign));
         Assert.Equal(2, cluster.Signer!.Issued);
+    }
+
+    [Fact]
+    public async Task Agent_AfterRenewal_PresentsTheRenewedCertificateWithoutRestart()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var cluster = await TrustCluster.StartAsync(Node);
+        await cluster.StartSignerAsync(time, lifetime: TimeSpan.FromHours(3));
+        var source = new CsrServingCertificate(cluster.Agent, Node, time) { WaitTimeout = TimeSpan.FromSeconds(30) };
+        var state = Directory.CreateTempSubdirectory("tf-trust-agent-").FullName;
+        await using var agent = await TensorFusion.Agent.NodeAgent.StartAsync(new TensorFusion.Agent.AgentOptions
+        {
+            NodeName = Node,
+            StateDirectory = state,
+            TokenChecker = new TensorFusion.Agent.Auth.SharedSecretTokenChecker("rotation-test-token-0123"),
+            ServingCertificate = source,
+            Simulator = new TensorFusion.Gpu.Devices.SimulatorOptions("L4", 1, "GPU-rotation-"),
+            TimeProvider = time,
+        }, CancellationToken.None);
+        var renewed = new TaskCompletionSource<X509Certificate2>(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Renewed += (_, certificate) => renewed.TrySetResult(certificate);
+        var before = await PresentedSerialAsync(agent.BaseAddress, cluster.Authority!.TrustAnchor, time);
+
+        time.Advance(TimeSpan.FromSeconds(7101));
+        var second = await renewed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var after = await PresentedSerialAsync(agent.BaseAddress, cluster.Authority!.TrustAnchor, time);
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(second.SerialNumber, after);
+        Directory.Delete(state, recursive: true);
+    }
+
+    /// <summary>
+    /// The serial of the certificate a fresh TLS handshake with <paramref name="address"/> shows, verified against the
+    /// agent CA at the test's clock (a renewed certificate starts in the fake future, not yet valid on the real one).
+    /// </summary>
+    private static async Task<string> PresentedSerialAsync(Uri address, X509Certificate2 authority, TimeProvider time)
+    {
+        string? serial = null;
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(authority);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    chain.ChainPolicy.VerificationTimeIgnored = false;
+                    chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
+                    serial = presented.SerialNumber;
+                    return chain.Build(presented);
+                },
+            },
+        };
+        using var http = new HttpClient(handler);
+        using var response = await http.GetAsync(new Uri(address, "healthz"));
+        Assert.True(response.IsSuccessStatusCode, $"healthz: {(int)response.StatusCode}");
+        return serial ?? throw new InvalidOperationException("no certificate was presented");
     }
 
     private static async Task<V1CertificateSigningRequest> RequestAndAwaitDecisionAsync(Kubernetes client, string node, string claimedUser)

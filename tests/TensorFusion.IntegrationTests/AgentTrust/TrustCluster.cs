@@ -14,6 +14,7 @@ internal sealed class TrustCluster : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Threading.Channels.Channel<AgentCsrVerdict> _decisions = System.Threading.Channels.Channel.CreateUnbounded<AgentCsrVerdict>();
     private Task _signing = Task.CompletedTask;
 
     private TrustCluster(LocalApiServer server, string directory, LocalIdentityFiles identities)
@@ -64,7 +65,31 @@ internal sealed class TrustCluster : IAsyncDisposable
         Authority = await AgentCertificateAuthority.LoadOrCreateAsync(Operator, LocalIdentities.Namespace, time, CancellationToken.None);
         Signer = new AgentCertificateSigner(Operator, Authority,
             new AgentSignerOptions { Namespace = LocalIdentities.Namespace, CertificateLifetime = lifetime ?? TimeSpan.FromHours(24) }, time);
+        Signer.Decided += (_, verdict) => _decisions.Writer.TryWrite(verdict);
         _signing = Task.Run(() => Signer.RunAsync(_stopping.Token));
+    }
+
+    /// <summary>
+    /// Waits until the signer has written and counted <paramref name="count"/> more decisions: a requester sees its
+    /// request decided (by the watch) a moment before the signer's counter moves.
+    /// </summary>
+    public async Task<IReadOnlyList<AgentCsrVerdict>> NextDecisionsAsync(int count)
+    {
+        var verdicts = new List<AgentCsrVerdict>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (verdicts.Count < count)
+        {
+            try
+            {
+                verdicts.Add(await _decisions.Reader.ReadAsync(deadline.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the signer made {verdicts.Count} of {count} decisions within 30 s");
+            }
+        }
+
+        return verdicts;
     }
 
     public async ValueTask DisposeAsync()
