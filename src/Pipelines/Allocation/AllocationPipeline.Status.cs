@@ -53,29 +53,36 @@ public sealed partial class AllocationPipeline
     }
 
     /// <summary>
-    /// One write of the aggregates. A failure is logged and the nodes marked dirty again, so the loop writes them after
+    /// One write of the aggregates. A failure — thrown, or reported by the writer as <see cref="WriteOutcome.Failed"/>
+    /// (an unreachable API server) — is logged and the nodes marked dirty again, so the loop writes them after
     /// <see cref="AllocationPipelineOptions.WriteRetryDelay"/>: a status fault heals and is never silent, and never ends the loop.
     /// </summary>
     private async Task WriteStatusOrRetryAsync(CapacityReport report, CancellationToken stopping)
     {
+        Exception? failure = null;
         try
         {
-            await _writer.WriteStatusAsync(report, stopping);
-            _metrics?.RecordCapacity(report);
-            _statusFailures = 0;
+            if (await _writer.WriteStatusAsync(report, stopping) != WriteOutcome.Failed)
+            {
+                _metrics?.RecordCapacity(report);
+                _statusFailures = 0;
+                return;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            _statusFailures++;
-            LogStatusWriteFailed(_logger, _statusFailures, _options.WriteRetryDelay, e);
-            lock (_gate)
-            {
-                _dirtyNodes.UnionWith(report.Nodes.Select(node => node.Name));
-            }
-
-            await Task.Delay(_options.WriteRetryDelay, _time, stopping);
-            _statusSignal.Writer.TryWrite(true);
+            failure = e;
         }
+
+        _statusFailures++;
+        LogStatusWriteFailed(_logger, _statusFailures, _options.WriteRetryDelay, failure);
+        lock (_gate)
+        {
+            _dirtyNodes.UnionWith(report.Nodes.Select(node => node.Name));
+        }
+
+        await Task.Delay(_options.WriteRetryDelay, _time, stopping);
+        _statusSignal.Writer.TryWrite(true);
     }
 
     private async Task StopStatusLoopAsync()

@@ -241,7 +241,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     private static partial void LogBatchFailed(ILogger logger, int workers, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing GPU/node/pool status failed (attempt {Attempt}); the aggregates are written again after {Delay}")]
-    private static partial void LogStatusWriteFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
+    private static partial void LogStatusWriteFailed(ILogger logger, int attempt, TimeSpan delay, Exception? exception);
 
     /// <summary>
     /// A graceful stop's first step: no new batch starts (workers still queued stay pending on their pods for the next

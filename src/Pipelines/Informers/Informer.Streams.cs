@@ -19,6 +19,7 @@ public sealed partial class Informer<T>
         LogRelist(_options.Logger, _resource.Kind, _resourceVersion ?? "(none)");
         var query = _options.LabelSelector is null ? string.Empty : "?labelSelector=" + Uri.EscapeDataString(_options.LabelSelector);
         using var list = await _client.GetAsync<JsonDocument>(_resource.CollectionPath() + query, cancellationToken);
+        NoteConnected();
         var listed = new Dictionary<string, T>();
         var invalid = new Dictionary<string, InvalidObject>(StringComparer.Ordinal);
         foreach (var element in list.RootElement.GetProperty("items").EnumerateArray())
@@ -72,6 +73,8 @@ public sealed partial class Informer<T>
 
             // Deleted while we were not watching: client-go's Replace tombstones (DeletedFinalStateUnknown).
             changes.AddRange(_cache.Where(pair => !listed.ContainsKey(pair.Key)).Select(pair => new ObjectChange<T>(ChangeType.Deleted, pair.Value, pair.Value)));
+            VerifyAll();
+            _mutations?.Reset(listed);
             _cache = listed;
             foreach (var index in _indexes.Values)
             {
@@ -108,6 +111,7 @@ public sealed partial class Informer<T>
         try
         {
             using var response = await _client.OpenStreamAsync(_resource.CollectionPath() + query, linked.Token);
+            NoteConnected();
             await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(linked.Token) is { } line)
@@ -194,6 +198,12 @@ public sealed partial class Informer<T>
             _invalid.Remove(key);
             invalidCount = _invalid.Count;
             var known = _cache.TryGetValue(key, out var old);
+            VerifyLeaving(key);
+            if (type != "DELETED")
+            {
+                _mutations?.Record(key, item);
+            }
+
             foreach (var index in _indexes.Values)
             {
                 if (old is not null)
@@ -243,6 +253,7 @@ public sealed partial class Informer<T>
             {
                 changed = false;
                 _invalid.Remove(problem.Key);
+                VerifyLeaving(problem.Key);
                 if (_cache.Remove(problem.Key, out var old))
                 {
                     foreach (var index in _indexes.Values)

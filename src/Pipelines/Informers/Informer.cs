@@ -34,6 +34,11 @@ public sealed partial class Informer<T> : IInformer, IDisposable
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CacheIndex<T>> _indexes = new(StringComparer.Ordinal);
+    private readonly CacheMutationDetector<T>? _mutations;
+    private readonly CancellationTokenSource _mutated = new();
+    private CacheMutationException? _mutation;
+    private int _failures;
+    private DateTimeOffset _failingSince;
     private Action<T>? _trim;
     private Func<T, string?>? _validate;
     private Dictionary<string, T> _cache = [];
@@ -48,6 +53,7 @@ public sealed partial class Informer<T> : IInformer, IDisposable
         _random = random;
         _metrics = metrics ?? NoInformerMetrics.Instance;
         _backoff = new JitteredBackoff(options.InitialBackoff, options.MaxBackoff, random);
+        _mutations = options.DetectMutations ? new CacheMutationDetector<T>(resource.Kind) : null;
         Changes = _changes.AsObservable();
         Quarantined = _quarantined.AsObservable();
         _metrics.SetCacheObjects(0);
@@ -87,7 +93,14 @@ public sealed partial class Informer<T> : IInformer, IDisposable
     {
         lock (_gate)
         {
-            return _cache.GetValueOrDefault(ObjectKeys.Of(@namespace, name));
+            var key = ObjectKeys.Of(@namespace, name);
+            var item = _cache.GetValueOrDefault(key);
+            if (item is not null)
+            {
+                Verify(key, item);
+            }
+
+            return item;
         }
     }
 
@@ -119,7 +132,13 @@ public sealed partial class Informer<T> : IInformer, IDisposable
     {
         lock (_gate)
         {
-            return filter is null ? [.. _cache.Values] : [.. _cache.Values.Where(filter)];
+            List<T> items = filter is null ? [.. _cache.Values] : [.. _cache.Values.Where(filter)];
+            foreach (var item in items)
+            {
+                Verify(ObjectKeys.Of(item), item);
+            }
+
+            return items;
         }
     }
 
@@ -148,13 +167,52 @@ public sealed partial class Informer<T> : IInformer, IDisposable
     {
         lock (_gate)
         {
-            return _indexes.TryGetValue(name, out var index)
+            var items = _indexes.TryGetValue(name, out var index)
                 ? index.Get(value)
                 : throw new InvalidOperationException($"{_resource.Kind} cache has no index \"{name}\"");
+            foreach (var item in items)
+            {
+                Verify(ObjectKeys.Of(item), item);
+            }
+
+            return items;
         }
     }
 
+    /// <summary>
+    /// Lists and watches until <paramref name="cancellationToken"/> is cancelled. Every fault is healed except a
+    /// mutated cached object (<see cref="InformerOptions.DetectMutations"/>): then it ends with
+    /// <see cref="CacheMutationException"/>.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _mutated.Token);
+        try
+        {
+            await RunUntilStoppedAsync(running.Token);
+            lock (_gate)
+            {
+                // The last chance to see a mutation made since the last read.
+                VerifyAll();
+            }
+        }
+        catch (CacheMutationException)
+        {
+            // Already logged by Check; the informer ends with it below.
+        }
+        finally
+        {
+            _changes.OnCompleted();
+            _quarantined.OnCompleted();
+        }
+
+        if (_mutation is { } mutation)
+        {
+            throw mutation;
+        }
+    }
+
+    private async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
     {
         var needList = true;
         while (!cancellationToken.IsCancellationRequested)
@@ -176,6 +234,10 @@ public sealed partial class Informer<T> : IInformer, IDisposable
             {
                 break;
             }
+            catch (CacheMutationException)
+            {
+                throw;
+            }
             catch (ApiStatusException e) when (e.IsExpired)
             {
                 needList = true;
@@ -188,6 +250,7 @@ public sealed partial class Informer<T> : IInformer, IDisposable
             catch (Exception e) when (ApiErrors.IsTransient(e) || e is JsonException or OperationCanceledException)
             {
                 _metrics.CountWatchRestart();
+                NoteFailure(e);
                 await BackOffAsync(e, cancellationToken);
             }
 #pragma warning disable CA1031 // The loop must outlive any fault: it is logged and healed by a relist, never silent.
@@ -196,19 +259,93 @@ public sealed partial class Informer<T> : IInformer, IDisposable
             {
                 LogFaultHealed(_options.Logger, _resource.Kind, e);
                 _metrics.CountWatchRestart();
+                NoteFailure(e);
                 needList = true;
                 await BackOffAsync(e, cancellationToken);
             }
         }
-
-        _changes.OnCompleted();
-        _quarantined.OnCompleted();
     }
 
     public void Dispose()
     {
         _changes.Dispose();
         _quarantined.Dispose();
+        _mutated.Dispose();
+    }
+
+    /// <summary>Checks one cached object against its snapshot (under <see cref="_gate"/>).</summary>
+    private void Verify(string key, T item)
+    {
+        if (_mutations is { } mutations)
+        {
+            Check(() => mutations.Verify(key, item));
+        }
+    }
+
+    /// <summary>Checks every cached object against its snapshot (under <see cref="_gate"/>).</summary>
+    private void VerifyAll()
+    {
+        if (_mutations is { } mutations)
+        {
+            Check(mutations.VerifyAll);
+        }
+    }
+
+    /// <summary>The cached object under <paramref name="key"/> is leaving the cache: checks it one last time (under <see cref="_gate"/>).</summary>
+    private void VerifyLeaving(string key)
+    {
+        if (_mutations is { } mutations)
+        {
+            Check(() => mutations.VerifyAndForget(key));
+        }
+    }
+
+    /// <summary>
+    /// Runs a detector check; a mutation is logged, stops the informer's loop and is thrown to the caller, whoever found
+    /// it: the mutating code is a bug, and going on would serve a state the API server never stored.
+    /// </summary>
+    private void Check(Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (CacheMutationException e)
+        {
+            if (_mutation is null)
+            {
+                _mutation = e;
+                LogMutation(_options.Logger, e.Message);
+                // Not Cancel: its callbacks would run here, under the cache's lock.
+                _ = _mutated.CancelAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The first failure of a run is logged (an API server outage shows once per kind, not once per retry); every
+    /// retry is counted in tensorfusion_informer_watch_restarts_total.
+    /// </summary>
+    private void NoteFailure(Exception e)
+    {
+        if (_failures++ == 0)
+        {
+            _failingSince = _time.GetUtcNow();
+            LogUnreachable(_options.Logger, _resource.Kind, e.Message);
+        }
+    }
+
+    /// <summary>A list or watch reached the API server again: logs the recovery of a failing run.</summary>
+    private void NoteConnected()
+    {
+        if (_failures > 0)
+        {
+            var elapsed = _time.GetUtcNow() - _failingSince;
+            LogReconnected(_options.Logger, _resource.Kind, _failures, elapsed);
+            _failures = 0;
+        }
     }
 
     private async Task BackOffAsync(Exception e, CancellationToken cancellationToken)
@@ -227,6 +364,15 @@ public sealed partial class Informer<T> : IInformer, IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key} (resourceVersion {ResourceVersion}) quarantined: {Problem}; every other object keeps flowing")]
     private static partial void LogQuarantined(ILogger logger, string kind, string key, string resourceVersion, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} informer: cannot list or watch ({Error}); retrying with backoff, serving the cached state meanwhile")]
+    private static partial void LogUnreachable(ILogger logger, string kind, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} informer: reached the API server again after {Failures} failed attempts over {Elapsed}")]
+    private static partial void LogReconnected(ILogger logger, string kind, int failures, TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping: {Message}")]
+    private static partial void LogMutation(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} informer fault; relisting after a backoff")]
     private static partial void LogFaultHealed(ILogger logger, string kind, Exception exception);

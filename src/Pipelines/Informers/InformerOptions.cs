@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TensorFusion.Pipelines.Informers;
 
+/// <summary>How an <see cref="Informer{T}"/> lists, watches, backs off and checks its cache.</summary>
 public sealed record InformerOptions
 {
     /// <summary>Where relists, quarantined objects and healed faults are logged.</summary>
@@ -21,4 +22,17 @@ public sealed record InformerOptions
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Check that no code changes cached objects (<see cref="CacheMutationDetector{T}"/>): one serialization per object
+    /// on every insert, read and removal, so on in tests and off in production. Defaults to the environment variable
+    /// <c>TF_CACHE_MUTATION_DETECTOR</c> (<c>1</c> or <c>true</c>), read when the options are created.
+    /// </summary>
+    public bool DetectMutations { get; init; } = MutationDetectionByEnvironment();
+
+    /// <summary>The environment variable that turns the detector on for options that do not set it.</summary>
+    public const string MutationDetectorVariable = "TF_CACHE_MUTATION_DETECTOR";
+
+    private static bool MutationDetectionByEnvironment() =>
+        Environment.GetEnvironmentVariable(MutationDetectorVariable) is { } value && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 }

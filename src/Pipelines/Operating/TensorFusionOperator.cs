@@ -1,4 +1,5 @@
 using System.Reactive.Linq;
+using System.Runtime.ExceptionServices;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,8 @@ namespace TensorFusion.Pipelines.Operating;
 /// has synced and, with leader election, only while this process holds the Lease (a new leader rebuilds allocation
 /// state from the pods). Losing the Lease aborts in-flight reconciles at once and makes <see cref="RunAsync"/> throw
 /// <see cref="LeadershipLostException"/>; a faulted allocation pipeline makes it throw
-/// <see cref="AllocationFaultedException"/>; cancelling drains in-flight work (bounded by
+/// <see cref="AllocationFaultedException"/>; a cached object changed in place (with
+/// <see cref="InformerOptions.DetectMutations"/>) makes it throw <see cref="CacheMutationException"/>; cancelling drains in-flight work (bounded by
 /// <see cref="OperatorOptions.GracefulShutdownTimeout"/>) and releases the Lease.
 /// </summary>
 public sealed partial class TensorFusionOperator
@@ -133,6 +135,9 @@ public sealed partial class TensorFusionOperator
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // An informer ends early only on a fault it must not heal (a mutated cache): the operator stops with it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken = stopping.Token;
         using var informerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var (reconcileMetrics, queueMetrics) = _metrics.ForController(WorkloadController);
         using var queue = new WorkQueue<string>(_time, null, queueMetrics);
@@ -144,6 +149,8 @@ public sealed partial class TensorFusionOperator
         using var quarantined = _informers.Select(informer => informer.Quarantined).Merge().Subscribe(invalid => quarantineQueue.Add(QuarantineKeys.Of(invalid)), _ => { }, () => { });
         LogStarting(_options.Logger, _informers.Count, _options.LeaderElection ? $"on (Lease {_options.LeaseNamespace}/{_options.LeaseName}, identity {_options.Identity})" : "off");
         var informerTasks = _informers.Select(informer => Task.Run(() => informer.RunAsync(informerStop.Token), CancellationToken.None)).ToList();
+        Exception? informerFault = null;
+        var informerWatch = StopOnFaultAsync();
         try
         {
             await WaitForCachesAsync(cancellationToken);
@@ -174,7 +181,24 @@ public sealed partial class TensorFusionOperator
         {
             await informerStop.CancelAsync();
             await Task.WhenAll(informerTasks).ContinueWith(static _ => { }, TaskScheduler.Default);
+            await informerWatch;
+            // An informer may also find a mutation at its last check, while stopping.
+            informerFault ??= informerTasks.Select(task => task.Exception?.InnerException).FirstOrDefault(fault => fault is not null);
             LogStopped(_options.Logger);
+            if (informerFault is not null)
+            {
+                ExceptionDispatchInfo.Throw(informerFault);
+            }
+        }
+
+        async Task StopOnFaultAsync()
+        {
+            var ended = await Task.WhenAny(informerTasks);
+            if (ended.Exception?.InnerException is { } fault)
+            {
+                informerFault = fault;
+                await stopping.CancelAsync();
+            }
         }
     }
 

@@ -1,9 +1,13 @@
 namespace TensorFusion.IntegrationTests.Operator;
 
-/// <summary>A read-only stream a test can break (IOException) or hold silent.</summary>
+/// <summary>A read-only stream a test can break (IOException), break in the middle of a line, or hold silent.</summary>
 internal sealed class CuttableStream(Stream inner, bool stalled, Action<CuttableStream> onDispose) : Stream
 {
+    /// <summary>What a connection reset mid-chunk leaves in the reader's buffer: the start of an event, no newline.</summary>
+    private static readonly byte[] TornEvent = """{"type":"MODIFIED","object":{"apiVersion":"v1","metadata":{"name":"torn"""u8.ToArray();
+
     private readonly CancellationTokenSource _cut = new();
+    private byte[]? _torn;
 
     public override bool CanRead => true;
 
@@ -17,8 +21,20 @@ internal sealed class CuttableStream(Stream inner, bool stalled, Action<Cuttable
 
     public void Cut() => _cut.Cancel();
 
+    /// <summary>Breaks the stream after one more read that returns half an event (a reset in the middle of a chunk).</summary>
+    public void CutMidEvent()
+    {
+        _torn = TornEvent;
+        _cut.Cancel();
+    }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_cut.IsCancellationRequested)
+        {
+            return TornOrBroken(buffer);
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cut.Token);
         try
         {
@@ -31,8 +47,19 @@ internal sealed class CuttableStream(Stream inner, bool stalled, Action<Cuttable
         }
         catch (OperationCanceledException) when (_cut.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new IOException("connection cut by the test");
+            return TornOrBroken(buffer);
         }
+    }
+
+    private int TornOrBroken(Memory<byte> buffer)
+    {
+        if (Interlocked.Exchange(ref _torn, null) is { } torn && torn.Length <= buffer.Length)
+        {
+            torn.CopyTo(buffer);
+            return torn.Length;
+        }
+
+        throw new IOException("connection cut by the test");
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
 /// <summary>
 /// Sits between the operator's HttpClient and the embedded API server: can answer requests itself (429, 410, 409),
-/// cut every open watch stream mid-flight, stall streams (a silent watch), and counts what passed.
+/// cut every open watch stream mid-flight, stall streams (a silent watch), play an outage (every connection refused,
+/// every watch reset mid-event, until the test ends it), and counts what passed.
 /// </summary>
 internal sealed class FaultInjectingHandler : DelegatingHandler
 {
-    private readonly ConcurrentDictionary<CuttableStream, byte> _streams = new();
+    private readonly ConcurrentDictionary<CuttableStream, string> _streams = new();
     private readonly Lock _gate = new();
     private readonly List<(int Count, TaskCompletionSource Signal)> _openWaiters = [];
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
+    private readonly List<(IReadOnlyCollection<string> Paths, int Each, TaskCompletionSource Signal)> _refusalWaiters = [];
     private int _watchOpens;
+    private volatile bool _outage;
 
     public FaultInjectingHandler()
         : base(new SocketsHttpHandler())
@@ -55,6 +60,41 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
         }
     }
 
+    /// <summary>The paths (no query) of the watch streams open now.</summary>
+    public IReadOnlyCollection<string> OpenWatchPaths => [.. _streams.Values.Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The API server becomes unreachable: every request from now on fails as a refused connection (none reaches the
+    /// server), and every open watch is reset in the middle of an event. Refusals are counted per path.
+    /// </summary>
+    public void StartOutage()
+    {
+        _outage = true;
+        foreach (var stream in _streams.Keys)
+        {
+            stream.CutMidEvent();
+        }
+    }
+
+    /// <summary>The API server is reachable again (connections are accepted; nothing is replayed).</summary>
+    public void EndOutage() => _outage = false;
+
+    /// <summary>Completes once every one of <paramref name="paths"/> has had <paramref name="each"/> requests refused.</summary>
+    public Task WaitForRefusalsAsync(IReadOnlyCollection<string> paths, int each)
+    {
+        lock (_gate)
+        {
+            if (paths.All(path => _refused.GetValueOrDefault(path) >= each))
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _refusalWaiters.Add((paths, each, signal));
+            return signal.Task.WaitAsync(OperatorCluster.Wait);
+        }
+    }
+
     /// <summary>Breaks every open watch stream (the client sees an IOException).</summary>
     public void CutWatches()
     {
@@ -66,6 +106,11 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (_outage)
+        {
+            Refuse(request.RequestUri!.AbsolutePath);
+        }
+
         if (Intercept?.Invoke(request) is { } faked)
         {
             faked.RequestMessage = request;
@@ -82,7 +127,13 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
         {
             var inner = await response.Content.ReadAsStreamAsync(cancellationToken);
             var stream = new CuttableStream(inner, StallWatches, s => _streams.TryRemove(s, out _));
-            _streams[stream] = 0;
+            _streams[stream] = request.RequestUri.AbsolutePath;
+            if (_outage)
+            {
+                // Opened as the outage began: reset like the rest.
+                stream.CutMidEvent();
+            }
+
             lock (_gate)
             {
                 _watchOpens++;
@@ -102,6 +153,21 @@ internal sealed class FaultInjectingHandler : DelegatingHandler
         }
 
         return response;
+    }
+
+    private void Refuse(string path)
+    {
+        lock (_gate)
+        {
+            _refused[path] = _refused.GetValueOrDefault(path) + 1;
+            foreach (var waiter in _refusalWaiters.Where(waiter => waiter.Paths.All(p => _refused.GetValueOrDefault(p) >= waiter.Each)).ToList())
+            {
+                waiter.Signal.TrySetResult();
+                _refusalWaiters.Remove(waiter);
+            }
+        }
+
+        throw new HttpRequestException(HttpRequestError.ConnectionError, $"connection refused (injected outage): {path}", new SocketException((int)SocketError.ConnectionRefused));
     }
 
     public static HttpResponseMessage Status(HttpStatusCode code, string reason, TimeSpan? retryAfter = null)

@@ -41,7 +41,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
     {
         Server = server;
         Direct = KubeRestClient.WithBearerToken(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, server.BaseUri, server.Token);
-        var fast = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        var fast = FastOptions().Informers;
         Pods = new Informer<V1Pod>(Direct, ResourceDescriptor.Pods, fast, TimeProvider.System, new Random(1));
         Workloads = new Informer<TensorFusionWorkload>(Direct, ResourceDescriptor.Workloads, fast, TimeProvider.System, new Random(2));
         Connections = new Informer<TensorFusionConnection>(Direct, ResourceDescriptor.Connections, fast, TimeProvider.System, new Random(3));
@@ -103,7 +103,8 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public static OperatorOptions FastOptions() => new()
     {
-        Informers = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) },
+        // DetectMutations: every operator and watcher in these tests fails loudly if any code changes a cached object.
+        Informers = new InformerOptions { SilenceTimeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200), DetectMutations = true },
         GracefulShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 
@@ -174,10 +175,14 @@ internal sealed class OperatorCluster : IAsyncDisposable
     public IReadOnlyList<V1Pod> ActiveWorkers(string workload) =>
         Pods.List(pod => WorkerPods.IsWorker(pod) && WorkerPods.IsActive(pod) && pod.Metadata.Label(Api.Conventions.Labels.Workload) == workload);
 
-    /// <summary>Completes when <paramref name="condition"/> holds over the informer's cache (checked on every change).</summary>
-    public static async Task WaitUntilAsync<T>(Informer<T> informer, Func<Informer<T>, bool> condition, string what)
+    /// <summary>
+    /// Completes when <paramref name="condition"/> holds over the informer's cache (checked on every change); fails
+    /// naming <paramref name="what"/> after <paramref name="within"/> (default <see cref="Wait"/>).
+    /// </summary>
+    public static async Task WaitUntilAsync<T>(Informer<T> informer, Func<Informer<T>, bool> condition, string what, TimeSpan? within = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        var limit = within ?? Wait;
         var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
@@ -197,11 +202,11 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
         try
         {
-            await met.Task.WaitAsync(Wait);
+            await met.Task.WaitAsync(limit);
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"timed out after {Wait.TotalSeconds} s waiting until {what}");
+            Assert.Fail($"timed out after {limit.TotalSeconds:0.#} s waiting until {what}");
         }
     }
 
@@ -233,6 +238,11 @@ internal sealed class OperatorCluster : IAsyncDisposable
         await Task.WhenAll(_background).ContinueWith(static _ => { }, TaskScheduler.Default);
         await Server.DisposeAsync();
         _stop.Dispose();
+        // The test's own caches are checked too: a test that changed a cached object fails here, naming it.
+        if (_background.Select(run => run.Exception?.InnerException).OfType<CacheMutationException>().FirstOrDefault() is { } mutation)
+        {
+            throw mutation;
+        }
     }
 
     private async Task BindAsync(V1Pod pod)

@@ -3,10 +3,14 @@ using TensorFusion.Pipelines.Operating;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
-/// <summary>An operator running in the test process; disposing stops it the way SIGTERM does (drain, release).</summary>
+/// <summary>
+/// An operator running in the test process; disposing stops it the way SIGTERM does (drain, release), and rethrows a
+/// <see cref="Pipelines.Informers.CacheMutationException"/> the operator stopped with.
+/// </summary>
 internal sealed class RunningOperator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private bool _mutationReported;
 
     public RunningOperator(TensorFusionOperator tensorFusion, FaultInjectingHandler faults, CollectorRegistry registry)
     {
@@ -46,5 +50,11 @@ internal sealed class RunningOperator : IAsyncDisposable
         }
 
         _stop.Dispose();
+        // Once (a second dispose is quiet). Every other way the operator ends is the test's to assert; a mutated cache fails every test, loudly.
+        if (Run.Exception?.InnerException is Pipelines.Informers.CacheMutationException mutation && !_mutationReported)
+        {
+            _mutationReported = true;
+            throw mutation;
+        }
     }
 }

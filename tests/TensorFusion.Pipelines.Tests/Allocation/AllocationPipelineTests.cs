@@ -2,6 +2,7 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.Gpu.Capacity;
 using TensorFusion.Gpu.Quotas;
 using TensorFusion.Gpu.Scheduling;
+using TensorFusion.Pipelines.Allocation;
 
 namespace TensorFusion.Pipelines.Tests.Allocation;
 
@@ -79,6 +80,40 @@ public sealed class AllocationPipelineTests
 
         Assert.Equal(["team/a-0"], first.Select(o => o.WorkerId));
         Assert.Equal(["team/b-0", "team/c-0"], second.Select(o => o.WorkerId).Order());
+    }
+
+    [Fact]
+    public async Task StatusWrite_ApiServerUnreachable_WrittenAgainAfterRetryDelay()
+    {
+        var time = new TimerWatchingTimeProvider();
+        await using var harness = new PipelineHarness(time: time);
+        var refused = 0;
+        var firstRefused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The REST writer answers Failed (no exception) when the API server cannot be reached.
+        harness.Writer.StatusHook = report =>
+        {
+            if (report.Gpus.Any(g => g.RunningApps.Count > 0) && Interlocked.Increment(ref refused) == 1)
+            {
+                firstRefused.TrySetResult();
+                return WriteOutcome.Failed;
+            }
+
+            return null;
+        };
+        await harness.StartAsync(PipelineHarness.Inventory(1, 1));
+        var retryTimer = time.NextTimerAsync(TimeSpan.FromSeconds(1)); // WriteRetryDelay
+        await harness.SubmitAsync(WorkerPods.Pending("llm-0", 100, "10Gi"));
+        await harness.FlushAsync();
+        await firstRefused.Task.WaitAsync(PipelineHarness.Wait);
+        await retryTimer.WaitAsync(PipelineHarness.Wait);
+        var written = harness.Writer.WaitForStatusAsync(report => report.Gpus.Any(g => g.RunningApps.Count > 0));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // 989 − 100 = 889 TFLOPs left, written once the retry delay has passed, though nothing else changed.
+        var status = await written.WaitAsync(PipelineHarness.Wait);
+        Assert.Equal(889.0, Assert.Single(status.Gpus).Available.Tflops);
+        Assert.Equal(2, refused);
     }
 
     [Fact]

@@ -108,8 +108,16 @@ internal sealed class FakeClusterWriter : IAllocationWriter
         return WriteOutcome.Done;
     }
 
+    /// <summary>Lets a test fail a status write the way the REST writer reports an unreachable API server (null: written).</summary>
+    public Func<CapacityReport, WriteOutcome?>? StatusHook { get; set; }
+
     public Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
     {
+        if (StatusHook?.Invoke(report) is { } forced)
+        {
+            return Task.FromResult(forced);
+        }
+
         lock (_statusWaiters)
         {
             LastStatus = report;
