@@ -16,6 +16,13 @@ public sealed record AgentOptions
 
     public required IBearerTokenChecker TokenChecker { get; init; }
 
+    /// <summary>
+    /// The TLS certificate the agent serves with (it never serves plain HTTP): from the CSR API in a cluster and in local
+    /// mode (<see cref="Tls.CsrServingCertificate"/>), or given (<see cref="Tls.StaticServingCertificate"/>). The agent
+    /// starts it before listening and disposes it when it stops.
+    /// </summary>
+    public required Tls.IServingCertificateSource ServingCertificate { get; init; }
+
     public string Pool { get; init; } = "default";
 
     public AgentBackend Backend { get; init; } = AgentBackend.Simulator;

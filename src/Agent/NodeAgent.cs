@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TensorFusion.Gpu.Devices;
@@ -55,7 +56,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
     public ISimulatedAccelerator? Simulator => _device as ISimulatedAccelerator;
     public AgentMetrics Metrics { get; }
     public RecoveryReport Recovery { get; private set; } = new(false, false, null, null);
-    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+    /// <summary>Where the agent listens: always https (the certificate names the node, not this address).</summary>
+    public Uri BaseAddress { get; private set; } = new("https://127.0.0.1/");
 
     /// <summary>Opens the device, recovers from the checkpoint, then starts serving and the background loops.</summary>
     public static async Task<NodeAgent> StartAsync(AgentOptions options, CancellationToken cancellationToken)
@@ -122,6 +124,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
             await _app.DisposeAsync();
         }
 
+        await _options.ServingCertificate.DisposeAsync();
         Limiter.Dispose();
         if (_ownsDevice)
         {
@@ -133,11 +136,20 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     private async Task StartServingAsync(CancellationToken cancellationToken)
     {
+        // The certificate first: an agent never listens without one (it may wait here for the operator's signer).
+        var certificates = _options.ServingCertificate;
+        await certificates.StartAsync(cancellationToken);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(NodeAgent).Assembly.GetName().Name });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(_options.BindAddress, _options.Port);
+            // Asked on every handshake, so a renewed certificate is served at once, without a restart.
+            kestrel.Listen(_options.BindAddress, _options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificateSelector = (_, _) => certificates.Current,
+                SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+            }));
             kestrel.Limits.MaxRequestBodySize = AgentEndpoints.MaxPlanBytes;
             kestrel.AddServerHeader = false;
         });

@@ -89,7 +89,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         var authorizer = new RbacAuthorizer(store);
         var endpoint = new ResourceEndpoint(
             operations, tables, new WatchStreamer(store, options, tables), new AccessReviews(authorizer, authenticator), new TokenRequests(store, serviceAccountTokens),
-            new Disruption.PodEvictions(operations, options.TimeProvider));
+            new Disruption.PodEvictions(operations, options.TimeProvider), new Certificates.CertificateSubresources(operations, authorizer));
         var handler = new ApiRequestHandler(authenticator, authorizer, registry, endpoint);
         // TLS validity is checked by clients against the real clock, whatever clock the simulation runs on.
         var certificate = options.UseHttps ? LoopbackCertificate.Create(TimeProvider.System.GetUtcNow()) : null;

@@ -29,7 +29,11 @@ public static class Annotations
     public const string InjectContainer = Prefix + "inject-container";
     public const string WorkloadProfile = Prefix + "workload-profile";
 
-    /// <summary>GPUNode annotation with the node agent's base URI (e.g. <c>http://10.0.3.7:9090/</c>), set at registration.</summary>
+    /// <summary>
+    /// GPUNode annotation with the node agent's base URI (e.g. <c>https://127.0.0.1:34177/</c>), set at registration when
+    /// the agent is told where it listens. The operator honours it only in local mode (docs/adr/0004-agent-addressing.md):
+    /// the agent writes it itself, so elsewhere it would let a node redirect another node's plans.
+    /// </summary>
     public const string AgentEndpoint = Prefix + "agent-endpoint";
     public const string Workload = Prefix + "workload";
     public const string WorkerPodTemplate = Prefix + "worker-pod-template";

@@ -9,6 +9,9 @@ using TensorFusion.Agent;
 using TensorFusion.Agent.Attribution;
 using TensorFusion.Agent.Auth;
 using TensorFusion.Agent.Registration;
+using TensorFusion.Agent.Tls;
+using Microsoft.Extensions.Logging;
+using TensorFusion.Host.Operator;
 
 namespace TensorFusion.Host.Cli;
 
@@ -70,10 +73,15 @@ public static class AgentCommand
         {
             Description = "Register GPUNode/GPU objects through this kubeconfig (in a pod the in-cluster config is used; without either the agent runs standalone)",
         };
+        var tlsCertificate = new Option<string?>("--tls-cert-file")
+        {
+            Description = "PEM serving certificate (with --tls-key-file). Without it the agent asks the cluster's CSR API for one (signer tensor-fusion.ai/agent-serving) and renews it; it never serves plain HTTP",
+        };
+        var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key of --tls-cert-file" };
         var command = new Command("agent", "Run the node agent: registers GPUs, applies node plans, serves metrics.")
         {
             nodeName, stateDir, bind, port, pool, simulate, token, audience, allowedUsers, anonymousMetrics, metricsAuth, kubeconfig, listenAddress,
-            nvmlLibrary, hostProc, hostDev,
+            nvmlLibrary, hostProc, hostDev, tlsCertificate, tlsKey,
         };
         var delivery = new AgentDeliveryFlags();
         delivery.AddTo(command);
@@ -101,6 +109,11 @@ public static class AgentCommand
                 }
             }
 
+            if ((parseResult.GetValue(tlsCertificate) is null) != (parseResult.GetValue(tlsKey) is null))
+            {
+                problems.Add("--tls-cert-file and --tls-key-file: give both or neither");
+            }
+
             if (problems.Count > 0 || checker is null)
             {
                 foreach (var problem in problems)
@@ -119,12 +132,29 @@ public static class AgentCommand
             }
 
             using var metricsAuthorizer = parseResult.GetValue(metricsAuth) ? DelegatedAuthorizer.Over(kubernetes!, TimeProvider.System) : null;
+
+            IServingCertificateSource certificates;
+            try
+            {
+                certificates = parseResult.GetValue(tlsCertificate) is { } certificateFile
+                    ? StaticServingCertificate.FromPemFiles(certificateFile, parseResult.GetValue(tlsKey)!)
+                    : kubernetes is not null
+                        ? new CsrServingCertificate(kubernetes, parseResult.GetValue(nodeName)!, TimeProvider.System, new TextWriterLogger(output, TimeProvider.System, LogLevel.Information))
+                        : throw new ArgumentException("--tls-cert-file and --tls-key-file: required without a cluster (the agent serves TLS only; with --kubeconfig or in a pod it asks the CSR API)");
+            }
+            catch (ArgumentException problem)
+            {
+                await error.WriteLineAsync($"agent: {problem.Message}");
+                return 2;
+            }
+
             var registrar = kubernetes is null ? null : new KubernetesNodeRegistrar(kubernetes, typeof(AgentCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             var options = new AgentOptions
             {
                 NodeName = parseResult.GetValue(nodeName)!,
                 StateDirectory = parseResult.GetValue(stateDir)!,
                 TokenChecker = checker,
+                ServingCertificate = certificates,
                 Pool = parseResult.GetValue(pool)!,
                 Backend = simulator is null ? AgentBackend.Nvml : AgentBackend.Simulator,
                 Simulator = simulator,
@@ -152,7 +182,7 @@ public static class AgentCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is AcceleratorException or ArgumentException or InvalidDataException or IOException)
+            catch (Exception e) when (e is AcceleratorException or ArgumentException or InvalidDataException or IOException or TimeoutException or InvalidOperationException)
             {
                 await error.WriteLineAsync($"agent: {e.Message}");
                 return 1;

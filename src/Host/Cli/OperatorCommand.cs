@@ -23,7 +23,8 @@ public static class OperatorCommand
         var renewDeadline = new Option<double>("--leader-elect-renew-deadline") { Description = "Seconds the leader keeps trying to renew before it stops", DefaultValueFactory = _ => defaults.RenewDeadline.TotalSeconds };
         var retryPeriod = new Option<double>("--leader-elect-retry-period") { Description = "Seconds between Lease attempts", DefaultValueFactory = _ => defaults.RetryPeriod.TotalSeconds };
         var agentTokenFile = new Option<string?>("--agent-token-file") { Description = "File with the bearer token sent to node agents (shared secret or projected ServiceAccount token); re-read every minute" };
-        var agentPort = new Option<int>("--agent-port") { Description = "Agent port on a node's InternalIP when its GPUNode publishes no tensor-fusion.ai/agent-endpoint", DefaultValueFactory = _ => defaults.AgentPort };
+        var agentPort = new Option<int>("--agent-port") { Description = "Agent port (HTTPS) on a node's InternalIP", DefaultValueFactory = _ => defaults.AgentPort };
+        var agentTrustNamespace = new Option<string>("--agent-trust-namespace") { Description = "Namespace of the agent CA (Secret and ConfigMap tensorfusion-agent-ca) and of the agent ServiceAccount whose certificate requests are signed (default: $POD_NAMESPACE, else tensor-fusion-system)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "tensor-fusion-system" };
         var agentTimeout = new Option<double>("--agent-timeout") { Description = "Seconds one plan push may take", DefaultValueFactory = _ => defaults.AgentTimeout.TotalSeconds };
         var batchSize = new Option<int>("--allocation-batch-size") { Description = "Workers decided together at most", DefaultValueFactory = _ => defaults.Allocation.MaxBatchSize };
         var batchWindow = new Option<int>("--allocation-batch-window-ms") { Description = "Milliseconds a partial batch waits before it is decided", DefaultValueFactory = _ => (int)defaults.Allocation.BatchWindow.TotalMilliseconds };
@@ -42,7 +43,7 @@ public static class OperatorCommand
         var command = new Command("operator", "Run the TensorFusion controllers against a Kubernetes cluster.")
         {
             kubeconfig, context, bind, metricsAuth, leaderElect, leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod, gracefulShutdown, concurrency,
-            agentTokenFile, agentPort, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
+            agentTokenFile, agentPort, agentTrustNamespace, agentTimeout, batchSize, batchWindow, prometheusUrl, autoscalingInterval, checkpointInterval, draClaims,
             webhookBind, webhookService, webhookNamespace, webhookConfiguration, autoMigrate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -56,6 +57,7 @@ public static class OperatorCommand
                 MetricsBindAddress = parseResult.GetValue(bind)!,
                 MetricsAuth = parseResult.GetValue(metricsAuth),
                 AgentTokenFile = parseResult.GetValue(agentTokenFile),
+                AgentTrustNamespace = parseResult.GetValue(agentTrustNamespace)!,
                 PrometheusUrl = parseResult.GetValue(prometheusUrl),
                 WebhookBindAddress = parseResult.GetValue(webhookBind) is { } webhookAddress && webhookAddress != "off" ? webhookAddress : null,
                 WebhookCertificateNames = OperatorHostOptions.ServiceDnsNames(parseResult.GetValue(webhookService)!, parseResult.GetValue(webhookNamespace)!),

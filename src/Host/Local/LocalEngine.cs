@@ -6,6 +6,7 @@ using TensorFusion.Gpu.Devices;
 using TensorFusion.Agent;
 using TensorFusion.Agent.Auth;
 using TensorFusion.Agent.Registration;
+using TensorFusion.Agent.Tls;
 using TensorFusion.Host.Admission;
 using TensorFusion.Host.Operator;
 using TensorFusion.Pipelines.Autoscaling;
@@ -42,7 +43,24 @@ public sealed class LocalEngine : IAsyncDisposable
     /// </summary>
     public string? AgentTokenFile => _agentTokenFile;
 
-    /// <summary>Starts the agents under the agent ServiceAccount; they accept only the operator's ServiceAccount.</summary>
+    /// <summary>Writes DIR/agent-token (the operator's token for the agents' audience); call before <see cref="StartOperator"/>.</summary>
+    public async Task WriteAgentTokenAsync(LocalModeOptions options, LocalIdentityFiles identities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(identities);
+        var tokenFile = Path.Combine(options.StateDirectory, "agent-token");
+        await File.WriteAllTextAsync(tokenFile, identities.OperatorAgentToken, cancellationToken);
+        _agentTokenFile = tokenFile;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>
+    /// Starts the agents under the agent ServiceAccount; they accept only the operator's ServiceAccount. Each asks the
+    /// CSR API for its serving certificate and waits for the operator's signer, so call after <see cref="StartOperator"/>.
+    /// </summary>
     public async Task StartAgentsAsync(LocalModeOptions options, LocalIdentityFiles identities, IReadOnlyList<string> nodeNames, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,13 +69,6 @@ public sealed class LocalEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(progress);
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(identities.AgentKubeconfig));
         var version = typeof(LocalEngine).Assembly.GetName().Version?.ToString() ?? "0.0.0";
-        var tokenFile = Path.Combine(options.StateDirectory, "agent-token");
-        await File.WriteAllTextAsync(tokenFile, identities.OperatorAgentToken, cancellationToken);
-        _agentTokenFile = tokenFile;
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
         // The simulator knows models by their catalog names; users write aliases such as "H100".
         var model = GpuModelCatalog.Default.Find(options.GpuModel).Name;
         foreach (var node in nodeNames)
@@ -76,11 +87,13 @@ public sealed class LocalEngine : IAsyncDisposable
                     LocalIdentities.AgentAudience, new HashSet<string>(StringComparer.Ordinal) { LocalIdentities.OperatorUser }, TimeProvider.System),
                 Pool = LocalClusterBootstrap.DefaultPoolName,
                 Simulator = new SimulatorOptions(model, options.GpusPerNode, $"GPU-{node}-"),
-                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"http://127.0.0.1:{port}/"), LocalDelivery.Annotations(delivery)),
+                // TLS as in a cluster: a key made here, a certificate from the operator's signer through the CSR API.
+                ServingCertificate = new CsrServingCertificate(_client, node, TimeProvider.System),
+                Registrar = new KubernetesNodeRegistrar(_client, version, new Uri($"https://127.0.0.1:{port}/"), LocalDelivery.Annotations(delivery)),
                 Delivery = delivery,
             }, cancellationToken);
             _agents.Add(agent);
-            progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel})");
+            progress.Report($"agent for {node} listening on {agent.BaseAddress} ({options.GpusPerNode} simulated {options.GpuModel}; TLS certificate for {node} from the operator's agent CA)");
         }
 
         // `kubectl annotate gpu NAME tensor-fusion.ai/simulate-fault=xid-79` fails a simulated GPU (docs/operations.md).
@@ -88,7 +101,7 @@ public sealed class LocalEngine : IAsyncDisposable
         _faults = Task.Run(() => injector.RunAsync(_stopping.Token), CancellationToken.None);
     }
 
-    /// <summary>Starts the operator; call after <see cref="StartAgentsAsync"/>, whose token file it sends to the agents.</summary>
+    /// <summary>Starts the operator (and with it the signer of the agents' certificates); call after <see cref="WriteAgentTokenAsync"/>, whose token file it sends to the agents.</summary>
     public void StartOperator(string kubeconfigPath, IProgress<string> progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
@@ -98,11 +111,13 @@ public sealed class LocalEngine : IAsyncDisposable
         {
             Kubeconfig = kubeconfigPath,
             MetricsBindAddress = $"127.0.0.1:{port}",
-            // The operator's token for the agents' audience; their addresses come from their GPUNodes' agent-endpoint annotations.
+            // The operator's token for the agents' audience; their addresses come from their GPUNodes' agent-endpoint
+            // annotations (local mode only: agents share 127.0.0.1), and each must present its node's certificate.
             AgentTokenFile = _agentTokenFile,
+            AgentTrustNamespace = LocalIdentities.Namespace,
             // The autoscaler scrapes the agents' /metrics directly with the same token (no --prometheus-url), every 10 s (examples use 15 s intervals).
             // Workers get their GPU through DRA claims, as on a 1.34+ cluster: the simulated kubelet prepares them with the agents.
-            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) }, DraClaims = true },
+            Operator = new OperatorOptions { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromSeconds(10) }, DraClaims = true, AgentEndpointAnnotation = true },
             // The pod webhook on loopback, with a certificate for 127.0.0.1 (the configuration names this URL).
             WebhookBindAddress = $"127.0.0.1:{_webhookPort}",
             WebhookCertificateNames = ["127.0.0.1", "localhost"],

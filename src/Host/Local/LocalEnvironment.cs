@@ -53,9 +53,12 @@ public sealed class LocalEnvironment : IAsyncDisposable
             await environment.AddNodesAsync(progress);
             var nodes = Enumerable.Range(1, options.Nodes).Select(NodeName).ToList();
             var identities = await LocalIdentities.InstallAsync(server, stateDirectory, progress);
-            await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
+            await environment._engine.WriteAgentTokenAsync(options, identities, cancellationToken);
             await LocalClusterBootstrap.EnsurePodWebhookAsync(server, environment._engine.WebhookUrl, LocalIdentities.Namespace, progress);
+            // The operator first: it signs the agents' serving certificates, which each agent waits for before it listens.
             environment._engine.StartOperator(identities.OperatorKubeconfig, progress);
+            await environment._engine.StartAgentsAsync(options, identities, nodes, progress, cancellationToken);
+            await environment.WriteAgentCaAsync(cancellationToken);
             await environment.StartPrometheusAsync(progress, cancellationToken);
             environment.WriteEndpoints();
             return environment;
@@ -119,7 +122,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
         try
         {
             _prometheus = await LocalPrometheus.StartAsync(executable, Options.StateDirectory, _engine.OperatorMetrics!,
-                _engine.AgentEndpoints.Select(agent => agent.Metrics), _engine.AgentTokenFile!, LocalEngine.FreeLoopbackPort(), cancellationToken);
+                _engine.AgentEndpoints, _engine.AgentTokenFile!, AgentCaFile, LocalEngine.FreeLoopbackPort(), cancellationToken);
             PrometheusNote = $"{_prometheus.Address} (data in {Path.Combine(Options.StateDirectory, "prometheus")})";
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
@@ -128,6 +131,18 @@ public sealed class LocalEnvironment : IAsyncDisposable
             PrometheusNote = $"failed to start, continuing without it: {e.Message}";
             progress.Report($"Prometheus {PrometheusNote}");
         }
+    }
+
+    /// <summary>DIR/agent-ca.crt: the operator's agent CA (public), to verify an agent: curl --cacert it, with the node's name as the server name.</summary>
+    public string AgentCaFile => Path.Combine(Options.StateDirectory, "agent-ca.crt");
+
+    private async Task WriteAgentCaAsync(CancellationToken cancellationToken)
+    {
+        var published = Server.Store.Get("configmaps", LocalIdentities.Namespace, Api.Conventions.AgentServingIdentity.CaConfigMapName)
+            ?? throw new InvalidOperationException($"the operator published no agent CA (ConfigMap {LocalIdentities.Namespace}/{Api.Conventions.AgentServingIdentity.CaConfigMapName})");
+        var pem = published.Value["data"]?[Api.Conventions.AgentServingIdentity.CaConfigMapKey]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"ConfigMap {Api.Conventions.AgentServingIdentity.CaConfigMapName} has no {Api.Conventions.AgentServingIdentity.CaConfigMapKey}");
+        await File.WriteAllTextAsync(AgentCaFile, pem, cancellationToken);
     }
 
     private void WriteEndpoints() =>

@@ -32,7 +32,8 @@ public sealed class LocalPrometheus : IAsyncDisposable
 
     /// <summary>Writes the configuration, starts the process and waits until it answers /-/ready.</summary>
     public static async Task<LocalPrometheus> StartAsync(
-        string executable, string stateDirectory, string operatorMetrics, IEnumerable<string> agentMetrics, string agentTokenFile, int port, CancellationToken cancellationToken)
+        string executable, string stateDirectory, string operatorMetrics, IEnumerable<LocalAgentEndpoint> agents, string agentTokenFile, string agentCaFile, int port,
+        CancellationToken cancellationToken)
     {
         var directory = Directory.CreateDirectory(Path.Combine(stateDirectory, "prometheus")).FullName;
         var rules = Path.Combine(directory, "tensorfusion-alerts.yaml");
@@ -43,7 +44,7 @@ public sealed class LocalPrometheus : IAsyncDisposable
         }
 
         var config = Path.Combine(directory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, Configuration(rules, new Uri(operatorMetrics), agentMetrics.Select(url => new Uri(url)), agentTokenFile), cancellationToken);
+        await File.WriteAllTextAsync(config, Configuration(rules, new Uri(operatorMetrics), agents, agentTokenFile, agentCaFile), cancellationToken);
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var start = new ProcessStartInfo(executable)
         {
@@ -89,9 +90,28 @@ public sealed class LocalPrometheus : IAsyncDisposable
         _process.Dispose();
     }
 
-    internal static string Configuration(string rulesFile, Uri operatorMetrics, IEnumerable<Uri> agents, string agentTokenFile)
+    /// <remarks>
+    /// Agents serve TLS with a certificate naming their node, so each gets a job of its own (the server name is per job)
+    /// relabelled to the one job name the dashboards and alert rules expect; the CA is the operator's agent CA.
+    /// </remarks>
+    internal static string Configuration(string rulesFile, Uri operatorMetrics, IEnumerable<LocalAgentEndpoint> agents, string agentTokenFile, string agentCaFile)
     {
-        var agentTargets = string.Join(", ", agents.Select(agent => $"'{agent.Authority}'"));
+        var agentJobs = string.Concat(agents.Select(agent => $"""
+
+              - job_name: tensorfusion-agent-{agent.Node}
+                metrics_path: /metrics
+                scheme: https
+                tls_config:
+                  ca_file: {agentCaFile}
+                  server_name: {agent.Node}
+                authorization:
+                  credentials_file: {agentTokenFile}
+                static_configs:
+                  - targets: ['{new Uri(agent.Metrics).Authority}']
+                relabel_configs:
+                  - target_label: job
+                    replacement: tensorfusion-agent
+            """));
         return $"""
             # Written by `tensorfusion local`; rewritten at every start.
             global:
@@ -104,13 +124,7 @@ public sealed class LocalPrometheus : IAsyncDisposable
               - job_name: tensorfusion-operator
                 metrics_path: {operatorMetrics.AbsolutePath}
                 static_configs:
-                  - targets: ['{operatorMetrics.Authority}']
-              - job_name: tensorfusion-agent
-                metrics_path: /metrics
-                authorization:
-                  credentials_file: {agentTokenFile}
-                static_configs:
-                  - targets: [{agentTargets}]
+                  - targets: ['{operatorMetrics.Authority}']{agentJobs}
             """;
     }
 

@@ -30,12 +30,21 @@ public static class OperatorHost
         using var kubernetes = new Kubernetes(config);
         var client = KubeRestClient.FromKubernetes(kubernetes);
         var registry = Metrics.NewCustomRegistry();
-        using var agentHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-        var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
-        var agents = AgentAccess.OverHttp(agentHttp, () => token?.Current(), options.Operator.AgentTimeout);
         var operatorOptions = options.Operator with { Logger = new TextWriterLogger(output, TimeProvider.System, LogLevel.Information) };
+        // The agent channel's trust (docs/agent-protocol.md): this operator's CA signs the agents' serving certificates,
+        // and plans go only to an agent whose certificate from that CA names the node.
+        await using var agentTrust = await AgentTrustHost.StartAsync(client, options, operatorOptions.Logger, registry, output, cancellationToken);
+        if (agentTrust is null)
+        {
+            return 1;
+        }
+
+        using var agentHttp = new HttpClient(agentTrust.Channel.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        using var serviceHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var token = options.AgentTokenFile is null ? null : new BearerTokenFile(options.AgentTokenFile, TimeProvider.System);
+        var agents = AgentAccess.OverTls(agentHttp, agentTrust.Channel, () => token?.Current(), options.Operator.AgentTimeout);
         var prometheus = options.PrometheusUrl is null ? null : new Uri(options.PrometheusUrl.EndsWith('/') ? options.PrometheusUrl : options.PrometheusUrl + "/");
-        var autoscaling = AutoscalingAccess.OverHttp(agentHttp, prometheus, () => token?.Current(), TimeProvider.System, options.Operator.Autoscaling);
+        var autoscaling = AutoscalingAccess.OverHttp(serviceHttp, prometheus, () => token?.Current(), TimeProvider.System, options.Operator.Autoscaling, agentHttp);
         var tensorFusion = new TensorFusionOperator(client, operatorOptions, TimeProvider.System, registry, agents: agents, autoscaling: autoscaling);
         if (!OperatorHostOptions.TryParseBindAddress(options.MetricsBindAddress, out var endpoint))
         {

@@ -31,6 +31,15 @@ public sealed record OperatorHostOptions
     /// </summary>
     public string? AgentTokenFile { get; init; }
 
+    /// <summary>
+    /// The operator's namespace for the agent channel's trust: the agent CA's Secret and public ConfigMap live here, and
+    /// the signer accepts certificate requests from the agent ServiceAccount of this namespace.
+    /// </summary>
+    public string AgentTrustNamespace { get; init; } = "tensor-fusion-system";
+
+    /// <summary>Lifetime of the agents' serving certificates (they renew at two thirds of it).</summary>
+    public TimeSpan AgentCertificateLifetime { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Prometheus base URL the autoscaler reads worker usage from; null scrapes the agents' /metrics directly.</summary>
     public string? PrometheusUrl { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using TensorFusion.LocalCluster.Authentication;
 using TensorFusion.LocalCluster.Authorization;
+using TensorFusion.LocalCluster.Certificates;
 using TensorFusion.LocalCluster.Disruption;
 using TensorFusion.LocalCluster.Resources;
 using TensorFusion.LocalCluster.Selectors;
@@ -13,7 +14,8 @@ using TensorFusion.LocalCluster.Storage;
 namespace TensorFusion.LocalCluster.Http;
 
 /// <summary>The verbs on one resource URL: get, list, watch, create, update, patch, delete, deletecollection, pods/binding, pods/eviction.</summary>
-public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches, AccessReviews reviews, TokenRequests tokenRequests, PodEvictions evictions)
+public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder tables, WatchStreamer watches, AccessReviews reviews, TokenRequests tokenRequests, PodEvictions evictions,
+    CertificateSubresources certificates)
 {
     public async Task HandleAsync(HttpContext context, RequestTarget target, ResourceType type)
     {
@@ -46,7 +48,13 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
                 return;
             case ("POST", null, null):
                 var options = WriteOptionsOf(request);
-                var created = await operations.CreateAsync(type, @namespace!, await ObjectBodyAsync(context, type), options);
+                var body = await ObjectBodyAsync(context, type);
+                if (type.StorageId == CertificateSigningRequests.StorageId)
+                {
+                    CertificateSigningRequests.OnCreate(body, Caller(context));
+                }
+
+                var created = await operations.CreateAsync(type, @namespace!, body, options);
                 Responses.Warn(context, options.Warnings);
                 await Responses.BytesAsync(context, 201, created.Json);
                 return;
@@ -60,6 +68,11 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
                 return;
             case ("POST", { } podName, "binding"):
                 await BindAsync(context, type, @namespace!, podName);
+                return;
+            case ("PUT" or "PATCH", { } name, "status" or "approval") when type.StorageId == CertificateSigningRequests.StorageId:
+                var (decision, _) = await RequestBody.ReadAsync(request, context.RequestAborted);
+                var decided = await certificates.WriteAsync(type, name, target.Subresource!, request.Method, request.ContentType ?? string.Empty, decision, Caller(context), WriteOptionsOf(request));
+                await Responses.BytesAsync(context, 200, decided.Json);
                 return;
             case ("PUT", { } name, null or "status"):
                 var updateOptions = WriteOptionsOf(request);
@@ -207,9 +220,11 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
 
         var review = await ObjectBodyAsync(context, type);
         ObjectPreparation.CheckKind(type, review);
-        var caller = context.Features.Get<UserInfo>() ?? throw new InvalidOperationException("the request reached a review without an authenticated user");
-        await Responses.JsonAsync(context, 201, reviews.Answer(type, review, caller));
+        await Responses.JsonAsync(context, 201, reviews.Answer(type, review, Caller(context)));
     }
+
+    private static UserInfo Caller(HttpContext context) =>
+        context.Features.Get<UserInfo>() ?? throw new InvalidOperationException("the request reached a resource verb without an authenticated user");
 
     private static async Task<JsonObject> ObjectBodyAsync(HttpContext context, ResourceType type)
     {

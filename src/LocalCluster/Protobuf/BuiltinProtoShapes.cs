@@ -147,6 +147,30 @@ public static class BuiltinProtoShapes
         (3, new("maxUnavailable", ProtoKind.IntOrString)),
         (4, new("unhealthyPodEvictionPolicy", ProtoKind.Text)));
 
+    // certificates.k8s.io/v1: extra (map<string, ExtraValue>) is server-owned, like username and groups.
+    private static readonly ProtoMessage CertificateSigningRequestSpec = Message("CertificateSigningRequestSpec",
+        (1, new("request", ProtoKind.Bytes)),
+        (2, new("username", ProtoKind.Text)),
+        (3, new("uid", ProtoKind.Text)),
+        (4, new("groups", ProtoKind.Text, Repeated: true)),
+        (5, new("usages", ProtoKind.Text, Repeated: true)),
+        (6, new("extra", ProtoKind.Ignored)),
+        (7, new("signerName", ProtoKind.Text)),
+        (8, new("expirationSeconds", ProtoKind.Number)));
+
+    private static readonly ProtoMessage CertificateSigningRequestCondition = Message("CertificateSigningRequestCondition",
+        (1, new("type", ProtoKind.Text)),
+        (2, new("reason", ProtoKind.Text)),
+        (3, new("message", ProtoKind.Text)),
+        (4, new("lastUpdateTime", ProtoKind.Time)),
+        (5, new("lastTransitionTime", ProtoKind.Time)),
+        (6, new("status", ProtoKind.Text)));
+
+    // Decoded, not ignored: `kubectl certificate approve` PUTs the whole object, conditions included, to /approval.
+    private static readonly ProtoMessage CertificateSigningRequestStatus = Message("CertificateSigningRequestStatus",
+        (1, new("conditions", ProtoKind.Message, Repeated: true, CertificateSigningRequestCondition)),
+        (2, new("certificate", ProtoKind.Bytes)));
+
     private static readonly ProtoMessage ContainerPort = Message("ContainerPort",
         (1, new("name", ProtoKind.Text)),
         (2, new("hostPort", ProtoKind.Number)),
@@ -275,6 +299,10 @@ public static class BuiltinProtoShapes
             (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
             (2, new("spec", ProtoKind.Message, Message: PodDisruptionBudgetSpec)),
             (3, new("status", ProtoKind.Ignored))),
+        ["CertificateSigningRequest"] = Message("CertificateSigningRequest",
+            (1, new("metadata", ProtoKind.Message, Message: ObjectMeta)),
+            (2, new("spec", ProtoKind.Message, Message: CertificateSigningRequestSpec)),
+            (3, new("status", ProtoKind.Message, Message: CertificateSigningRequestStatus))),
     };
 
     private static ProtoMessage Binding(string kind) => Message(kind,

@@ -47,6 +47,13 @@ public static class BuiltinResources
             Group = "policy", Version = "v1", Plural = "poddisruptionbudgets", Kind = "PodDisruptionBudget",
             Singular = "poddisruptionbudget", Namespaced = true, HasStatus = true, ShortNames = ["pdb"],
         },
+        new ResourceType
+        {
+            Group = "certificates.k8s.io", Version = "v1", Plural = "certificatesigningrequests", Kind = "CertificateSigningRequest",
+            Singular = "certificatesigningrequest", Namespaced = false, HasStatus = true, ShortNames = ["csr"], ExtraSubresources = ["approval"],
+            PrinterColumns = [AgeColumn, new("SignerName", "string", ".spec.signerName"), new("Requestor", "string", ".spec.username"),
+                new("Condition", "string", ".status.conditions[*].type")],
+        },
         .. DynamicResourceKinds.All(),
         Replicated("deployments", "Deployment", "deployment", ["deploy"],
             [new("Desired", "integer", ".spec.replicas"), new("Ready", "integer", ".status.readyReplicas"), new("Up-to-date", "integer", ".status.updatedReplicas"),

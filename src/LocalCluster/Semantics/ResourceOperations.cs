@@ -188,6 +188,11 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
 
             ObjectPreparation.ApplySchema(type, next, options, existing.Value);
             KindRules.Validate(type, next);
+            if (type.StorageId == Certificates.CertificateSigningRequests.StorageId)
+            {
+                Certificates.CertificateSigningRequests.ThrowIfSpecChanged(existing.Value, next);
+            }
+
             if (type.StorageId == CrdStorageId)
             {
                 KindRules.MarkEstablished(next);

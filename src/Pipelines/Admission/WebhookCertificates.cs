@@ -111,16 +111,7 @@ public sealed class WebhookCertificates : IDisposable
         }
     }
 
-    private static X509Certificate2 CreateCa(DateTimeOffset now)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=tensor-fusion-webhook-ca", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
+    private static X509Certificate2 CreateCa(DateTimeOffset now) => Certificates.CertificateAuthorities.CreateSelfSigned("tensor-fusion-webhook-ca", now, CaLifetime);
 
     private X509Certificate2 CreateServing(X509Certificate2 issuer, DateTimeOffset now)
     {
@@ -149,10 +140,7 @@ public sealed class WebhookCertificates : IDisposable
             notAfter = issuer.NotAfter.ToUniversalTime();
         }
 
-        var serial = new byte[16];
-        RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7F;
-        using var signed = request.Create(issuer, now.AddMinutes(-5), notAfter, serial);
+        using var signed = request.Create(issuer, now.AddMinutes(-5), notAfter, Certificates.CertificateAuthorities.PositiveSerial());
         using var withKey = signed.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }

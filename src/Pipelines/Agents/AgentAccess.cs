@@ -6,9 +6,13 @@ namespace TensorFusion.Pipelines.Agents;
 /// </summary>
 public sealed record AgentAccess(Func<Func<string, Uri?>, INodePlanClient> CreateClient)
 {
-    /// <summary>Plans over HTTP with a bearer token read for every push (so a rotated token file is picked up).</summary>
-    public static AgentAccess OverHttp(HttpClient http, Func<string?> bearerToken, TimeSpan timeout) =>
-        new(addresses => new AgentPlanClient(http, addresses, bearerToken, timeout));
+    /// <summary>
+    /// Plans over TLS to the agent whose certificate names the node (<see cref="AgentChannelTrust"/>), with a bearer token
+    /// read for every push (so a rotated token file is picked up). <paramref name="http"/> must use
+    /// <see cref="AgentChannelTrust.CreateHandler"/>.
+    /// </summary>
+    public static AgentAccess OverTls(HttpClient http, AgentChannelTrust trust, Func<string?> bearerToken, TimeSpan timeout) =>
+        new(addresses => new AgentPlanClient(http, addresses, bearerToken, timeout, trust));
 
     /// <summary>Every plan goes to <paramref name="client"/>, whatever the node's address.</summary>
     public static AgentAccess Fixed(INodePlanClient client) => new(_ => client);

@@ -7,10 +7,13 @@ using TensorFusion.Gpu.Plans;
 namespace TensorFusion.Pipelines.Agents;
 
 /// <summary>
-/// Pushes plans with <c>PUT {agent}/api/v1/plan</c> and a bearer token. The agent answers 200 with its status, 409 when
-/// it refuses the generation, 400 for an invalid plan; anything else (and no answer within the timeout) is unreachable.
+/// Pushes plans with <c>PUT {agent}/api/v1/plan</c> and a bearer token, over TLS only, to the agent whose certificate
+/// names the plan's node (<see cref="AgentChannelTrust"/>): a plain-HTTP address is refused before anything is sent,
+/// and so is an agent whose certificate is not from the operator's CA or names another node. The agent answers 200
+/// with its status, 409 when it refuses the generation, 400 for an invalid plan; anything else (and no answer within
+/// the timeout) is unreachable and retried.
 /// </summary>
-public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAddress, Func<string?> bearerToken, TimeSpan timeout)
+public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAddress, Func<string?> bearerToken, TimeSpan timeout, AgentChannelTrust? trust = null)
     : INodePlanClient
 {
     public async Task<PlanPushResult> PushAsync(NodePlan plan, CancellationToken cancellationToken)
@@ -20,12 +23,18 @@ public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAdd
             return PlanPushResult.Unreachable($"no agent address known for node {plan.NodeName}");
         }
 
+        if (baseAddress.Scheme != Uri.UriSchemeHttps)
+        {
+            return PlanPushResult.Unreachable($"agent {plan.NodeName}: address {baseAddress} is not https; plans and the bearer token go to agents over TLS only");
+        }
+
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(baseAddress, "api/v1/plan"))
         {
             Content = JsonContent.Create(plan, options: PlanJson.Options),
         };
+        AgentChannelTrust.TargetNode(request, plan.NodeName);
         if (bearerToken() is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -48,6 +57,11 @@ public sealed class AgentPlanClient(HttpClient http, Func<string, Uri?> agentAdd
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return PlanPushResult.Unreachable($"agent {plan.NodeName}: no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException error) when (error.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            var reason = trust?.RefusalFor(plan.NodeName) ?? error.InnerException.Message;
+            return PlanPushResult.Unreachable($"agent {plan.NodeName}: refused its TLS identity: {reason}");
         }
         catch (HttpRequestException error)
         {

@@ -15,14 +15,15 @@ public sealed record AutoscalingAccess(
 {
     /// <summary>
     /// Prometheus when <paramref name="prometheus"/> is set (<c>--prometheus-url</c>); otherwise every agent's
-    /// <c>/metrics</c> scraped directly with the agents' bearer token (local mode). External scalers over HTTP.
+    /// <c>/metrics</c> scraped directly with the agents' bearer token (local mode) through <paramref name="agentHttp"/>
+    /// (the agents' TLS trust, <see cref="Agents.AgentChannelTrust"/>; <paramref name="http"/> when null). External scalers over HTTP.
     /// </summary>
-    public static AutoscalingAccess OverHttp(HttpClient http, Uri? prometheus, Func<string?> agentToken, TimeProvider time, AutoscalingOptions options)
+    public static AutoscalingAccess OverHttp(HttpClient http, Uri? prometheus, Func<string?> agentToken, TimeProvider time, AutoscalingOptions options, HttpClient? agentHttp = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new AutoscalingAccess(
             (nodes, addresses) => prometheus is null
-                ? AgentScrapeUsageSource.ForNodes(http, nodes, addresses, time, options.ScrapeTimeout, agentToken)
+                ? AgentScrapeUsageSource.ForNodes(agentHttp ?? http, nodes, addresses, time, options.ScrapeTimeout, agentToken)
                 : new PrometheusUsageSource(http, prometheus, options.PrometheusStep, options.PrometheusTimeout),
             kube => new HttpExternalScaler(http, kube, options.ExternalScalerTimeout));
     }

@@ -8,16 +8,18 @@ namespace TensorFusion.Pipelines.MetricsSources;
 /// nothing (its workers stay unknown), and the reading is down only when no agent answered.
 /// </summary>
 public sealed class AgentScrapeUsageSource(
-    HttpClient http, Func<IReadOnlyList<Uri>> agentMetricsAddresses, TimeProvider time, TimeSpan timeout, Func<string?>? bearerToken = null)
+    HttpClient http, Func<IReadOnlyList<AgentMetricsTarget>> agentMetricsAddresses, TimeProvider time, TimeSpan timeout, Func<string?>? bearerToken = null)
     : IUsageSource
 {
     /// <summary>
     /// A source over the nodes the allocation side knows, each scraped at its agent's base address + <c>metrics</c>
-    /// (the same node → agent address map the plan pushes use); nodes without a known agent are skipped.
+    /// (the same node → agent address map the plan pushes use), the node named as the TLS server name so the agent's
+    /// certificate is checked as for a plan push (<see cref="Agents.AgentChannelTrust"/>); nodes without a known agent are skipped.
     /// </summary>
     public static AgentScrapeUsageSource ForNodes(
         HttpClient http, Func<IReadOnlyList<string>> nodes, Func<string, Uri?> agentAddress, TimeProvider time, TimeSpan timeout, Func<string?>? bearerToken = null) =>
-        new(http, () => [.. nodes().Select(agentAddress).OfType<Uri>().Select(address => new Uri(address, "metrics"))], time, timeout, bearerToken);
+        new(http, () => [.. nodes().Select(node => (Node: node, Address: agentAddress(node))).Where(target => target.Address is not null)
+            .Select(target => new AgentMetricsTarget(new Uri(target.Address!, "metrics"), target.Node))], time, timeout, bearerToken);
 
     public async Task<UsageReading> ReadAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
@@ -26,13 +28,18 @@ public sealed class AgentScrapeUsageSource(
         var errors = new List<string>();
         var token = bearerToken?.Invoke();
         var answered = 0;
-        foreach (var address in addresses)
+        foreach (var (address, node) in addresses)
         {
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(timeout);
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, address);
+                if (node is not null && address.Scheme == Uri.UriSchemeHttps)
+                {
+                    Agents.AgentChannelTrust.TargetNode(request, node);
+                }
+
                 if (!string.IsNullOrEmpty(token))
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

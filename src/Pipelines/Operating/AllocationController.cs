@@ -55,7 +55,7 @@ public sealed partial class AllocationController(
                 inventory.Templates.Changes.Where(InventoryRelevance.Spec).Select(_ => true))
             .Subscribe(_ => inventoryChanged.Writer.TryWrite(true), _ => { }, () => { });
 
-        var addresses = new AgentAddressBook(name => inventory.GpuNodes.Get(null, name), name => inventory.Nodes.Get(null, name), options.AgentPort);
+        var addresses = new AgentAddressBook(name => inventory.GpuNodes.Get(null, name), name => inventory.Nodes.Get(null, name), options.AgentPort, options.AgentEndpointAnnotation);
         await using var dispatcher = new NodePlanDispatcher(agents.CreateClient(addresses.Resolve), time, options.AgentMaxBackoff, generations, options.Logger);
         dispatcher.Conflicted += metrics.RecordPlanConflict;
         var writer = new RestAllocationWriter(client, time);

@@ -53,8 +53,14 @@ public sealed record OperatorOptions
     /// </summary>
     public bool DraClaims { get; init; }
 
-    /// <summary>Port of a node's agent when its GPUNode publishes no endpoint (the Node's InternalIP is used).</summary>
+    /// <summary>Port of a node's agent, on the Node's InternalIP (https).</summary>
     public int AgentPort { get; init; } = 9090;
+
+    /// <summary>
+    /// Honour the agent-endpoint annotation agents write on their GPUNodes (local mode only, where agents share
+    /// 127.0.0.1): off for `tensorfusion operator`, where only API-server-vouched addresses are used.
+    /// </summary>
+    public bool AgentEndpointAnnotation { get; init; }
 
     /// <summary>Time limit of one plan push.</summary>
     public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(10);

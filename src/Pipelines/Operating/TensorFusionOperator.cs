@@ -300,7 +300,7 @@ public sealed partial class TensorFusionOperator
             return;
         }
 
-        var addresses = new AgentAddressBook(name => _inventory.GpuNodes.Get(null, name), name => _inventory.Nodes.Get(null, name), _options.AgentPort);
+        var addresses = new AgentAddressBook(name => _inventory.GpuNodes.Get(null, name), name => _inventory.Nodes.Get(null, name), _options.AgentPort, _options.AgentEndpointAnnotation);
         Autoscaler = AutoscalingService.ForAllocation(_caches.Workloads, _client, pipeline, _autoscaling,
             () => [.. _inventory.GpuNodes.List().Select(node => node.Metadata.Name)], addresses.Resolve, _time, _options.Autoscaling with { Logger = _options.Logger }, _autoscalingMetrics);
         try

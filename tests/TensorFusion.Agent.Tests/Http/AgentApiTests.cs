@@ -14,7 +14,7 @@ public sealed class AgentApiTests
     public async Task Healthz_WithoutToken_Ok()
     {
         await using var harness = await AgentHarness.StartAsync();
-        using var anonymous = new HttpClient { BaseAddress = harness.Agent.BaseAddress };
+        using var anonymous = new HttpClient(Tls.TestServingCertificates.Handler()) { BaseAddress = harness.Agent.BaseAddress };
 
         using var response = await anonymous.GetAsync(new Uri("healthz", UriKind.Relative));
 
@@ -28,7 +28,7 @@ public sealed class AgentApiTests
     public async Task PutPlan_WithoutValidToken_Unauthorized(string? authorization)
     {
         await using var harness = await AgentHarness.StartAsync();
-        using var client = new HttpClient { BaseAddress = harness.Agent.BaseAddress };
+        using var client = new HttpClient(Tls.TestServingCertificates.Handler()) { BaseAddress = harness.Agent.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/plan") { Content = JsonContent.Create(Plan(1, Fractional("w")), options: PlanJson.Options) };
         if (authorization is not null)
         {

@@ -16,7 +16,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         Node = node;
         Agent = agent;
         Time = time;
-        Client = new HttpClient { BaseAddress = agent.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient(Tls.TestServingCertificates.Handler()) { BaseAddress = agent.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
@@ -41,6 +41,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         NodeName = AgentTestNode.NodeName,
         StateDirectory = node.StateDirectory,
         TokenChecker = new SharedSecretTokenChecker(Token),
+        ServingCertificate = Tls.TestServingCertificates.For(AgentTestNode.NodeName),
         Device = node.Device,
         BootIdPath = node.BootIdPath,
         TimeProvider = time,

@@ -74,7 +74,7 @@ public sealed partial class AgentMetricsExpositionTests
     public async Task Metrics_WithoutToken_Unauthorized()
     {
         await using var harness = await AgentHarness.StartAsync();
-        using var anonymous = new HttpClient { BaseAddress = harness.Agent.BaseAddress };
+        using var anonymous = new HttpClient(Tls.TestServingCertificates.Handler()) { BaseAddress = harness.Agent.BaseAddress };
 
         using var response = await anonymous.GetAsync(new Uri("metrics", UriKind.Relative));
 

@@ -1,3 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using TensorFusion.Agent.Tls;
+using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.AgentTrust;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -34,13 +39,17 @@ public sealed class AgentScenario : IScenario
         {
             using var device = NativeAcceleratorDevice.OpenSimulator(new SimulatorOptions("A100-80GB", Gpus, "GPU-bench", 1), Path.Combine(state, "limits"));
             var figures = new Dictionary<string, double>();
+            // TLS as the operator speaks it: a certificate from an agent CA naming the node, the node as server name.
+            using var authority = AgentCertificateAuthority.InMemory(DateTimeOffset.UtcNow);
             await using (var agent = await NodeAgent.StartAsync(new AgentOptions
             {
                 NodeName = "bench", StateDirectory = state, TokenChecker = new SharedSecretTokenChecker(Token), Device = device,
+                ServingCertificate = new StaticServingCertificate(ServingCertificate(authority, "bench")),
                 ReconcileInterval = TimeSpan.FromHours(1), HeartbeatInterval = TimeSpan.FromHours(1),
             }, cancellationToken))
             {
-                using var client = new HttpClient { BaseAddress = agent.BaseAddress };
+                using var client = new HttpClient(new AgentChannelTrust(authority.TrustAnchor).CreateHandler()) { BaseAddress = agent.BaseAddress };
+                client.DefaultRequestHeaders.Host = "bench";
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
                 for (var pid = 1; pid <= 64; pid++)
                 {
@@ -115,6 +124,14 @@ public sealed class AgentScenario : IScenario
         }
 
         return new NodePlan("bench", generation, allocations);
+    }
+
+    private static X509Certificate2 ServingCertificate(AgentCertificateAuthority authority, string node)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issued = X509Certificate2.CreateFromPem(authority.Issue(new PublicKey(key), node, DateTimeOffset.UtcNow, TimeSpan.FromDays(1)));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
     private static async Task PushAsync(HttpClient client, NodePlan plan, CancellationToken cancellationToken)

@@ -22,11 +22,29 @@ public sealed class AgentCommandTests
         try
         {
             var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
-                "agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir,
-                "--device-plugin", "--device-plugin-dir", Path.Combine(stateDir, "dp"), "--cdi-dir", Path.Combine(stateDir, "cdi"));
+                ["agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir,
+                "--device-plugin", "--device-plugin-dir", Path.Combine(stateDir, "dp"), "--cdi-dir", Path.Combine(stateDir, "cdi"), .. ServingCertificateFlags(stateDir)]);
 
             Assert.Equal(1, exitCode);
             Assert.Contains("--device-plugin: needs a cluster", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_NoClusterAndNoCertificate_FailsNamingTheTlsFlags()
+    {
+        var stateDir = Directory.CreateTempSubdirectory("tf-agent-cli-").FullName;
+        try
+        {
+            var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
+                "agent", "--simulate", "L4:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir);
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains("--tls-cert-file and --tls-key-file: required without a cluster", output, StringComparison.Ordinal);
         }
         finally
         {
@@ -79,7 +97,7 @@ public sealed class AgentCommandTests
         try
         {
             var (exitCode, output) = await TensorFusionCliTests.InvokeAsync(
-                "agent", "--simulate", "Z9:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir);
+                ["agent", "--simulate", "Z9:1", "--token", "0123456789abcdef0", "--port", "0", "--state-dir", stateDir, .. ServingCertificateFlags(stateDir)]);
 
             Assert.Equal(1, exitCode);
             Assert.Contains("A100-80GB", output, StringComparison.Ordinal);
@@ -88,5 +106,18 @@ public sealed class AgentCommandTests
         {
             Directory.Delete(stateDir, recursive: true);
         }
+    }
+
+    /// <summary>A self-signed serving certificate in PEM files under <paramref name="directory"/> (a standalone agent serves TLS only).</summary>
+    private static string[] ServingCertificateFlags(string directory)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=standalone", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var certificateFile = Path.Combine(directory, "tls.crt");
+        var keyFile = Path.Combine(directory, "tls.key");
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return ["--tls-cert-file", certificateFile, "--tls-key-file", keyFile];
     }
 }

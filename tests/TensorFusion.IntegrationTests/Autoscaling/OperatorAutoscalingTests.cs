@@ -24,14 +24,13 @@ public sealed class OperatorAutoscalingTests
     {
         await using var engine = await EngineCluster.StartAsync();
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName);
-        using var agentHttp = new HttpClient();
         // 40 TFLOPs used by whichever workers run (docs/autoscaling.md: 47.43 TFLOPs recommended for QoS medium).
         var usage = new SteadyUsage(40, 8 * AutoscalingCluster.GiB, () => [.. engine.RunningWorkers("llm").Select(pod => pod.Metadata.Name)]);
         var client = KubeRestClient.WithBearerToken(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, engine.Cluster.Server.BaseUri, engine.Cluster.Server.Token);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var options = EngineCluster.FastOptions() with { Autoscaling = new AutoscalingOptions { Tick = TimeSpan.FromMilliseconds(200) } };
         var tensorFusion = new TensorFusionOperator(client, options, TimeProvider.System, registry, new Random(7),
-            AgentAccess.OverHttp(agentHttp, () => EngineCluster.Token, TimeSpan.FromSeconds(5)), new AutoscalingAccess((_, _) => usage));
+            AgentAccess.OverTls(engine.AgentHttp, engine.Trust, () => EngineCluster.Token, TimeSpan.FromSeconds(5)), new AutoscalingAccess((_, _) => usage));
         await using var op = new RunningOperator(tensorFusion, new FaultInjectingHandler(), registry);
 
         await engine.Cluster.Direct.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath(OperatorCluster.Namespace), new JsonObject

@@ -64,7 +64,7 @@ public sealed class AlertRuleFileTests
 
         // The keep rule selects "<service>;<port name>" from deploy/base: operator Service port http-metrics, agent port http.
         Assert.Equal("tensorfusion-operator;http-metrics", KeepRegex(jobs["tensorfusion-operator"]));
-        Assert.Equal("tensorfusion-agent;http", KeepRegex(jobs["tensorfusion-agent"]));
+        Assert.Equal("tensorfusion-agent;https", KeepRegex(jobs["tensorfusion-agent"]));
         Assert.Equal(["tensorfusion-agent", "tensorfusion-operator"], jobs.Keys.Order(StringComparer.Ordinal));
         var rulesText = File.ReadAllText(RepositoryLayout.AlertRulesFile);
         Assert.Contains("job=\"tensorfusion-operator\"", rulesText, StringComparison.Ordinal);

@@ -10,8 +10,8 @@ public sealed partial class MetricsContractTests
     {
         var names = MetricsContract.MetricNames();
 
-        // 26 agent rows (10 of them the limiter's) + 31 operator names (4 shorthand rows expand to 2 and one to 4).
-        Assert.Equal(26 + 31, names.Count);
+        // 26 agent rows (10 of them the limiter's) + 33 operator names (4 shorthand rows expand to 2 and one to 4).
+        Assert.Equal(26 + 33, names.Count);
         Assert.Contains("tensorfusion_pool_capacity_vram_bytes", names);
         Assert.Contains("tensorfusion_node_allocated_vram_bytes", names);
         Assert.Contains("tensorfusion_workload_recommendation_vram_bytes", names);

@@ -32,7 +32,7 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
         foreach (var (role, rule) in Rules(manifests.Base))
         {
             Assert.Empty(RenderedManifests.Strings(rule["verbs"]).Intersect(forbiddenVerbs));
-            if (IsOwnWebhookCaBundleRule(role, rule))
+            if (IsOwnWebhookCaBundleRule(role, rule) || IsAgentTrustRule(role, rule))
             {
                 continue;
             }
@@ -50,6 +50,31 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
         && RenderedManifests.Strings(rule["resources"]).SequenceEqual(["mutatingwebhookconfigurations"])
         && RenderedManifests.Strings(rule["resourceNames"]).SequenceEqual(["tensor-fusion-pod-webhook"])
         && !RenderedManifests.Strings(rule["verbs"]).Except(["get", "update"]).Any();
+
+    /// <summary>
+    /// The agent channel's exceptions: the operator keeps its agent CA in one Secret of its own namespace (get by name,
+    /// create there) and approves certificate requests, which the API server allows only together with 'approve' on a
+    /// signer, granted for tensor-fusion.ai/agent-serving alone (<see cref="OperatorRole_SignsOnlyTheAgentSigner"/>).
+    /// </summary>
+    private static bool IsAgentTrustRule(string role, JsonNode rule)
+    {
+        var resources = RenderedManifests.Strings(rule["resources"]).ToList();
+        var verbs = RenderedManifests.Strings(rule["verbs"]).ToList();
+        return (role == "Role/tensorfusion-operator-agent-trust" && resources.SequenceEqual(["secrets"])
+                && (RenderedManifests.Strings(rule["resourceNames"]).SequenceEqual(["tensorfusion-agent-ca"]) ? verbs.SequenceEqual(["get"]) : verbs.SequenceEqual(["create"])))
+            || (role == "ClusterRole/tensorfusion-operator" && resources.SequenceEqual(["certificatesigningrequests/approval"]) && verbs.SequenceEqual(["update"]));
+    }
+
+    [Fact]
+    public void OperatorRole_SignsOnlyTheAgentSigner()
+    {
+        var signerRules = Rules(manifests.Base).Where(r => RenderedManifests.Strings(r.Rule["resources"]).Contains("signers")).ToList();
+
+        var (role, rule) = Assert.Single(signerRules);
+        Assert.Equal("ClusterRole/tensorfusion-operator", role);
+        Assert.Equal(["tensor-fusion.ai/agent-serving"], RenderedManifests.Strings(rule["resourceNames"]));
+        Assert.Equal(["approve", "sign"], RenderedManifests.Strings(rule["verbs"]));
+    }
 
     [Fact]
     public void Roles_StatusAndFinalizers_AreRulesOfTheirOwn()
@@ -77,8 +102,10 @@ public sealed class RbacTests(KustomizationFixture manifests) : IClassFixture<Ku
             .Order(StringComparer.Ordinal);
         // Events and reviews are "create" only: events explain refusals, TokenReviews authenticate plan pushes and
         // scrapes, SubjectAccessReviews authorise scrapes (--metrics-auth). ResourceSlices: the node's own DRA slice
-        // (get/create/update, no list or delete).
-        Assert.Equal(["events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "resourceslices", "subjectaccessreviews", "tokenreviews"], written);
+        // (get/create/update, no list or delete). CertificateSigningRequests: its serving certificate (create/get/watch,
+        // no approval or status).
+        Assert.Equal(["certificatesigningrequests", "events", "gpunodes", "gpunodes/status", "gpus", "gpus/status", "resourceslices", "subjectaccessreviews", "tokenreviews"], written);
+        Assert.Equal(["create", "get", "watch"], RenderedManifests.Strings(RuleFor(agentRules, "certificatesigningrequests")["verbs"]));
         Assert.Equal(["get", "create", "update"], RenderedManifests.Strings(RuleFor(agentRules, "resourceslices")["verbs"]));
         Assert.Equal(["get"], RenderedManifests.Strings(RuleFor(agentRules, "resourceclaims")["verbs"]));
         Assert.DoesNotContain(agentRules, rule => RenderedManifests.Strings(rule["verbs"]).Contains("delete"));

@@ -110,6 +110,8 @@ internal static class SampleMetrics
         text.Family("tensorfusion_allocation_preemptions_total", "counter", pools.Select(p => (p, 0.0)));
         text.Family("tensorfusion_allocation_batch_failures_total", "counter", [(string.Empty, 0.0)]);
         text.Family("tensorfusion_plan_push_conflicts_total", "counter", [("outcome=\"repushed\"", 0.0), ("outcome=\"fenced\"", 0.0)]);
+        text.Family("tensorfusion_agent_tls_refusals_total", "counter", [("reason=\"wrong-node\"", 0.0), ("reason=\"untrusted\"", 0.0)]);
+        text.Family("tensorfusion_agent_certificates_total", "counter", [("outcome=\"issued\"", 2.0), ("outcome=\"denied\"", 0.0)]);
         text.Family("tensorfusion_pool_capacity_tflops", "gauge", Pools.Select(p => ($"pool=\"{p}\"", PoolTflops[p].Capacity)));
         text.Family("tensorfusion_pool_capacity_vram_bytes", "gauge", Pools.Select(p => ($"pool=\"{p}\"", p == "training" ? 40e9 : 240e9)));
         text.Family("tensorfusion_pool_allocated_tflops", "gauge", Pools.Select(p => ($"pool=\"{p}\"", PoolTflops[p].Allocated)));

@@ -13,6 +13,7 @@ using TensorFusion.Agent.Registration;
 using TensorFusion.IntegrationTests.Operator;
 using TensorFusion.LocalCluster.Controllers.Dra;
 using TensorFusion.Pipelines.Agents;
+using TensorFusion.Pipelines.AgentTrust;
 using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
@@ -31,12 +32,26 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "tf-engine-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
-    private readonly HttpClient _agentHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _agentHttp;
     private Kubernetes _kubernetes = null!;
 
-    private EngineCluster(OperatorCluster cluster) => Cluster = cluster;
+    private EngineCluster(OperatorCluster cluster)
+    {
+        Cluster = cluster;
+        Trust = new AgentChannelTrust(Authority.TrustAnchor);
+        _agentHttp = new HttpClient(Trust.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     public OperatorCluster Cluster { get; }
+
+    /// <summary>The operators' agent CA: every agent here serves a certificate it issued for its node.</summary>
+    public AgentCertificateAuthority Authority { get; } = AgentCertificateAuthority.InMemory(DateTimeOffset.UtcNow);
+
+    /// <summary>The operators' TLS trust in the agents (the CA above, the node's name checked).</summary>
+    public AgentChannelTrust Trust { get; }
+
+    /// <summary>An HTTP client for agents, trusting <see cref="Authority"/> as the operators do.</summary>
+    public HttpClient AgentHttp => _agentHttp;
 
     public IReadOnlyDictionary<string, NodeAgent> Agents => _agents;
 
@@ -88,10 +103,11 @@ internal sealed class EngineCluster : IAsyncDisposable
             MetricsAuthorizer = metricsAuthorizer,
             Delivery = delivery,
             TokenChecker = new SharedSecretTokenChecker(Token),
+            ServingCertificate = AgentTrust.TestAgentCertificates.Source(Authority, name),
             Pool = Pool,
             Simulator = device is null ? new SimulatorOptions(model, gpus, $"GPU-{name}-") : null,
             Device = device,
-            Registrar = new KubernetesNodeRegistrar(_kubernetes, "test", new Uri($"http://127.0.0.1:{port}/")),
+            Registrar = new KubernetesNodeRegistrar(_kubernetes, "test", new Uri($"https://127.0.0.1:{port}/")),
         }, CancellationToken.None);
         _agents[name] = agent;
         return agent;
@@ -111,7 +127,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         var client = KubeRestClient.WithBearerToken(new HttpClient(faults) { Timeout = Timeout.InfiniteTimeSpan }, Cluster.Server.BaseUri, Cluster.Server.Token);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var tensorFusion = new TensorFusionOperator(client, options ?? FastOptions(), time ?? TimeProvider.System, registry, new Random(7),
-            AgentAccess.OverHttp(_agentHttp, () => Token, TimeSpan.FromSeconds(5)));
+            AgentAccess.OverTls(_agentHttp, Trust, () => Token, TimeSpan.FromSeconds(5)));
         var pipeline = new TaskCompletionSource<AllocationPipeline>(TaskCreationOptions.RunContinuationsAsynchronously);
         tensorFusion.AllocationStarted += p => pipeline.TrySetResult(p);
         configure?.Invoke(tensorFusion);
@@ -119,8 +135,10 @@ internal sealed class EngineCluster : IAsyncDisposable
         return new RunningOperator(tensorFusion, faults, registry);
     }
 
+    /// <summary>Fast settings; agents share 127.0.0.1 here as in local mode, so their endpoint annotations are honoured.</summary>
     public static OperatorOptions FastOptions() => OperatorCluster.FastOptions() with
     {
+        AgentEndpointAnnotation = true,
         AgentMaxBackoff = TimeSpan.FromMilliseconds(500),
         Allocation = new AllocationPipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(20), WriteRetryDelay = TimeSpan.FromMilliseconds(100) },
     };
@@ -215,6 +233,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         _kubernetes.Dispose();
         _agentHttp.Dispose();
+        Authority.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -41,7 +41,7 @@ public sealed class LeaderFencingTests(ITestOutputHelper output)
         var agent = await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 2);
         var (ahead, behind) = await HandOverAsync(engine);
         var before = agent.Applier.Status;
-        var client = new AgentPlanClient(new HttpClient(), _ => agent.BaseAddress, () => EngineCluster.Token, TimeSpan.FromSeconds(10));
+        var client = new AgentPlanClient(engine.AgentHttp, _ => agent.BaseAddress, () => EngineCluster.Token, TimeSpan.FromSeconds(10), engine.Trust);
 
         // The deposed leader's last plan, and one from its term with the highest counter, each emptying the node.
         var stale = await client.PushAsync(new NodePlan(OperatorCluster.NodeName, ahead, []), CancellationToken.None);

@@ -66,7 +66,7 @@ public sealed class LocalModeEndToEndTests : IDisposable
             Assert.All(fixedWorkers, worker => Assert.Equal((worker.Gpus, worker.Uid), claims[worker.Name + "-gpu"]));
 
             // Agents: every fixed-demo worker has its limit series on its node's agent.
-            var agentMetrics = string.Concat(await Task.WhenAll(local.Endpoints["agents"]!.AsArray().Select(agent => local.AgentMetricsAsync((string)agent!["metrics"]!))));
+            var agentMetrics = string.Concat(await Task.WhenAll(local.Endpoints["agents"]!.AsArray().Select(agent => local.AgentMetricsAsync((string)agent!["node"]!, (string)agent["metrics"]!))));
             Assert.All(fixedWorkers, worker => Assert.Contains($"worker=\"{worker.Name}\"", agentMetrics, StringComparison.Ordinal));
             Assert.Contains("tensorfusion_worker_tflops_limit", agentMetrics, StringComparison.Ordinal);
 

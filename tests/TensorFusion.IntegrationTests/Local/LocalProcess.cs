@@ -85,10 +85,14 @@ internal sealed class LocalProcess : IAsyncDisposable
     }
 
     /// <summary>An agent's /metrics, with the local agents' bearer token.</summary>
-    public async Task<string> AgentMetricsAsync(string url)
+    /// <summary>An agent's /metrics over TLS, verified as the operator does: DIR/agent-ca.crt, the node's name as the server name.</summary>
+    public async Task<string> AgentMetricsAsync(string node, string url)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(StateDirectory, "agent-ca.crt")));
+        var trust = new TensorFusion.Pipelines.Agents.AgentChannelTrust(ca);
+        using var http = new HttpClient(trust.CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) };
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        TensorFusion.Pipelines.Agents.AgentChannelTrust.TargetNode(request, node);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(StateDirectory, "agent-token"))).Trim());
         using var response = await http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode}");

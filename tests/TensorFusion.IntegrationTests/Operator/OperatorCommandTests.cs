@@ -61,6 +61,8 @@ public sealed class OperatorCommandTests
             MetricsBindAddress = $"127.0.0.1:{FreePort()}",
             WebhookBindAddress = $"127.0.0.1:{webhookPort}",
             WebhookCertificateNames = ["127.0.0.1"],
+            // The operator's namespace holds its agent CA; this server has no tensor-fusion-system.
+            AgentTrustNamespace = "default",
         }, TextWriter.Null, stop.Token);
 
         await WaitForCaBundleAsync(cluster);
@@ -127,7 +129,8 @@ public sealed class OperatorCommandTests
         cluster.Server.WriteKubeconfig(kubeconfig);
         var port = FreePort();
         using var stop = new CancellationTokenSource();
-        var run = OperatorHost.RunAsync(new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}" }, TextWriter.Null, stop.Token);
+        var run = OperatorHost.RunAsync(
+            new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}", AgentTrustNamespace = "default" }, TextWriter.Null, stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
         var metrics = await RetryUntilAsync(() => http.GetStringAsync("metrics"), text => text.Contains("tensorfusion_workqueue_depth{queue=\"tensorfusionworkload\"} 0", StringComparison.Ordinal));

@@ -152,13 +152,14 @@ public sealed class ServiceAccountTokenTests
         return body!["status"]!;
     }
 
-    private static async Task<(int Status, JsonNode? Body)> SendAsAsync(TestCluster cluster, string token, HttpMethod method, string path, string? body = null)
+    internal static async Task<(int Status, JsonNode? Body)> SendAsAsync(
+        TestCluster cluster, string token, HttpMethod method, string path, string? body = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
         using var response = await cluster.Http.SendAsync(request);

@@ -7,11 +7,20 @@ namespace TensorFusion.Pipelines.Tests.Agents;
 public sealed class AgentAddressBookTests
 {
     [Fact]
-    public void Resolve_PublishedEndpoint_WinsOverNodeAddress()
+    public void Resolve_PublishedEndpointInLocalMode_WinsOverNodeAddress()
     {
-        var book = Book(GpuNodeWith("http://127.0.0.1:34337"), NodeWith(("InternalIP", "10.0.0.7")));
+        var book = Book(GpuNodeWith("https://127.0.0.1:34337"), NodeWith(("InternalIP", "10.0.0.7")), localMode: true);
 
-        Assert.Equal(new Uri("http://127.0.0.1:34337/"), book.Resolve("n1"));
+        Assert.Equal(new Uri("https://127.0.0.1:34337/"), book.Resolve("n1"));
+    }
+
+    [Fact]
+    public void Resolve_PublishedEndpointInOperatorMode_IgnoredForTheNodesOwnAddress()
+    {
+        // An agent (or anyone who can write GPUNodes) pointing node n1's pushes at itself changes nothing.
+        var book = Book(GpuNodeWith("http://10.9.9.9:9090"), NodeWith(("InternalIP", "10.0.0.7")));
+
+        Assert.Equal(new Uri("https://10.0.0.7:9090/"), book.Resolve("n1"));
     }
 
     [Fact]
@@ -19,7 +28,7 @@ public sealed class AgentAddressBookTests
     {
         var book = Book(GpuNodeWith(null), NodeWith(("Hostname", "gpu-a"), ("InternalIP", "10.0.0.7")));
 
-        Assert.Equal(new Uri("http://10.0.0.7:9090/"), book.Resolve("n1"));
+        Assert.Equal(new Uri("https://10.0.0.7:9090/"), book.Resolve("n1"));
     }
 
     [Fact]
@@ -27,7 +36,7 @@ public sealed class AgentAddressBookTests
     {
         var book = Book(null, NodeWith(("InternalIP", "fd00::7")));
 
-        Assert.Equal(new Uri("http://[fd00::7]:9090/"), book.Resolve("n1"));
+        Assert.Equal(new Uri("https://[fd00::7]:9090/"), book.Resolve("n1"));
     }
 
     [Fact]
@@ -35,7 +44,7 @@ public sealed class AgentAddressBookTests
     {
         var book = Book(null, NodeWith(("Hostname", "gpu-a")));
 
-        Assert.Equal(new Uri("http://gpu-a:9090/"), book.Resolve("n1"));
+        Assert.Equal(new Uri("https://gpu-a:9090/"), book.Resolve("n1"));
     }
 
     [Theory]
@@ -44,9 +53,9 @@ public sealed class AgentAddressBookTests
     [InlineData("/relative")]
     public void Resolve_UnusableAnnotation_FallsBackToNodeAddress(string published)
     {
-        var book = Book(GpuNodeWith(published), NodeWith(("InternalIP", "10.0.0.7")));
+        var book = Book(GpuNodeWith(published), NodeWith(("InternalIP", "10.0.0.7")), localMode: true);
 
-        Assert.Equal(new Uri("http://10.0.0.7:9090/"), book.Resolve("n1"));
+        Assert.Equal(new Uri("https://10.0.0.7:9090/"), book.Resolve("n1"));
     }
 
     [Fact]
@@ -55,8 +64,8 @@ public sealed class AgentAddressBookTests
         Assert.Null(Book(null, null).Resolve("n1"));
     }
 
-    private static AgentAddressBook Book(GpuNode? gpuNode, V1Node? node) =>
-        new(name => name == "n1" ? gpuNode : null, name => name == "n1" ? node : null, 9090);
+    private static AgentAddressBook Book(GpuNode? gpuNode, V1Node? node, bool localMode = false) =>
+        new(name => name == "n1" ? gpuNode : null, name => name == "n1" ? node : null, 9090, localMode);
 
     private static GpuNode GpuNodeWith(string? endpoint) => new()
     {

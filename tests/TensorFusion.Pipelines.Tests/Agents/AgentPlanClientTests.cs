@@ -10,7 +10,7 @@ public sealed class AgentPlanClientTests
         [new PlannedDeviceShare("gpu-a", 10, 20, 1024, 2048)])]);
 
     private static AgentPlanClient Client(StubHttpHandler handler, string? token = "s3cret") =>
-        new(new HttpClient(handler), node => node == "n0" ? new Uri("http://agent-n0:9100/") : null, () => token, TimeSpan.FromSeconds(5));
+        new(new HttpClient(handler), node => node == "n0" ? new Uri("https://10.0.0.7:9100/") : null, () => token, TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Push_Applied_AcknowledgedWithBearerTokenAndCamelCaseBody()
@@ -22,7 +22,9 @@ public sealed class AgentPlanClientTests
 
         Assert.True(result.Acknowledged);
         var (request, body) = Assert.Single(handler.Requests);
-        Assert.Equal((HttpMethod.Put, "http://agent-n0:9100/api/v1/plan"), (request.Method, request.RequestUri!.ToString()));
+        Assert.Equal((HttpMethod.Put, "https://10.0.0.7:9100/api/v1/plan"), (request.Method, request.RequestUri!.ToString()));
+        // The node's name is the TLS server name (SNI and the certificate name check), whatever address is dialled.
+        Assert.Equal("n0", request.Headers.Host);
         Assert.Equal("Bearer s3cret", request.Headers.Authorization!.ToString());
         Assert.Contains("\"isolation\":\"soft\"", body, StringComparison.Ordinal);
         Assert.Contains("\"generation\":7", body, StringComparison.Ordinal);

@@ -42,7 +42,7 @@ public sealed class AgentScrapeUsageSourceTests
         var handler = new StubHttpHandler(request => request.RequestUri!.Host == "bad"
             ? Text(HttpStatusCode.Unauthorized, "no token")
             : Text(HttpStatusCode.OK, "# no workers on this node\n"));
-        var source = new AgentScrapeUsageSource(new HttpClient(handler), () => [new("http://bad/metrics"), new("http://good/metrics")],
+        var source = new AgentScrapeUsageSource(new HttpClient(handler), () => [new(new Uri("http://bad/metrics")), new(new Uri("http://good/metrics"))],
             new FakeTimeProvider(Now), TimeSpan.FromSeconds(5));
 
         var reading = await source.ReadAsync(Now, Now, CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class AgentScrapeUsageSourceTests
     public async Task Read_NoAgentAnswers_DownWithEachReason()
     {
         var handler = new StubHttpHandler(_ => Text(HttpStatusCode.Unauthorized, "no token"));
-        var source = new AgentScrapeUsageSource(new HttpClient(handler), () => [new("http://a/metrics")], new FakeTimeProvider(Now), TimeSpan.FromSeconds(5));
+        var source = new AgentScrapeUsageSource(new HttpClient(handler), () => [new(new Uri("http://a/metrics"))], new FakeTimeProvider(Now), TimeSpan.FromSeconds(5));
 
         var reading = await source.ReadAsync(Now, Now, CancellationToken.None);
 
