@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using k8s;
-using TensorFusion.Agent;
 using TensorFusion.Agent.Auth;
 using TensorFusion.IntegrationTests.Engine;
+using TensorFusion.Pipelines.Agents;
 
 namespace TensorFusion.IntegrationTests.Operator;
 
@@ -45,18 +45,19 @@ public sealed class OperatorEndpointAuthTests
         using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = engine.Cluster.Server.BaseUri.ToString(), AccessToken = engine.Cluster.Server.Token });
         using var authorizer = DelegatedAuthorizer.Over(kubernetes, TimeProvider.System);
         var agent = await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 1, metricsAuthorizer: authorizer);
-        using var http = AgentClient(agent);
 
         var codes = new List<HttpStatusCode>();
         foreach (var token in new[] { null, stranger, scraper })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+            // Over the agent's TLS, as the operator dials it: the node is the server name its certificate must carry.
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "metrics"));
+            AgentChannelTrust.TargetNode(request, OperatorCluster.NodeName);
             if (token is not null)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
 
-            using var response = await http.SendAsync(request);
+            using var response = await engine.AgentHttp.SendAsync(request);
             codes.Add(response.StatusCode);
         }
 
@@ -116,9 +117,6 @@ public sealed class OperatorEndpointAuthTests
             """);
         return (await TokenAsync(cluster, "scraper"), await TokenAsync(cluster, "stranger"));
     }
-
-    /// <summary>A client for one agent's endpoints (the agent's own serving address).</summary>
-    private static HttpClient AgentClient(NodeAgent agent) => new() { BaseAddress = agent.BaseAddress };
 
     private static Task CreateAsync(OperatorCluster cluster, string collectionPath, string json) =>
         cluster.Direct.CreateAsync(collectionPath, JsonNode.Parse(json)!, CancellationToken.None);

@@ -25,7 +25,7 @@ internal sealed class RunningOperatorHost : IAsyncDisposable
         var port = FreePort();
         var host = new RunningOperatorHost(port, kubeconfig);
         var output = new SignalingWriter("serving /healthz");
-        host._run = OperatorHost.RunAsync(new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}", MetricsAuth = metricsAuth },
+        host._run = OperatorHost.RunAsync(new OperatorHostOptions { Kubeconfig = kubeconfig, MetricsBindAddress = $"127.0.0.1:{port}", MetricsAuth = metricsAuth, AgentTrustNamespace = "default" },
             output, host._stop.Token);
         await Task.WhenAny(output.Seen, host._run).WaitAsync(OperatorCluster.Wait);
         Assert.True(output.Seen.IsCompleted, $"the operator stopped before serving its endpoints: {output}");
