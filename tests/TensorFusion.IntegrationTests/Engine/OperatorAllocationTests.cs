@@ -2,6 +2,7 @@ using TensorFusion.Api.Conventions;
 using TensorFusion.LocalCluster.Semantics;
 using TensorFusion.Gpu.Plans;
 using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Allocation;
 
 namespace TensorFusion.IntegrationTests.Engine;
@@ -28,7 +29,7 @@ public sealed class OperatorAllocationTests
             Assert.Equal(OperatorCluster.NodeName, pod.Spec.NodeName);
             Assert.StartsWith("gpu-sim-node-1-", pod.Metadata.Annotations[Annotations.GpuIds], StringComparison.Ordinal);
         });
-        var applied = await AckedStatusAsync(pipeline, agent);
+        var applied = await AckedStatusAsync(pipeline, agent, [.. workers.Select(pod => pod.Metadata.Name)]);
         Assert.Equal(workers.Select(pod => pod.Metadata.Name).Order(), applied.Allocations.Where(a => a.State == AllocationState.Applied).Select(a => a.Worker).Order());
         var metrics = await op.ScrapeAsync();
         Assert.Contains("tensorfusion_allocation_decisions_total{pool=\"pool-a\",result=\"placed\"} 2", metrics, StringComparison.Ordinal);
@@ -50,7 +51,7 @@ public sealed class OperatorAllocationTests
         var partitions = engine.RunningWorkers("mig").Select(pod => pod.Metadata.Annotations[AllocationAnnotations.Partitions]).ToArray();
         Assert.All(partitions, value => Assert.Contains(":1g.20gb@", value, StringComparison.Ordinal));
         Assert.Equal(2, partitions.Distinct().Count());
-        var applied = await AckedStatusAsync(pipeline, agent);
+        var applied = await AckedStatusAsync(pipeline, agent, [.. engine.RunningWorkers("mig").Select(pod => pod.Metadata.Name)]);
         Assert.All(applied.Allocations, allocation => Assert.Equal(AllocationState.Applied, allocation.State));
         Assert.Equal(2, applied.Allocations.Count);
     }
@@ -183,13 +184,48 @@ public sealed class OperatorAllocationTests
         }
     }
 
-    private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, TensorFusion.Agent.NodeAgent agent)
+    /// <summary>
+    /// The agent's status once it has acknowledged a plan holding every one of <paramref name="workers"/>. A pod runs
+    /// once bound; the node plan holding it is pushed by the dispatcher's own loop, possibly a moment later, so waiting
+    /// for whichever generation was pushed when asked could return a plan from before the workers (once in a loaded
+    /// run: 0 allocations). Each acknowledgement re-checks the agent's status.
+    /// </summary>
+    private static async Task<NodePlanStatus> AckedStatusAsync(AllocationPipeline pipeline, TensorFusion.Agent.NodeAgent agent, IReadOnlyCollection<string> workers)
     {
-        var pushed = pipeline.Agents.AckOf(agent.NodeName)!.PushedGeneration;
-        var ack = await pipeline.Agents.WaitAcknowledgedAsync(agent.NodeName, pushed, CancellationToken.None).WaitAsync(OperatorCluster.Wait);
+        var holdsAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            if (workers.All(worker => agent.Applier.Status.Allocations.Any(allocation => allocation.Worker == worker)))
+            {
+                holdsAll.TrySetResult();
+            }
+        }
+
+        void OnAck(NodeAck ack)
+        {
+            if (ack.Node == agent.NodeName)
+            {
+                Check();
+            }
+        }
+
+        pipeline.Agents.Changed += OnAck;
+        try
+        {
+            Check();
+            await holdsAll.Task.WaitAsync(OperatorCluster.Wait);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"timed out after {OperatorCluster.Wait.TotalSeconds} s waiting until the agent acknowledged a plan holding {string.Join(", ", workers)}");
+        }
+        finally
+        {
+            pipeline.Agents.Changed -= OnAck;
+        }
+
+        var ack = pipeline.Agents.AckOf(agent.NodeName)!;
         Assert.Contains(ack.LastResult, new PlanApplyResult?[] { PlanApplyResult.Applied, PlanApplyResult.Noop });
-        var status = agent.Applier.Status;
-        Assert.True(status.ObservedGeneration >= pushed, $"agent observed {status.ObservedGeneration}, operator pushed {pushed}");
-        return status;
+        return agent.Applier.Status;
     }
 }
