@@ -83,7 +83,9 @@ public sealed partial class ApiServerOutageTests(ITestOutputHelper output)
         var recoveredIn = restored.Elapsed;
         output.WriteLine($"recovered: every change reconciled {recoveredIn.TotalSeconds:0.0} s after the restore");
 
-        Assert.Equal(7, pipeline.Read(state => state.Allocations.Count));
+        var held = pipeline.Read(state => state.Allocations.Keys.Order(StringComparer.Ordinal).ToArray());
+        var podStates = string.Join(", ", engine.Cluster.Pods.List().Select(pod => $"{pod.Metadata.Name}:{pod.Status?.Phase}{(pod.Metadata.DeletionTimestamp is null ? string.Empty : ":deleting")}"));
+        Assert.True(held.Length == 7, $"the allocator holds {held.Length} allocations, 7 expected: {string.Join(", ", held)}; pods {podStates}");
         Assert.Equal(700m, requested.Values.Sum());
         Assert.Equal(keptWorkers, WorkerNames(engine, "kept")); // untouched: the outage replaced no worker
         Assert.True(op.Operator.IsReady);
