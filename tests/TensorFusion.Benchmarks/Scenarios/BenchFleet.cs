@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Schema;
+using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Kube;
 
 namespace TensorFusion.Benchmarks.Scenarios;
@@ -60,5 +61,23 @@ internal static class BenchFleet
                 }, ct);
             }
         });
+    }
+
+    /// <summary>A workload in "default" with one replica whose requests equal its limits.</summary>
+    public static JsonObject Workload(string name, string pool, string tflops, string vram)
+    {
+        var resources = new JsonObject { ["tflops"] = tflops, ["vram"] = vram };
+        return new JsonObject
+        {
+            ["apiVersion"] = TensorFusionApi.ApiVersion,
+            ["kind"] = TensorFusionWorkload.KubeKind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
+            ["spec"] = new JsonObject
+            {
+                ["poolName"] = pool,
+                ["replicas"] = 1,
+                ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
+            },
+        };
     }
 }

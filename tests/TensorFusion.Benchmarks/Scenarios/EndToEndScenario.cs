@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Reactive.Linq;
 using System.Text.Json.Nodes;
 using Prometheus;
-using TensorFusion.Api;
 using TensorFusion.Api.Conventions;
 using TensorFusion.Api.Workloads;
 using TensorFusion.Pipelines.Agents;
@@ -86,7 +85,7 @@ public sealed class EndToEndScenario : IScenario
         var watch = Stopwatch.StartNew();
         clock.Start();
         await Parallel.ForEachAsync(Enumerable.Range(0, workloads), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
-            await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), Workload(i), ct));
+            await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), BenchFleet.Workload($"w{i.ToString(CultureInfo.InvariantCulture)}", Pool, "100", "8Gi"), ct));
         var created = watch.Elapsed.TotalSeconds;
         await podsRunning.Task.WaitAsync(TimeSpan.FromMinutes(20), cancellationToken);
         var podsSeconds = watch.Elapsed.TotalSeconds;
@@ -166,22 +165,5 @@ public sealed class EndToEndScenario : IScenario
                 done.TrySetResult();
             }
         }
-    }
-
-    private static JsonObject Workload(int index)
-    {
-        var resources = new JsonObject { ["tflops"] = "100", ["vram"] = "8Gi" };
-        return new JsonObject
-        {
-            ["apiVersion"] = TensorFusionApi.ApiVersion,
-            ["kind"] = TensorFusionWorkload.KubeKind,
-            ["metadata"] = new JsonObject { ["name"] = $"w{index.ToString(CultureInfo.InvariantCulture)}", ["namespace"] = "default" },
-            ["spec"] = new JsonObject
-            {
-                ["poolName"] = Pool,
-                ["replicas"] = 1,
-                ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
-            },
-        };
     }
 }

@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Prometheus;
 using TensorFusion.Api;
-using TensorFusion.Api.Workloads;
 using TensorFusion.IntegrationTests.Fuzz;
 using TensorFusion.Pipelines.Agents;
 using TensorFusion.Pipelines.Kube;
@@ -157,7 +156,7 @@ public sealed class FuzzScenario : IScenario
             {
                 var canary = $"canary-{seed}-{index.ToString(CultureInfo.InvariantCulture)}";
                 progress.ExpectCanary(canary);
-                await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), Canary(canary), cancellationToken);
+                await client.CreateAsync<JsonNode>(ResourceDescriptor.Workloads.CollectionPath("default"), BenchFleet.Workload(canary, Pool, "10", "1Gi"), cancellationToken);
             }
 
             var (resource, crd) = FuzzObjects.Kinds[random.Next(FuzzObjects.Kinds.Length)];
@@ -202,23 +201,6 @@ public sealed class FuzzScenario : IScenario
                   { "key": "tensor-fusion.ai/fuzz-no-node", "operator": "In", "values": ["none"] } ] } ] } } }
                 """),
         }, cancellationToken);
-    }
-
-    private static JsonObject Canary(string name)
-    {
-        var resources = new JsonObject { ["tflops"] = "10", ["vram"] = "1Gi" };
-        return new JsonObject
-        {
-            ["apiVersion"] = TensorFusionApi.ApiVersion,
-            ["kind"] = TensorFusionWorkload.KubeKind,
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
-            ["spec"] = new JsonObject
-            {
-                ["poolName"] = Pool,
-                ["replicas"] = 1,
-                ["resources"] = new JsonObject { ["requests"] = resources, ["limits"] = resources.DeepClone() },
-            },
-        };
     }
 
     /// <summary>GPUs whose available TFLOPs or VRAM, as the allocator wrote them, went below zero.</summary>
