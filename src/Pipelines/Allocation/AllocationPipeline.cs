@@ -82,6 +82,12 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// <summary>Raised when a rebuild or inventory change finds contradicting allocations (also in the returned report).</summary>
     public event Action<string>? ConflictFound;
 
+    /// <summary>
+    /// Raised once a new inventory is in the allocator's state (before its status is written): from then on every
+    /// batch decides against it. The caches see a change first; this says when the allocator does.
+    /// </summary>
+    public event Action? InventoryApplied;
+
     public NodePlanDispatcher Agents => _agents;
 
     /// <summary>Completes when the graph stops; faults when it faults (the host then stops).</summary>
@@ -191,6 +197,11 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             }
 
             _capacityVersion++;
+        }
+
+        if (inventory is not null)
+        {
+            InventoryApplied?.Invoke();
         }
 
         if (report is not null)

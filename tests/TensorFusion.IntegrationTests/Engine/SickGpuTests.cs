@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using TensorFusion.Api.Conventions;
+using TensorFusion.Gpu.Cluster;
 using TensorFusion.Host.Local;
 using TensorFusion.IntegrationTests.Operator;
+using TensorFusion.Pipelines.Allocation;
 using TensorFusion.Pipelines.Health;
 using TensorFusion.Pipelines.Informers;
 using TensorFusion.Pipelines.Kube;
@@ -69,7 +71,7 @@ public sealed class SickGpuTests
         await using var engine = await EngineCluster.StartAsync();
         await engine.AddGpuNodeAsync(OperatorCluster.NodeName, gpus: 2);
         await using var op = engine.StartOperator(out var started);
-        await started.WaitAsync(OperatorCluster.Wait);
+        var pipeline = await started.WaitAsync(OperatorCluster.Wait);
         await using var injector = StartInjector(engine);
         var existing = await RunOneWorkerAsync(engine, "old");
         var listed = await engine.Cluster.Direct.GetAsync<JsonNode>(ResourceDescriptor.Gpus.CollectionPath(null), CancellationToken.None);
@@ -82,13 +84,21 @@ public sealed class SickGpuTests
         }
 
         await WaitForConditionAsync(engine, "old", "False", "the existing worker is reported on its sick GPU");
-        // The new workload must meet both GPUs sick in the operator's own cache, or it could land on the second one
-        // before that GPU's fault arrived (the existing worker's report proves only its own GPU).
-        await OperatorCluster.WaitUntilAsync(op.Operator.Inventory.Gpus, cache => gpus.All(gpu => GpuHealthReporting.IsSick(cache.Get(null, gpu))),
-            "the operator sees both GPUs unhealthy");
+        // The new workload must meet both GPUs sick in the allocator's own inventory, or it could land on the second
+        // one before that GPU's fault arrived: the existing worker's report proves only its own GPU, and the operator's
+        // GPU cache runs ahead of the inventory the allocator rebuilds from it (on a loaded machine, by a status write).
+        await WaitForAllocatorAsync(pipeline, state => gpus.All(gpu => state.FindGpu(gpu) is { Running: false }), "the allocator holds both GPUs out of placement");
         await engine.CreateWorkloadAsync("new", replicas: 1, tflops: "10", vram: "1Gi");
-        await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.PendingWorkers("new") is [{ Status.Conditions: { } conditions }]
-            && conditions.Any(c => c is { Type: "PodScheduled", Status: "False" }), "the new worker is reported unschedulable");
+        try
+        {
+            await OperatorCluster.WaitUntilAsync(engine.Cluster.Pods, _ => engine.PendingWorkers("new") is [{ Status.Conditions: { } conditions }]
+                && conditions.Any(c => c is { Type: "PodScheduled", Status: "False" }), "the new worker is reported unschedulable");
+        }
+        catch (Xunit.Sdk.FailException timedOut)
+        {
+            Assert.Fail($"{timedOut.Message}; workers of new: {Describe(engine, "new")}");
+        }
+
         var refused = engine.PendingWorkers("new")[0].Status.Conditions.Single(c => c.Type == "PodScheduled");
         Assert.Equal("Unschedulable", refused.Reason);
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
@@ -145,6 +155,40 @@ public sealed class SickGpuTests
             await run.ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
+
+    /// <summary>Awaits, on the allocator's inventory updates, a condition on its state.</summary>
+    private static async Task WaitForAllocatorAsync(AllocationPipeline pipeline, Func<ClusterState, bool> condition, string what)
+    {
+        var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            if (pipeline.Read(condition))
+            {
+                met.TrySetResult();
+            }
+        }
+
+        pipeline.InventoryApplied += Check;
+        try
+        {
+            Check();
+            await met.Task.WaitAsync(OperatorCluster.Wait);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"timed out after {OperatorCluster.Wait.TotalSeconds:0.#} s waiting until {what}");
+        }
+        finally
+        {
+            pipeline.InventoryApplied -= Check;
+        }
+    }
+
+    /// <summary>Each active worker of the workload: node, GPUs, phase and conditions (what a timed-out wait shows).</summary>
+    private static string Describe(EngineCluster engine, string workload) =>
+        string.Join(" | ", engine.Cluster.ActiveWorkers(workload).Select(pod => $"{pod.Metadata.Name} node={pod.Spec?.NodeName} " +
+            $"gpus={pod.Metadata.Annotation(Annotations.GpuIds)} phase={pod.Status?.Phase} " +
+            string.Join(";", (pod.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status}:{c.Message}"))));
 
     private static V1PodCondition? Condition(V1Pod pod) => pod.Status?.Conditions?.FirstOrDefault(c => c.Type == GpuHealthReporting.ConditionType);
 
