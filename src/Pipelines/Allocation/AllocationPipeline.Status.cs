@@ -10,6 +10,7 @@ namespace TensorFusion.Pipelines.Allocation;
 public sealed partial class AllocationPipeline
 {
     private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _statusWrites = new(1, 1);
     private readonly Channel<bool> _statusSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task? _statusLoop;
     private int _statusFailures;
@@ -31,19 +32,7 @@ public sealed partial class AllocationPipeline
         {
             await foreach (var _ in _statusSignal.Reader.ReadAllAsync(stopping))
             {
-                CapacityReport report;
-                lock (_gate)
-                {
-                    if (_dirtyNodes.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    report = CapacityReport.Build(_engine.State, [.. _dirtyNodes]);
-                    _dirtyNodes.Clear();
-                }
-
-                await WriteStatusOrRetryAsync(report, stopping);
+                await WriteDirtyStatusOrRetryAsync(stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -53,16 +42,28 @@ public sealed partial class AllocationPipeline
     }
 
     /// <summary>
-    /// One write of the aggregates. A failure — thrown, or reported by the writer as <see cref="WriteOutcome.Failed"/>
+    /// One write of the dirty nodes' aggregates. A failure — thrown, or reported by the writer as <see cref="WriteOutcome.Failed"/>
     /// (an unreachable API server) — is logged and the nodes marked dirty again, so the loop writes them after
     /// <see cref="AllocationPipelineOptions.WriteRetryDelay"/>: a status fault heals and is never silent, and never ends the loop.
     /// </summary>
-    private async Task WriteStatusOrRetryAsync(CapacityReport report, CancellationToken stopping)
+    private async Task WriteDirtyStatusOrRetryAsync(CancellationToken stopping)
     {
+        string[] nodes = [];
         Exception? failure = null;
         try
         {
-            if (await _writer.WriteStatusAsync(report, stopping) != WriteOutcome.Failed)
+            var (report, outcome) = await WriteStatusInOrderAsync(() =>
+            {
+                nodes = [.. _dirtyNodes];
+                _dirtyNodes.Clear();
+                return nodes.Length == 0 ? null : CapacityReport.Build(_engine.State, nodes);
+            }, stopping);
+            if (report is null)
+            {
+                return;
+            }
+
+            if (outcome != WriteOutcome.Failed)
             {
                 _metrics?.RecordCapacity(report);
                 _statusFailures = 0;
@@ -78,11 +79,35 @@ public sealed partial class AllocationPipeline
         LogStatusWriteFailed(_logger, _statusFailures, _options.WriteRetryDelay, failure);
         lock (_gate)
         {
-            _dirtyNodes.UnionWith(report.Nodes.Select(node => node.Name));
+            _dirtyNodes.UnionWith(nodes);
         }
 
         await Task.Delay(_options.WriteRetryDelay, _time, stopping);
         _statusSignal.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Builds a report under the gate and writes it, one write at a time, so reports land in the order they were built.
+    /// Two paths write status (this loop, and the full write after an inventory change); unordered, an older report
+    /// could land after a newer one and stay, since nothing rewrites a node's status until it changes again.
+    /// </summary>
+    private async Task<(CapacityReport? Report, WriteOutcome Outcome)> WriteStatusInOrderAsync(Func<CapacityReport?> build, CancellationToken cancellationToken)
+    {
+        await _statusWrites.WaitAsync(cancellationToken);
+        try
+        {
+            CapacityReport? report;
+            lock (_gate)
+            {
+                report = build();
+            }
+
+            return report is null ? (null, WriteOutcome.Done) : (report, await _writer.WriteStatusAsync(report, cancellationToken));
+        }
+        finally
+        {
+            _statusWrites.Release();
+        }
     }
 
     private async Task StopStatusLoopAsync()

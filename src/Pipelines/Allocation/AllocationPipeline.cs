@@ -183,7 +183,6 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// </summary>
     public async Task CapacityChangedAsync(AllocationInventory? inventory, CancellationToken cancellationToken)
     {
-        CapacityReport? report = null;
         lock (_gate)
         {
             if (inventory is not null)
@@ -192,8 +191,6 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
                 {
                     ConflictFound?.Invoke(conflict.Message);
                 }
-
-                report = CapacityReport.Build(_engine.State);
             }
 
             _capacityVersion++;
@@ -204,12 +201,12 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
             InventoryApplied?.Invoke();
         }
 
-        if (report is not null)
+        if (inventory is not null)
         {
             // New or changed GPUs, nodes or pools: their status aggregates start from the allocator's view.
-            await _writer.WriteStatusAsync(report, cancellationToken);
-            _metrics?.Prepare(inventory!.Pools.Select(pool => pool.Name));
-            _metrics?.RecordCapacity(report);
+            var (report, _) = await WriteStatusInOrderAsync(() => CapacityReport.Build(_engine.State), cancellationToken);
+            _metrics?.Prepare(inventory.Pools.Select(pool => pool.Name));
+            _metrics?.RecordCapacity(report!);
         }
 
         await ResubmitParkedAsync(cancellationToken);
@@ -284,5 +281,6 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _statusWrites.Dispose();
     }
 }

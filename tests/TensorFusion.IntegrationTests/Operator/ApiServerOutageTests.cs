@@ -74,12 +74,17 @@ public sealed partial class ApiServerOutageTests(ITestOutputHelper output)
             "status.workerCount of added (2) and scaled (3)", Left(restored));
         // Seven 100-TFLOP workers (kept 2, scaled 3, added 2) on two 989-TFLOP GPUs: each counted once, in the
         // allocator and in every GPU's status.available (capacity less the requests of the workers on it).
-        var requested = new[] { "kept", "scaled", "added" }.SelectMany(name => engine.RunningWorkers(name))
-            .GroupBy(pod => pod.Metadata.Annotations[Annotations.GpuIds])
+        // Status trails the allocator by a write, so counts alone could match an older report that still held the
+        // deleted workload's workers in place of two new ones: each GPU's runningApps must name exactly these workloads.
+        var running = new[] { "kept", "scaled", "added" }.SelectMany(name => engine.RunningWorkers(name)).ToArray();
+        var requested = running.GroupBy(pod => pod.Metadata.Annotations[Annotations.GpuIds])
             .ToDictionary(group => group.Key, group => group.Count() * 100m);
+        var apps = running.GroupBy(pod => pod.Metadata.Annotations[Annotations.GpuIds])
+            .ToDictionary(group => group.Key, group => AppsText(group.GroupBy(pod => pod.Metadata.Labels[Labels.Workload]).Select(g => (g.Key, g.Count()))));
         await OperatorCluster.WaitUntilAsync(op.Operator.Inventory.Gpus, informer => informer.List() is { Count: 2 } all
-            && all.All(gpu => gpu.Status?.Available?.Tflops?.ToDecimal() == 989m - requested.GetValueOrDefault(gpu.Metadata.Name)),
-            "every GPU's status.available is its capacity less the requests of the workers on it", Left(restored));
+            && all.All(gpu => gpu.Status?.Available?.Tflops?.ToDecimal() == 989m - requested.GetValueOrDefault(gpu.Metadata.Name)
+                && AppsText((gpu.Status?.RunningApps ?? []).Select(app => (app.Name ?? string.Empty, app.Count ?? 0))) == apps.GetValueOrDefault(gpu.Metadata.Name, string.Empty)),
+            "every GPU's status names the workers on it (runningApps) and its capacity less their requests (available)", Left(restored));
         var recoveredIn = restored.Elapsed;
         output.WriteLine($"recovered: every change reconciled {recoveredIn.TotalSeconds:0.0} s after the restore");
 
@@ -103,6 +108,10 @@ public sealed partial class ApiServerOutageTests(ITestOutputHelper output)
     }
 
     private static int Running(EngineCluster engine, string workload) => engine.RunningWorkers(workload).Count;
+
+    /// <summary>"added×1,kept×2": workloads and worker counts in name order (a GPU's runningApps as text).</summary>
+    private static string AppsText(IEnumerable<(string Workload, int Workers)> apps) =>
+        string.Join(',', apps.OrderBy(app => app.Workload, StringComparer.Ordinal).Select(app => $"{app.Workload}×{app.Workers}"));
 
     private static string[] WorkerNames(EngineCluster engine, string workload) =>
         [.. engine.Cluster.ActiveWorkers(workload).Select(pod => pod.Metadata.Name).Order(StringComparer.Ordinal)];

@@ -111,11 +111,19 @@ internal sealed class FakeClusterWriter : IAllocationWriter
     /// <summary>Lets a test fail a status write the way the REST writer reports an unreachable API server (null: written).</summary>
     public Func<CapacityReport, WriteOutcome?>? StatusHook { get; set; }
 
-    public Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
+    /// <summary>Lets a test hold a status write in flight (awaited before the report is recorded).</summary>
+    public Func<CapacityReport, CancellationToken, Task>? StatusStall { get; set; }
+
+    public async Task<WriteOutcome> WriteStatusAsync(CapacityReport report, CancellationToken cancellationToken)
     {
         if (StatusHook?.Invoke(report) is { } forced)
         {
-            return Task.FromResult(forced);
+            return forced;
+        }
+
+        if (StatusStall is { } stall)
+        {
+            await stall(report, cancellationToken);
         }
 
         lock (_statusWaiters)
@@ -128,7 +136,7 @@ internal sealed class FakeClusterWriter : IAllocationWriter
             }
         }
 
-        return Task.FromResult(WriteOutcome.Done);
+        return WriteOutcome.Done;
     }
 
     /// <summary>Completes with the first status report (the last one written, or a later one) that satisfies <paramref name="when"/>.</summary>

@@ -1,0 +1,40 @@
+using TensorFusion.Gpu.Scheduling;
+
+namespace TensorFusion.Pipelines.Tests.Allocation;
+
+/// <summary>GPU, node and pool status written by two paths (the status loop after a batch, a full write after an inventory change) lands in the order it was built.</summary>
+public sealed class StatusWriteOrderTests
+{
+    [Fact]
+    public async Task InventoryChange_ItsStatusWriteStallsWhileABatchPlaces_NewestReportLandsLast()
+    {
+        // One H100. An inventory change writes the full report (no worker yet: 989 TFLOPs free) and that write stalls;
+        // meanwhile a batch places llm-0 (100 TFLOPs) and the status loop reports 989 − 100 = 889 free. Before the fix
+        // the older report could land after the newer one and stay there: status said the GPU was idle, and nothing
+        // rewrote it until something else on the node changed.
+        await using var harness = new PipelineHarness();
+        await harness.StartAsync(PipelineHarness.Inventory(1, 1));
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = 0;
+        harness.Writer.StatusStall = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref writes) == 1)
+            {
+                stalled.SetResult();
+                await release.Task.WaitAsync(ct);
+            }
+        };
+        var change = harness.Pipeline.CapacityChangedAsync(PipelineHarness.Inventory(1, 1), CancellationToken.None);
+        await stalled.Task.WaitAsync(PipelineHarness.Wait);
+
+        await harness.SubmitAsync(WorkerPods.Pending("llm-0", 100, "10Gi"));
+        Assert.Equal(DecisionKind.Place, Assert.Single(await harness.FlushAsync()).Kind);
+        release.SetResult();
+        await change.WaitAsync(PipelineHarness.Wait);
+
+        var newest = await harness.Writer.WaitForStatusAsync(report => report.Gpus.Single().RunningApps.Count == 1).WaitAsync(PipelineHarness.Wait);
+        Assert.Equal(889.0, newest.Gpus.Single().Available.Tflops);
+        Assert.Same(newest, harness.Writer.LastStatus);
+    }
+}
