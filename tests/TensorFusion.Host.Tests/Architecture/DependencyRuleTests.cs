@@ -11,7 +11,7 @@ public sealed class DependencyRuleTests
     private static readonly string[] OurAssemblies =
     [
         "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent", "TensorFusion.KubeletApi", "tensorfusion",
+        "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent", "tensorfusion",
     ];
 
     private static readonly Dictionary<string, string[]> AllowedOwnReferences = new()
@@ -21,15 +21,14 @@ public sealed class DependencyRuleTests
         ["TensorFusion.Gpu"] = [],
         ["TensorFusion.Gpu.Native"] = ["TensorFusion.Gpu"],
         ["TensorFusion.Pipelines"] = ["TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu"],
-        // The kubelet's gRPC contracts are the kubelet's API, not our logic: the agent serves them and the embedded
-        // control plane's simulated kubelet calls them, so both may reference them; they reference nothing of ours.
-        ["TensorFusion.KubeletApi"] = [],
-        ["TensorFusion.LocalCluster"] = ["TensorFusion.KubeletApi"],
-        ["TensorFusion.Agent"] = ["TensorFusion.Api", "TensorFusion.Gpu", "TensorFusion.Gpu.Native", "TensorFusion.KubeletApi"],
+        // The kubelet's gRPC contracts (proto/) are compiled into each side that speaks them, as internal stubs: the
+        // agent serves them, the embedded control plane's simulated kubelet dials them, neither through the other.
+        ["TensorFusion.LocalCluster"] = [],
+        ["TensorFusion.Agent"] = ["TensorFusion.Api", "TensorFusion.Gpu", "TensorFusion.Gpu.Native"],
         ["tensorfusion"] =
         [
             "TensorFusion.Api", "TensorFusion.Estimators", "TensorFusion.Gpu", "TensorFusion.Gpu.Native",
-            "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent", "TensorFusion.KubeletApi",
+            "TensorFusion.Pipelines", "TensorFusion.LocalCluster", "TensorFusion.Agent",
         ],
     };
 

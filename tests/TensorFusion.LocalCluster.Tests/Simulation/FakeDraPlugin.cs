@@ -13,7 +13,7 @@ namespace TensorFusion.LocalCluster.Tests.Simulation;
 /// <see cref="RegistryDirectory"/> pointing at a DRAPlugin socket, answering prepare with <see cref="CdiDevices"/> and
 /// recording every claim it was asked to prepare and unprepare.
 /// </summary>
-public sealed class FakeDraPlugin : IAsyncDisposable
+internal sealed class FakeDraPlugin : IAsyncDisposable
 {
     public const string Driver = "gpu.tensor-fusion.ai";
 

@@ -4,7 +4,7 @@ using TensorFusion.KubeletApi.Dra.V1;
 namespace TensorFusion.LocalCluster.Tests.Simulation;
 
 /// <summary>The DRAPlugin side of <see cref="FakeDraPlugin"/>.</summary>
-public sealed class FakeDraPluginService(FakeDraPlugin plugin) : DRAPlugin.DRAPluginBase
+internal sealed class FakeDraPluginService(FakeDraPlugin plugin) : DRAPlugin.DRAPluginBase
 {
     public override Task<NodePrepareResourcesResponse> NodePrepareResources(NodePrepareResourcesRequest request, ServerCallContext context)
     {

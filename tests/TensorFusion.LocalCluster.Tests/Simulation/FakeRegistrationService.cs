@@ -4,7 +4,7 @@ using TensorFusion.KubeletApi.PluginRegistration.V1;
 namespace TensorFusion.LocalCluster.Tests.Simulation;
 
 /// <summary>The registration side of <see cref="FakeDraPlugin"/>: a DRAPlugin for its driver, serving v1.DRAPlugin.</summary>
-public sealed class FakeRegistrationService(FakeDraPlugin plugin) : Registration.RegistrationBase
+internal sealed class FakeRegistrationService(FakeDraPlugin plugin) : Registration.RegistrationBase
 {
     public override Task<PluginInfo> GetInfo(InfoRequest request, ServerCallContext context)
     {

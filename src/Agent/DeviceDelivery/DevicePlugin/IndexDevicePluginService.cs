@@ -10,7 +10,7 @@ namespace TensorFusion.Agent.DeviceDelivery.DevicePlugin;
 /// Allocate turns (k, number of ids) into the pod index, finds that worker and answers its container edits: the CDI
 /// device names where the runtime has CDI, else <c>NVIDIA_VISIBLE_DEVICES</c>, the worker's env and mounts.
 /// </summary>
-public sealed class IndexDevicePluginService(DevicePluginServer server) : KubeletDevicePlugin.DevicePluginBase
+internal sealed class IndexDevicePluginService(DevicePluginServer server) : KubeletDevicePlugin.DevicePluginBase
 {
     public override Task<DevicePluginOptions> GetDevicePluginOptions(Empty request, ServerCallContext context) =>
         Task.FromResult(new DevicePluginOptions { PreStartRequired = false, GetPreferredAllocationAvailable = false });

@@ -9,7 +9,7 @@ namespace TensorFusion.Agent.DeviceDelivery.Dra;
 /// device per GPU of the worker with NVIDIA's CDI name of that GPU (or MIG instance); the first also carries the
 /// worker's own CDI device (limiter, region, env).
 /// </summary>
-public sealed class DraPluginService(WorkerDelivery delivery, DraPluginServer server) : DRAPlugin.DRAPluginBase
+internal sealed class DraPluginService(WorkerDelivery delivery, DraPluginServer server) : DRAPlugin.DRAPluginBase
 {
     public override async Task<NodePrepareResourcesResponse> NodePrepareResources(NodePrepareResourcesRequest request, ServerCallContext context)
     {

@@ -6,7 +6,7 @@ namespace TensorFusion.Agent.DeviceDelivery.Dra;
 
 /// <summary>The plugin-watcher side: tells the kubelet who we are and where the DRA service listens, and hears
 /// whether the kubelet accepted us (a refusal is logged by the server with the kubelet's reason).</summary>
-public sealed class DraRegistrationService(DraPluginServer server) : KubeletRegistration.RegistrationBase
+internal sealed class DraRegistrationService(DraPluginServer server) : KubeletRegistration.RegistrationBase
 {
     public override Task<PluginInfo> GetInfo(InfoRequest request, ServerCallContext context) =>
         Task.FromResult(new PluginInfo

@@ -5,8 +5,8 @@ namespace TensorFusion.KubeletApi;
 
 /// <summary>A gRPC client channel over a Unix socket (HTTP/2 without TLS), as plugins and the kubelet talk: the kubelet
 /// side dials plugin sockets with it (tests, the embedded control plane's simulated kubelet), a device plugin dials
-/// kubelet.sock.</summary>
-public static class UnixSocketChannel
+/// kubelet.sock. Compiled, internal, into each side beside its stubs from these protos (see proto/README.md).</summary>
+internal static class UnixSocketChannel
 {
     public static GrpcChannel Create(string socketPath) =>
         GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
