@@ -3,14 +3,15 @@ using System.Threading.Channels;
 namespace TensorFusion.Pipelines.Allocation;
 
 /// <summary>
-/// Status aggregates off the decision path: a batch marks its nodes dirty and moves on; one loop writes the newest
-/// aggregates of every dirty node (and their pools). Status is a summary that may trail the pods by a batch; what must
-/// not be lost (annotations, bindings, plans) is written before a batch completes.
+/// Status aggregates off the decision path: a batch (or an inventory change) marks its nodes dirty and moves on; one
+/// loop writes the newest aggregates of every dirty node (and their pools). One writer after the rebuild, so reports
+/// land in the order they were built (with a second, inline writer an older report could land after a newer one and
+/// stay). Status is a summary that may trail the pods by a batch; what must not be lost (annotations, bindings, plans)
+/// is written before a batch completes.
 /// </summary>
 public sealed partial class AllocationPipeline
 {
     private readonly HashSet<string> _dirtyNodes = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _statusWrites = new(1, 1);
     private readonly Channel<bool> _statusSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task? _statusLoop;
     private int _statusFailures;
@@ -48,22 +49,22 @@ public sealed partial class AllocationPipeline
     /// </summary>
     private async Task WriteDirtyStatusOrRetryAsync(CancellationToken stopping)
     {
-        string[] nodes = [];
-        Exception? failure = null;
-        try
+        CapacityReport report;
+        lock (_gate)
         {
-            var (report, outcome) = await WriteStatusInOrderAsync(() =>
-            {
-                nodes = [.. _dirtyNodes];
-                _dirtyNodes.Clear();
-                return nodes.Length == 0 ? null : CapacityReport.Build(_engine.State, nodes);
-            }, stopping);
-            if (report is null)
+            if (_dirtyNodes.Count == 0)
             {
                 return;
             }
 
-            if (outcome != WriteOutcome.Failed)
+            report = CapacityReport.Build(_engine.State, [.. _dirtyNodes]);
+            _dirtyNodes.Clear();
+        }
+
+        Exception? failure = null;
+        try
+        {
+            if (await _writer.WriteStatusAsync(report, stopping) != WriteOutcome.Failed)
             {
                 _metrics?.RecordCapacity(report);
                 _statusFailures = 0;
@@ -79,35 +80,11 @@ public sealed partial class AllocationPipeline
         LogStatusWriteFailed(_logger, _statusFailures, _options.WriteRetryDelay, failure);
         lock (_gate)
         {
-            _dirtyNodes.UnionWith(nodes);
+            _dirtyNodes.UnionWith(report.Nodes.Select(node => node.Name));
         }
 
         await Task.Delay(_options.WriteRetryDelay, _time, stopping);
         _statusSignal.Writer.TryWrite(true);
-    }
-
-    /// <summary>
-    /// Builds a report under the gate and writes it, one write at a time, so reports land in the order they were built.
-    /// Two paths write status (this loop, and the full write after an inventory change); unordered, an older report
-    /// could land after a newer one and stay, since nothing rewrites a node's status until it changes again.
-    /// </summary>
-    private async Task<(CapacityReport? Report, WriteOutcome Outcome)> WriteStatusInOrderAsync(Func<CapacityReport?> build, CancellationToken cancellationToken)
-    {
-        await _statusWrites.WaitAsync(cancellationToken);
-        try
-        {
-            CapacityReport? report;
-            lock (_gate)
-            {
-                report = build();
-            }
-
-            return report is null ? (null, WriteOutcome.Done) : (report, await _writer.WriteStatusAsync(report, cancellationToken));
-        }
-        finally
-        {
-            _statusWrites.Release();
-        }
     }
 
     private async Task StopStatusLoopAsync()

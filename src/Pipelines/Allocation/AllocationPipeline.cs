@@ -183,6 +183,7 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
     /// </summary>
     public async Task CapacityChangedAsync(AllocationInventory? inventory, CancellationToken cancellationToken)
     {
+        string[] nodes = [];
         lock (_gate)
         {
             if (inventory is not null)
@@ -191,6 +192,8 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
                 {
                     ConflictFound?.Invoke(conflict.Message);
                 }
+
+                nodes = [.. _engine.State.Nodes.Select(node => node.Name)];
             }
 
             _capacityVersion++;
@@ -199,14 +202,11 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         if (inventory is not null)
         {
             InventoryApplied?.Invoke();
-        }
-
-        if (inventory is not null)
-        {
-            // New or changed GPUs, nodes or pools: their status aggregates start from the allocator's view.
-            var (report, _) = await WriteStatusInOrderAsync(() => CapacityReport.Build(_engine.State), cancellationToken);
             _metrics?.Prepare(inventory.Pools.Select(pool => pool.Name));
-            _metrics?.RecordCapacity(report!);
+            // New or changed GPUs, nodes or pools: every aggregate is written again from the allocator's view, by the
+            // status loop (the one status writer after the rebuild), never inline: a slow write must not hold up the
+            // next inventory change, such as a GPU that fell sick meanwhile.
+            MarkStatusDirty(nodes);
         }
 
         await ResubmitParkedAsync(cancellationToken);
@@ -281,6 +281,5 @@ public sealed partial class AllocationPipeline : IAsyncDisposable
         }
 
         _stopping.Dispose();
-        _statusWrites.Dispose();
     }
 }

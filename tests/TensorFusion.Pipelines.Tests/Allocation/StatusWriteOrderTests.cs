@@ -2,16 +2,16 @@ using TensorFusion.Gpu.Scheduling;
 
 namespace TensorFusion.Pipelines.Tests.Allocation;
 
-/// <summary>GPU, node and pool status written by two paths (the status loop after a batch, a full write after an inventory change) lands in the order it was built.</summary>
+/// <summary>GPU, node and pool status written after an inventory change and after a batch lands in the order it was built.</summary>
 public sealed class StatusWriteOrderTests
 {
     [Fact]
     public async Task InventoryChange_ItsStatusWriteStallsWhileABatchPlaces_NewestReportLandsLast()
     {
         // One H100. An inventory change writes the full report (no worker yet: 989 TFLOPs free) and that write stalls;
-        // meanwhile a batch places llm-0 (100 TFLOPs) and the status loop reports 989 − 100 = 889 free. Before the fix
-        // the older report could land after the newer one and stay there: status said the GPU was idle, and nothing
-        // rewrote it until something else on the node changed.
+        // meanwhile a batch places llm-0 (100 TFLOPs): 989 − 100 = 889 free. Before the fix the inventory change wrote
+        // inline beside the status loop, so the older report could land after the newer one and stay there: status
+        // said the GPU was idle, and nothing rewrote it until something else on the node changed (failed 3 runs of 3).
         await using var harness = new PipelineHarness();
         await harness.StartAsync(PipelineHarness.Inventory(1, 1));
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
