@@ -37,4 +37,24 @@ public sealed class StatusWriteOrderTests
         Assert.Equal(889.0, newest.Gpus.Single().Available.Tflops);
         Assert.Same(newest, harness.Writer.LastStatus);
     }
+
+    [Fact]
+    public async Task InventoryChange_WhileAStatusWriteStalls_InTheAllocatorAtOnce()
+    {
+        // Two H100s; every status write stalls (a slow API server). g1 then falls sick (no longer Running): the change
+        // must reach the allocator's state without waiting for any status write, or a worker created meanwhile could be
+        // placed on the sick GPU. Before the fix the change wrote status inline and waited for it.
+        await using var harness = new PipelineHarness();
+        await harness.StartAsync(PipelineHarness.Inventory(1, 2));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Writer.StatusStall = (_, ct) => release.Task.WaitAsync(ct);
+        var healthy = PipelineHarness.Inventory(1, 2);
+        var sick = healthy with { Nodes = [.. healthy.Nodes.Select(node => node with { Gpus = [.. node.Gpus.Select(gpu => gpu.Name == "n0-g1" ? gpu with { Running = false } : gpu)] })] };
+
+        await harness.Pipeline.CapacityChangedAsync(sick, CancellationToken.None).WaitAsync(PipelineHarness.Wait);
+
+        Assert.False(harness.Pipeline.Read(state => state.FindGpu("n0-g1")!.Running));
+        Assert.True(harness.Pipeline.Read(state => state.FindGpu("n0-g0")!.Running));
+        release.SetResult();
+    }
 }
