@@ -138,6 +138,9 @@ public sealed partial class TensorFusionOperator
 
     public WorkloadCaches Caches => _caches;
 
+    /// <summary>Every informer the operator runs (start-up waits until each has synced, or fails naming those that did not).</summary>
+    public IReadOnlyList<IInformer> Informers => _informers;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // An informer ends early only on a fault it must not heal (a mutated cache): the operator stops with it.
