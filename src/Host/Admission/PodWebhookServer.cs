@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +35,17 @@ public sealed partial class PodWebhookServer(PodAdmissionReviewer reviewer, Webh
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // TLS 1.2 or later, and HTTP/1.1 only: HTTP/2 is off on webhook listeners, as kube-apiserver's and
+        // controller-runtime's are since the HTTP/2 rapid-reset attack (CVE-2023-44487); the API server speaks HTTP/1.1.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen =>
-            listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Serving)));
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => certificates.Serving;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            });
+        }));
         app = builder.Build();
         app.MapPost(MutatePath, context => AnswerAsync(context, reviewer.MutateAsync, logger));
         app.MapPost(ValidatePath, context => AnswerAsync(context, reviewer.ValidateAsync, logger));
