@@ -69,7 +69,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         IObjectLog log = options.StateDirectory is null ? new InMemoryObjectLog() : new SqliteObjectLog(options.StateDirectory);
         var store = new ObjectStore(log, options.WatchHistoryCapacity, options.TimeProvider, options.WatchHistoryRetention);
         var registry = new ResourceRegistry();
-        var operations = new ResourceOperations(store, registry, options.TimeProvider) { Webhooks = new Admission.AdmissionWebhooks(store) };
+        var operations = new ResourceOperations(store, registry, options.TimeProvider) { Webhooks = new Admission.AdmissionWebhooks(store), Policies = new Admission.AdmissionPolicies(store) };
         foreach (var crd in store.List(ResourceOperations.CrdStorageId, null, null).Items)
         {
             registry.ServeCustomResource(crd.Name, CustomResourceDefinitionReader.Read(crd.Value).Types);

@@ -23,8 +23,11 @@ public sealed class ServiceAccountTokens(ObjectStore store, TimeProvider time) :
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
 
-    /// <summary>Signs a token for the ServiceAccount; the caller has checked that it exists and has this uid.</summary>
-    public (string Token, DateTimeOffset Expires) Issue(string @namespace, string name, string uid, IReadOnlyList<string> audiences, long expirationSeconds)
+    /// <summary>
+    /// Signs a token for the ServiceAccount (and, when <paramref name="pod"/> is given, bound to that pod and its node);
+    /// the caller has checked that they exist with these uids.
+    /// </summary>
+    public (string Token, DateTimeOffset Expires) Issue(string @namespace, string name, string uid, IReadOnlyList<string> audiences, long expirationSeconds, BoundPod? pod = null)
     {
         var now = time.GetUtcNow();
         var expires = now.AddSeconds(expirationSeconds);
@@ -44,6 +47,16 @@ public sealed class ServiceAccountTokens(ObjectStore store, TimeProvider time) :
                 ["serviceaccount"] = new JsonObject { ["name"] = name, ["uid"] = uid },
             },
         };
+        if (pod is not null)
+        {
+            var bound = (JsonObject)claims["kubernetes.io"]!;
+            bound["pod"] = new JsonObject { ["name"] = pod.Name, ["uid"] = pod.Uid };
+            if (pod.NodeName is { Length: > 0 })
+            {
+                bound["node"] = new JsonObject { ["name"] = pod.NodeName, ["uid"] = pod.NodeUid ?? string.Empty };
+            }
+        }
+
         var signingInput = Base64Url(header.ToJsonString()) + "." + Base64Url(claims.ToJsonString());
         var signature = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return (signingInput + "." + Base64UrlEncode(signature), expires);
@@ -110,7 +123,33 @@ public sealed class ServiceAccountTokens(ObjectStore store, TimeProvider time) :
             return TokenVerdict.Refused($"invalid bearer token, service account UID ({uid}) does not match claim ({account.Value["metadata"]?["uid"]})");
         }
 
-        return new TokenVerdict(UserInfo.ForServiceAccount(@namespace, name, uid), accepted, null);
+        var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (claims["jti"]?.GetValue<string>() is { Length: > 0 } jti)
+        {
+            extra["authentication.kubernetes.io/credential-id"] = ["JTI=" + jti];
+        }
+
+        if (bound?["pod"] is JsonObject pod)
+        {
+            // A pod-bound token dies with its pod (deleted, or replaced under the same name), as on a real server.
+            var podName = pod["name"]?.GetValue<string>() ?? string.Empty;
+            var podUid = pod["uid"]?.GetValue<string>() ?? string.Empty;
+            var current = store.Get("pods", @namespace, podName);
+            if (current is null || current.Value["metadata"]?["uid"]?.GetValue<string>() != podUid)
+            {
+                return TokenVerdict.Refused($"invalid bearer token, pod {@namespace}/{podName} (uid {podUid}) the token is bound to no longer exists");
+            }
+
+            extra["authentication.kubernetes.io/pod-name"] = [podName];
+            extra["authentication.kubernetes.io/pod-uid"] = [podUid];
+            if (bound["node"] is JsonObject node)
+            {
+                extra["authentication.kubernetes.io/node-name"] = [node["name"]?.GetValue<string>() ?? string.Empty];
+                extra["authentication.kubernetes.io/node-uid"] = [node["uid"]?.GetValue<string>() ?? string.Empty];
+            }
+        }
+
+        return new TokenVerdict(UserInfo.ForServiceAccount(@namespace, name, uid) with { Extra = extra }, accepted, null);
     }
 
     public void Dispose() => _key.Dispose();

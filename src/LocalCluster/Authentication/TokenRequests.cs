@@ -21,10 +21,7 @@ public sealed class TokenRequests(ObjectStore store, ServiceAccountTokens tokens
             throw ApiException.Invalid("TokenRequest", name, [("spec.expirationSeconds", $"Invalid value: {expiration}: may not specify a duration less than 10 minutes")]);
         }
 
-        if (spec["boundObjectRef"] is JsonObject)
-        {
-            throw ApiException.Invalid("TokenRequest", name, [("spec.boundObjectRef", "Unsupported value: the embedded API server issues tokens bound to the ServiceAccount only")]);
-        }
+        var pod = spec["boundObjectRef"] is JsonObject reference ? BoundPodOf(@namespace, name, reference) : null;
 
         var audiences = (spec["audiences"] as JsonArray ?? []).Select(audience => audience?.GetValue<string>() ?? string.Empty).Where(audience => audience.Length > 0).ToList();
         if (audiences.Count == 0)
@@ -32,7 +29,7 @@ public sealed class TokenRequests(ObjectStore store, ServiceAccountTokens tokens
             audiences.Add(ServiceAccountTokens.ApiServerAudience);
         }
 
-        var (token, expires) = tokens.Issue(@namespace, name, Meta.Uid(account.Value) ?? string.Empty, audiences, expiration);
+        var (token, expires) = tokens.Issue(@namespace, name, Meta.Uid(account.Value) ?? string.Empty, audiences, expiration, pod);
         return new JsonObject
         {
             ["kind"] = "TokenRequest",
@@ -42,9 +39,39 @@ public sealed class TokenRequests(ObjectStore store, ServiceAccountTokens tokens
             {
                 ["audiences"] = new JsonArray([.. audiences.Select(audience => (JsonNode?)audience)]),
                 ["expirationSeconds"] = expiration,
-                ["boundObjectRef"] = null,
+                ["boundObjectRef"] = pod is null ? null : new JsonObject { ["kind"] = "Pod", ["apiVersion"] = "v1", ["name"] = pod.Name, ["uid"] = pod.Uid },
             },
             ["status"] = new JsonObject { ["token"] = token, ["expirationTimestamp"] = Meta.Timestamp(expires) },
         };
+    }
+
+    /// <summary>
+    /// A token bound to a pod of the ServiceAccount's namespace (the kubelet asks for these): it carries the pod and, once
+    /// scheduled, its node, and dies with the pod. Secrets and nodes as bound objects are not served here.
+    /// </summary>
+    private BoundPod BoundPodOf(string @namespace, string account, JsonObject reference)
+    {
+        var kind = reference["kind"]?.GetValue<string>();
+        if (kind != "Pod")
+        {
+            throw ApiException.Invalid("TokenRequest", account, [("spec.boundObjectRef.kind", $"Unsupported value: \"{kind}\": supported values: \"Pod\"")]);
+        }
+
+        var podName = reference["name"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(podName))
+        {
+            throw ApiException.Invalid("TokenRequest", account, [("spec.boundObjectRef.name", "Required value")]);
+        }
+
+        var pod = store.Get("pods", @namespace, podName) ?? throw ApiException.NotFound("pods", podName);
+        var uid = Meta.Uid(pod.Value) ?? string.Empty;
+        if (reference["uid"]?.GetValue<string>() is { Length: > 0 } wanted && wanted != uid)
+        {
+            throw new ApiException(409, "Conflict", $"the UID in the bound object reference ({wanted}) does not match the UID in record. The object might have been deleted and then recreated");
+        }
+
+        var nodeName = pod.Value["spec"]?["nodeName"]?.GetValue<string>();
+        var nodeUid = string.IsNullOrEmpty(nodeName) ? null : store.Get("nodes", string.Empty, nodeName) is { } node ? Meta.Uid(node.Value) : null;
+        return new BoundPod(podName, uid, nodeName, nodeUid);
     }
 }

@@ -2,9 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace TensorFusion.LocalCluster.Authentication;
 
-/// <summary>Who made a request, as Kubernetes authenticators report it: a user name, a uid and the groups it belongs to.</summary>
+/// <summary>Who made a request, as Kubernetes authenticators report it: a user name, a uid, the groups it belongs to and extra attributes.</summary>
 public sealed record UserInfo(string Name, string Uid, IReadOnlyList<string> Groups)
 {
+    /// <summary>Extra attributes, e.g. <c>authentication.kubernetes.io/node-name</c> of a token bound to a pod.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Extra { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     public const string AdminName = "admin";
     public const string MastersGroup = "system:masters";
     public const string AuthenticatedGroup = "system:authenticated";
@@ -23,6 +26,17 @@ public sealed record UserInfo(string Name, string Uid, IReadOnlyList<string> Gro
         if (Uid.Length > 0)
         {
             json["uid"] = Uid;
+        }
+
+        if (Extra.Count > 0)
+        {
+            var extra = new JsonObject();
+            foreach (var (key, values) in Extra.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                extra[key] = new JsonArray([.. values.Select(value => (JsonNode?)value)]);
+            }
+
+            json["extra"] = extra;
         }
 
         return json;

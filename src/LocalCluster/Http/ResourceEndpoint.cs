@@ -251,6 +251,7 @@ public sealed class ResourceEndpoint(ResourceOperations operations, TableBuilder
         {
             FieldManager = request.Query["fieldManager"].FirstOrDefault(),
             Force = request.Query["force"] == "true",
+            User = request.HttpContext.Features.Get<UserInfo>(),
         };
     }
 

@@ -35,6 +35,8 @@ public static class BuiltinResources
         Rbac("clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding", namespaced: false),
         Admission("mutatingwebhookconfigurations", "MutatingWebhookConfiguration", "mutatingwebhookconfiguration"),
         Admission("validatingwebhookconfigurations", "ValidatingWebhookConfiguration", "validatingwebhookconfiguration"),
+        Admission("validatingadmissionpolicies", "ValidatingAdmissionPolicy", "validatingadmissionpolicy"),
+        Admission("validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybinding"),
         new ResourceType
         {
             Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",

@@ -28,6 +28,12 @@ public static class CelRuleCompiler
         "self", "oldSelf", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type",
     ];
 
+    /// <summary>What a ValidatingAdmissionPolicy expression sees (no params, namespaceObject or authorizer here).</summary>
+    private static readonly HashSet<string> AdmissionIdentifiers =
+    [
+        "request", "object", "oldObject", "variables", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type",
+    ];
+
     private static readonly HashSet<string> Macros = ["all", "exists", "exists_one", "map", "filter"];
 
     private static readonly HashSet<string> Reasons = ["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"];
@@ -50,7 +56,7 @@ public static class CelRuleCompiler
             return (null, $"{path}.rule: Required value");
         }
 
-        var (program, error) = CompileExpression(rule);
+        var (program, error) = CompileExpression(rule, KnownIdentifiers, "a rule sees only self and oldSelf");
         if (program is null)
         {
             return (null, $"{path}.rule: Invalid value: \"{rule}\": compilation failed: {error}");
@@ -59,7 +65,7 @@ public static class CelRuleCompiler
         CelProgramDelegate? messageProgram = null;
         if (Text(entry, "messageExpression") is { Length: > 0 } messageExpression)
         {
-            (messageProgram, error) = CompileExpression(messageExpression);
+            (messageProgram, error) = CompileExpression(messageExpression, KnownIdentifiers, "a rule sees only self and oldSelf");
             if (messageProgram is null)
             {
                 return (null, $"{path}.messageExpression: Invalid value: \"{messageExpression}\": compilation failed: {error}");
@@ -81,11 +87,20 @@ public static class CelRuleCompiler
         return (new CelRule(rule, program, Text(entry, "message"), messageProgram, reason, fieldPath, rule.Contains("oldSelf", StringComparison.Ordinal)), null);
     }
 
-    private static (CelProgramDelegate? Program, string? Error) CompileExpression(string expression)
+    /// <summary>
+    /// An expression of a ValidatingAdmissionPolicy (matchConditions, variables, validations, messageExpression), which
+    /// sees request, object, oldObject and variables; or the compile error.
+    /// </summary>
+    public static (CelProgramDelegate? Program, string? Error) CompileAdmissionExpression(string expression) =>
+        CompileExpression(expression, AdmissionIdentifiers, "a policy expression sees request, object, oldObject and variables");
+
+    private static (CelProgramDelegate? Program, string? Error) CompileExpression(string expression, HashSet<string> identifiers, string scope)
     {
+        // Cached per set of names it may see: the same text can be a valid policy expression and an invalid rule.
+        var key = (identifiers == KnownIdentifiers ? "rule:" : "policy:") + expression;
         lock (CompileLock)
         {
-            if (Compiled.TryGetValue(expression, out var cached))
+            if (Compiled.TryGetValue(key, out var cached))
             {
                 return (cached, null);
             }
@@ -93,13 +108,13 @@ public static class CelRuleCompiler
             try
             {
                 var tree = Environment.Parse(expression);
-                if (Unknown(tree, Bound(tree)) is { } unknown)
+                if (Unknown(tree, Bound(tree), identifiers, scope) is { } unknown)
                 {
                     return (null, unknown);
                 }
 
                 var program = Environment.Compile(tree);
-                Compiled[expression] = program;
+                Compiled[key] = program;
                 return (program, null);
             }
             catch (Exception parseError) when (parseError is CelException or InvalidOperationException or ArgumentException)
@@ -124,7 +139,7 @@ public static class CelRuleCompiler
         return names;
     }
 
-    private static string? Unknown(IParseTree tree, HashSet<string> bound)
+    private static string? Unknown(IParseTree tree, HashSet<string> bound, HashSet<string> identifiers, string scope)
     {
         foreach (var node in Walk(tree))
         {
@@ -132,8 +147,8 @@ public static class CelRuleCompiler
             {
                 case CelParser.IdentOrGlobalCallContext { id: { } id } call when call.LPAREN() is not null && !KnownFunctions.Contains(id.Text):
                     return $"undeclared reference to '{id.Text}'";
-                case CelParser.IdentOrGlobalCallContext { id: { } id } name when name.LPAREN() is null && !KnownIdentifiers.Contains(id.Text) && !bound.Contains(id.Text):
-                    return $"undeclared reference to '{id.Text}' (a rule sees only self and oldSelf)";
+                case CelParser.IdentOrGlobalCallContext { id: { } id } name when name.LPAREN() is null && !identifiers.Contains(id.Text) && !bound.Contains(id.Text):
+                    return $"undeclared reference to '{id.Text}' ({scope})";
                 case CelParser.MemberCallContext { id: { } id } when !KnownFunctions.Contains(id.Text):
                     return $"found no matching overload for '{id.Text}'";
             }

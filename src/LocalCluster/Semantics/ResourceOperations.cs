@@ -54,6 +54,7 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
 
         ObjectPreparation.ApplySchema(type, body, options);
         KindRules.OnCreate(type, body);
+        Policies?.Admit(type, "CREATE", null, @namespace, body, null, options);
         var stored = await store.WriteAsync(transaction =>
         {
             CheckNamespaceAcceptsContent(transaction, type, @namespace);
@@ -114,6 +115,8 @@ public sealed partial class ResourceOperations(ObjectStore store, ResourceRegist
             {
                 return existing;
             }
+
+            Policies?.Admit(type, "UPDATE", subresource, @namespace, next, existing.Value, options);
 
             if (options.DryRun)
             {

@@ -1,9 +1,9 @@
 namespace TensorFusion.IntegrationTests.Deploy;
 
 /// <summary>
-/// The ValidatingAdmissionPolicy component (deploy/policies/agent-node-scope), on in the production overlay. Its CEL is
-/// not executed here (no API server with admission in the test environment); these tests pin what it matches and that
-/// production enforces it for every agent without any opt-in.
+/// The ValidatingAdmissionPolicy component (deploy/policies/agent-node-scope), on in the production overlay. These tests
+/// pin what it matches and that production enforces it for every agent without any opt-in; its CEL is run against
+/// real requests by the embedded API server in TensorFusion.LocalCluster.Tests (AgentNodeScopePolicyEnforcementTests).
 /// </summary>
 [Trait("Category", "Deploy")]
 public sealed class AgentNodeScopePolicyTests(KustomizationFixture manifests) : IClassFixture<KustomizationFixture>
