@@ -160,7 +160,8 @@ public sealed class AdmissionPolicies(ObjectStore store)
 
     private static bool RulesMatch(JsonArray? rules, string operation, ResourceType type, string resource) =>
         (rules ?? []).OfType<JsonObject>().Any(rule =>
-            Contains(rule["operations"], operation) && Contains(rule["apiGroups"], type.Group) && Contains(rule["apiVersions"], type.Version)
+            WebhookRules.Contains(rule["operations"], operation) && WebhookRules.Contains(rule["apiGroups"], type.Group)
+            && WebhookRules.Contains(rule["apiVersions"], type.Version)
             && (rule["resources"] as JsonArray ?? []).Select(item => item?.GetValue<string>()).Any(item => ResourceMatches(item, resource)));
 
     /// <summary><c>*</c> is every resource but no subresource, <c>*/*</c> everything, <c>gpus/*</c> and <c>*/status</c> as named.</summary>
@@ -178,9 +179,6 @@ public sealed class AdmissionPolicies(ObjectStore store)
         static (string Plural, string? Sub) Split(string text) =>
             text.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? (text[..slash], text[(slash + 1)..]) : (text, null);
     }
-
-    private static bool Contains(JsonNode? list, string value) =>
-        (list as JsonArray ?? []).Select(item => item?.GetValue<string>()).Any(item => item == "*" || item == value);
 
     private bool SelectorsMatch(JsonNode? matchResources, ResourceType type, string @namespace, JsonObject value)
     {

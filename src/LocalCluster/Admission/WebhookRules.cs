@@ -17,7 +17,8 @@ internal static class WebhookRules
             && Contains(rule["resources"], type.Plural)
             && ScopeMatches(rule["scope"]?.GetValue<string>(), type));
 
-    private static bool Contains(JsonNode? list, string value) =>
+    /// <summary>A rule list (operations, apiGroups, apiVersions) names the value or <c>*</c>.</summary>
+    internal static bool Contains(JsonNode? list, string value) =>
         (list as JsonArray ?? []).Select(item => item?.GetValue<string>()).Any(item => item == "*" || item == value);
 
     private static bool ScopeMatches(string? scope, ResourceType type) => scope switch
