@@ -50,6 +50,34 @@ public sealed class PrometheusUsageSourceTests
     }
 
     [Fact]
+    public async Task Read_InfiniteSamples_UnknownNeverCounted()
+    {
+        // Prometheus writes ±Inf as "+Inf"/"-Inf" (a division by a zero rate): no usage figure, like NaN, never a huge one.
+        var handler = new StubHttpHandler(request => StubHttpHandler.Json(HttpStatusCode.OK,
+            request.RequestUri!.Query.Contains("tflops", StringComparison.Ordinal)
+                ? Matrix("""[[1700000000,"+Inf"],[1700000060,"12"]]""")
+                : Matrix("""[[1700000000,"1024"],[1700000060,"-Inf"]]""")));
+
+        var reading = await Source(handler).ReadAsync(From, From.AddMinutes(1), CancellationToken.None);
+
+        Assert.False(reading.SourceDown);
+        Assert.Equal([(null, 1024d), (12d, null)], reading.Samples.Select(s => (s.Tflops, s.VramBytes)));
+    }
+
+    [Fact]
+    public async Task Read_SuccessWithWarnings_SamplesReadNotDown()
+    {
+        // A partial answer (a remote store timed out) still says "success" and carries warnings: its samples count.
+        var handler = new StubHttpHandler(_ => StubHttpHandler.Json(HttpStatusCode.OK,
+            Matrix("""[[1700000000,"10"]]""").Replace("""{"status":"success",""", """{"status":"success","warnings":["partial response: store timed out"],""", StringComparison.Ordinal)));
+
+        var reading = await Source(handler).ReadAsync(From, From, CancellationToken.None);
+
+        Assert.False(reading.SourceDown);
+        Assert.Equal((10d, 10d), (reading.Samples.Single().Tflops, reading.Samples.Single().VramBytes));
+    }
+
+    [Fact]
     public async Task Read_PrometheusDown_DownReadingNamesServer()
     {
         var handler = new StubHttpHandler(_ => throw new HttpRequestException("Connection refused"));
