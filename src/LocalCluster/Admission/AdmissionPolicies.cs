@@ -180,14 +180,7 @@ public sealed class AdmissionPolicies(ObjectStore store)
             text.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? (text[..slash], text[(slash + 1)..]) : (text, null);
     }
 
-    private bool SelectorsMatch(JsonNode? matchResources, ResourceType type, string @namespace, JsonObject value)
-    {
-        if (matchResources is not JsonObject match)
-        {
-            return true;
-        }
-
-        var namespaceLabels = type.Namespaced && store.Get("namespaces", string.Empty, @namespace) is { } ns ? Meta.Labels(ns.Value) : new Dictionary<string, string>();
-        return (!type.Namespaced || WebhookSelector.Matches(match["namespaceSelector"], namespaceLabels)) && WebhookSelector.Matches(match["objectSelector"], Meta.Labels(value));
-    }
+    /// <summary>A binding without matchResources selects every write its policy matches.</summary>
+    private bool SelectorsMatch(JsonNode? matchResources, ResourceType type, string @namespace, JsonObject value) =>
+        matchResources is not JsonObject || WebhookSelector.Selects(matchResources, type, WebhookSelector.NamespaceLabels(store, type, @namespace), Meta.Labels(value));
 }

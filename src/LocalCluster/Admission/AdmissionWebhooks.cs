@@ -67,16 +67,14 @@ public sealed class AdmissionWebhooks(ObjectStore store)
 
     private List<ConfiguredWebhook> Matching(string storageId, ResourceType type, string @namespace, JsonObject body)
     {
-        var namespaceLabels = type.Namespaced && store.Get("namespaces", string.Empty, @namespace) is { } ns ? Meta.Labels(ns.Value) : new Dictionary<string, string>();
+        var namespaceLabels = WebhookSelector.NamespaceLabels(store, type, @namespace);
         var objectLabels = Meta.Labels(body);
         var hooks = new List<ConfiguredWebhook>();
         foreach (var configuration in store.List(storageId, null, null).Items.OrderBy(item => item.Name, StringComparer.Ordinal))
         {
             foreach (var hook in (configuration.Value["webhooks"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                if (WebhookRules.Match(hook["rules"] as JsonArray, "CREATE", type)
-                    && (!type.Namespaced || WebhookSelector.Matches(hook["namespaceSelector"], namespaceLabels))
-                    && WebhookSelector.Matches(hook["objectSelector"], objectLabels))
+                if (WebhookRules.Match(hook["rules"] as JsonArray, "CREATE", type) && WebhookSelector.Selects(hook, type, namespaceLabels, objectLabels))
                 {
                     hooks.Add(new ConfiguredWebhook(configuration.Name, hook));
                 }

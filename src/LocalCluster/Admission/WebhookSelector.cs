@@ -1,10 +1,25 @@
 using System.Text.Json.Nodes;
+using TensorFusion.LocalCluster.Resources;
+using TensorFusion.LocalCluster.Semantics;
+using TensorFusion.LocalCluster.Storage;
 
 namespace TensorFusion.LocalCluster.Admission;
 
 /// <summary>A webhook's namespaceSelector / objectSelector (a metav1.LabelSelector); absent or empty selects everything.</summary>
 internal static class WebhookSelector
 {
+    /// <summary>
+    /// Whether the namespaceSelector and objectSelector of <paramref name="scope"/> (a webhook, or a policy binding's
+    /// matchResources) both select a write of an object with <paramref name="objectLabels"/>; cluster-scoped kinds
+    /// ignore the namespaceSelector.
+    /// </summary>
+    public static bool Selects(JsonNode? scope, ResourceType type, IReadOnlyDictionary<string, string> namespaceLabels, IReadOnlyDictionary<string, string> objectLabels) =>
+        (!type.Namespaced || Matches(scope?["namespaceSelector"], namespaceLabels)) && Matches(scope?["objectSelector"], objectLabels);
+
+    /// <summary>The labels of the write's namespace (none for cluster-scoped kinds or a namespace not stored).</summary>
+    public static Dictionary<string, string> NamespaceLabels(ObjectStore store, ResourceType type, string @namespace) =>
+        type.Namespaced && store.Get("namespaces", string.Empty, @namespace) is { } ns ? Meta.Labels(ns.Value) : [];
+
     public static bool Matches(JsonNode? selector, IReadOnlyDictionary<string, string> labels)
     {
         if (selector is not JsonObject value)

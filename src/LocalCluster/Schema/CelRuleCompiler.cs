@@ -22,17 +22,15 @@ public static class CelRuleCompiler
         "getSeconds", "getMilliseconds",
     ];
 
-    /// <summary>Names a rule may use as values besides macro variables: the rule's variables and CEL's type names.</summary>
-    private static readonly HashSet<string> KnownIdentifiers =
-    [
-        "self", "oldSelf", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type",
-    ];
+    /// <summary>Names a CRD rule may use as values besides macro variables: the rule's variables and CEL's type names.</summary>
+    private static readonly CelExpressionScope RuleScope = new(
+        "rule", "a rule sees only self and oldSelf",
+        ["self", "oldSelf", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type"]);
 
     /// <summary>What a ValidatingAdmissionPolicy expression sees (no params, namespaceObject or authorizer here).</summary>
-    private static readonly HashSet<string> AdmissionIdentifiers =
-    [
-        "request", "object", "oldObject", "variables", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type",
-    ];
+    private static readonly CelExpressionScope PolicyScope = new(
+        "policy", "a policy expression sees request, object, oldObject and variables",
+        ["request", "object", "oldObject", "variables", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type"]);
 
     private static readonly HashSet<string> Macros = ["all", "exists", "exists_one", "map", "filter"];
 
@@ -56,7 +54,7 @@ public static class CelRuleCompiler
             return (null, $"{path}.rule: Required value");
         }
 
-        var (program, error) = CompileExpression(rule, KnownIdentifiers, "a rule sees only self and oldSelf");
+        var (program, error) = CompileExpression(rule, RuleScope);
         if (program is null)
         {
             return (null, $"{path}.rule: Invalid value: \"{rule}\": compilation failed: {error}");
@@ -65,7 +63,7 @@ public static class CelRuleCompiler
         CelProgramDelegate? messageProgram = null;
         if (Text(entry, "messageExpression") is { Length: > 0 } messageExpression)
         {
-            (messageProgram, error) = CompileExpression(messageExpression, KnownIdentifiers, "a rule sees only self and oldSelf");
+            (messageProgram, error) = CompileExpression(messageExpression, RuleScope);
             if (messageProgram is null)
             {
                 return (null, $"{path}.messageExpression: Invalid value: \"{messageExpression}\": compilation failed: {error}");
@@ -92,12 +90,12 @@ public static class CelRuleCompiler
     /// sees request, object, oldObject and variables; or the compile error.
     /// </summary>
     public static (CelProgramDelegate? Program, string? Error) CompileAdmissionExpression(string expression) =>
-        CompileExpression(expression, AdmissionIdentifiers, "a policy expression sees request, object, oldObject and variables");
+        CompileExpression(expression, PolicyScope);
 
-    private static (CelProgramDelegate? Program, string? Error) CompileExpression(string expression, HashSet<string> identifiers, string scope)
+    private static (CelProgramDelegate? Program, string? Error) CompileExpression(string expression, CelExpressionScope scope)
     {
-        // Cached per set of names it may see: the same text can be a valid policy expression and an invalid rule.
-        var key = (identifiers == KnownIdentifiers ? "rule:" : "policy:") + expression;
+        // Cached per scope: the same text can be a valid policy expression and an invalid rule.
+        var key = scope.Name + ":" + expression;
         lock (CompileLock)
         {
             if (Compiled.TryGetValue(key, out var cached))
@@ -108,7 +106,7 @@ public static class CelRuleCompiler
             try
             {
                 var tree = Environment.Parse(expression);
-                if (Unknown(tree, Bound(tree), identifiers, scope) is { } unknown)
+                if (Unknown(tree, Bound(tree), scope) is { } unknown)
                 {
                     return (null, unknown);
                 }
@@ -139,7 +137,7 @@ public static class CelRuleCompiler
         return names;
     }
 
-    private static string? Unknown(IParseTree tree, HashSet<string> bound, HashSet<string> identifiers, string scope)
+    private static string? Unknown(IParseTree tree, HashSet<string> bound, CelExpressionScope scope)
     {
         foreach (var node in Walk(tree))
         {
@@ -147,8 +145,8 @@ public static class CelRuleCompiler
             {
                 case CelParser.IdentOrGlobalCallContext { id: { } id } call when call.LPAREN() is not null && !KnownFunctions.Contains(id.Text):
                     return $"undeclared reference to '{id.Text}'";
-                case CelParser.IdentOrGlobalCallContext { id: { } id } name when name.LPAREN() is null && !identifiers.Contains(id.Text) && !bound.Contains(id.Text):
-                    return $"undeclared reference to '{id.Text}' ({scope})";
+                case CelParser.IdentOrGlobalCallContext { id: { } id } name when name.LPAREN() is null && !scope.Identifiers.Contains(id.Text) && !bound.Contains(id.Text):
+                    return $"undeclared reference to '{id.Text}' ({scope.Says})";
                 case CelParser.MemberCallContext { id: { } id } when !KnownFunctions.Contains(id.Text):
                     return $"found no matching overload for '{id.Text}'";
             }
